@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from classes.models import Pupil
+
+from ..models import ParentLink
+
+
+class ParentLinkInline(admin.TabularInline):
+    model = ParentLink
+    fk_name = "pupil"
+    extra = 0
+    autocomplete_fields = ["parent"]
+    verbose_name_plural = _("parents and carers linked to this pupil")
+
+
+@admin.register(Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    list_display = ["first_name", "surname", "school_class", "date_of_birth", "parent_count", "leaving_date"]
+    list_filter = ["school_class__year_group", "school_class", ("leaving_date", admin.EmptyFieldListFilter)]
+    list_select_related = ["school_class"]
+    search_fields = ["first_name", "surname"]
+    autocomplete_fields = ["school_class"]
+    inlines = [ParentLinkInline]
+    actions: list[object] = []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pupil]:
+        return super().get_queryset(request).annotate(parent_total=Count("parent_links"))
+
+    @admin.display(description=_("parents linked"), ordering="parent_total")
+    def parent_count(self, obj: Pupil) -> int:
+        return obj.parent_total  # type: ignore[attr-defined]

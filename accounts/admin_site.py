@@ -1,0 +1,36 @@
+"""The Django admin behind the portal's sign-in: same rate limits, TOTP required (R1, R5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from .permissions import can_manage_accounts, can_use_admin
+
+
+def secure_admin(site: admin.AdminSite) -> None:
+    """Send the admin's sign-in through allauth and require TOTP before any admin page."""
+    site.login = secure_admin_login(site.login)  # type: ignore[method-assign]
+    site.site_header = site.site_title = "School portal office"
+
+    def has_permission(request: HttpRequest) -> bool:
+        return can_use_admin(request.user)
+
+    site.has_permission = has_permission  # type: ignore[method-assign]
+    original_view = site.admin_view
+
+    def admin_view(view: Any, cacheable: bool = False) -> Any:
+        guarded = original_view(view, cacheable)
+
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if can_manage_accounts(request.user) and not can_use_admin(request.user):
+                return redirect("admin_needs_mfa")
+            return guarded(request, *args, **kwargs)
+
+        return wrapper
+
+    site.admin_view = admin_view  # type: ignore[method-assign]

@@ -1,0 +1,104 @@
+"""Gates every request passes through, in order: suspension (R5), pupil session limits,
+the user's language, and the code of conduct (R4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+
+from .models import Role
+from .selectors import conduct_pending_for
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Pages a signed-in person may reach before accepting the code of conduct.
+CONDUCT_EXEMPT_URL_NAMES = frozenset({"conduct", "account_logout", "healthz", "set_language"})
+
+
+def _is_static(request: HttpRequest) -> bool:
+    return request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Resolver404:
+        return None
+
+
+class SuspendedAccountMiddleware:
+    """A suspended account's open sessions stop at their next request (R5)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.is_suspended:
+            logout(request)
+            return render(request, "accounts/suspended.html", status=403)
+        return self.get_response(request)
+
+
+class PupilSessionMiddleware:
+    """Pupils' sessions are short: an idle limit and an absolute limit."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.role == Role.PUPIL:
+            now = timezone.now()
+            started = request.session.get("pupil_started")
+            last_seen = request.session.get("pupil_last_seen")
+            if (
+                started is None
+                or last_seen is None
+                or now - datetime.fromisoformat(started) > settings.PUPIL_SESSION_ABSOLUTE
+                or now - datetime.fromisoformat(last_seen) > settings.PUPIL_SESSION_IDLE
+            ):
+                logout(request)
+                return redirect("pupil_start")
+            request.session["pupil_last_seen"] = now.isoformat()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in adult sees the portal in their preferred language."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.preferred_language:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+class CodeOfConductMiddleware:
+    """Until a parent or staff member accepts the current code of conduct, they see only it (R4)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.role != Role.PUPIL
+            and not _is_static(request)
+            and _url_name(request) not in CONDUCT_EXEMPT_URL_NAMES
+            and conduct_pending_for(user) is not None
+        ):
+            return redirect("conduct")
+        return self.get_response(request)

@@ -1,0 +1,276 @@
+"""People and how they get in: users, parent links, invite codes, pupil sign-in, conduct."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from classes.models import Pupil
+
+
+class Role(models.TextChoices):
+    PARENT = "parent", _("Parent or carer")
+    TEACHER = "teacher", _("Teacher")
+    SUPPORT = "support", _("Support staff")
+    OFFICE = "office", _("Office staff")
+    LEADER = "leader", _("Leader")
+    PUPIL = "pupil", _("Pupil")
+
+
+STAFF_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER})
+ADMIN_ROLES = frozenset({Role.OFFICE, Role.LEADER})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str | None, password: str | None, **fields: object) -> User:
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str | None = None, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("role", Role.PARENT)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.update(role=Role.LEADER, is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """Anyone who signs in. Adults sign in by email; pupils by class code and picture code."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    title = models.CharField(
+        _("title"), max_length=20, blank=True, help_text=_("Shown to parents, e.g. “Mrs”.")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARENT)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en-gb"
+    )
+    is_suspended = models.BooleanField(
+        _("suspended"),
+        default=False,
+        editable=False,
+        help_text=_("Kept by the suspend and reinstate actions, which record why."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="pupil") | Q(email__isnull=False), name="adult_has_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How an adult is shown to others: “Mrs Patel”, or their full name without a title."""
+        if self.title and self.last_name:
+            return f"{self.title} {self.last_name}"
+        return self.get_full_name() or self.email or _("Pupil")
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class ParentLink(models.Model):
+    """A parent or carer linked to a child (at most two; more only by the office, R3)."""
+
+    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="parent_links")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="parent_links")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("parent link")
+        verbose_name_plural = _("parent links")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "pupil"], name="parent_linked_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} → {self.pupil}"
+
+
+class InviteCode(models.Model):
+    """A single-use code that links one parent account to one pupil (R2). Only its hash is kept."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="invite_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True, editable=False)
+    used_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("invite code")
+        verbose_name_plural = _("invite codes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} for pupil {self.pupil_id}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ExtraParentRequest(models.Model):
+    """A third (or later) carer asked to be linked: the office decides (R3)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the office")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="extra_parent_requests")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="extra_parent_requests")
+    invite = models.ForeignKey(InviteCode, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extra parent request")
+        verbose_name_plural = _("extra parent requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "pupil"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_parent_and_pupil",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} → {self.pupil} ({self.get_status_display()})"
+
+
+class PupilLogin(models.Model):
+    """A pupil's personal picture code and its lockout state (only the hash is kept)."""
+
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="login")
+    code_hash = models.CharField(max_length=64, editable=False)
+    failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    first_failure_at = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("pupil picture code")
+        verbose_name_plural = _("pupil picture codes")
+
+    def __str__(self) -> str:
+        return f"picture code of pupil {self.pupil_id}"
+
+
+class CodeOfConduct(models.Model):
+    """A version of the code of conduct that parents or staff accept before using the portal (R4)."""
+
+    class Audience(models.TextChoices):
+        PARENTS = "parents", _("Parents and carers")
+        STAFF = "staff", _("Staff")
+
+    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("code of conduct")
+        verbose_name_plural = _("codes of conduct")
+        ordering = ["audience", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["audience", "version"], name="conduct_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} v{self.version}"
+
+
+class ConductAcceptance(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="conduct_acceptances")
+    conduct = models.ForeignKey(CodeOfConduct, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("code of conduct acceptance")
+        verbose_name_plural = _("code of conduct acceptances")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "conduct"], name="conduct_accepted_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.conduct}"
+
+
+class Suspension(models.Model):
+    """The record of a suspension and its end (R5); ``User.is_suspended`` follows it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField(_("reason"))
+    suspended_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    suspended_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-suspended_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(lifted_at__isnull=True), name="one_open_suspension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} suspended {self.suspended_at:%Y-%m-%d}"
+
+
+__all__ = [
+    "ADMIN_ROLES",
+    "STAFF_ROLES",
+    "CodeOfConduct",
+    "ConductAcceptance",
+    "ExtraParentRequest",
+    "InviteCode",
+    "ParentLink",
+    "PupilLogin",
+    "Role",
+    "Suspension",
+    "User",
+]

@@ -1,0 +1,60 @@
+"""Reads about people: each a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from classes.models import Pupil
+from classes.names import with_display_names
+from classes.selectors import teachers_by_class
+
+from .models import CodeOfConduct, ConductAcceptance, ParentLink, Role, User
+
+
+def conduct_audience(user: User) -> str | None:
+    if user.role == Role.PUPIL:
+        return None
+    return CodeOfConduct.Audience.PARENTS if user.role == Role.PARENT else CodeOfConduct.Audience.STAFF
+
+
+def conduct_current(audience: str) -> CodeOfConduct | None:
+    return CodeOfConduct.objects.filter(audience=audience).order_by("-version").first()
+
+
+def conduct_pending_for(user: User) -> CodeOfConduct | None:
+    """The current code of conduct if ``user`` has not accepted it yet (one query), else None."""
+    audience = conduct_audience(user)
+    if audience is None:
+        return None
+    accepted = ConductAcceptance.objects.filter(user=user, conduct=OuterRef("pk"))
+    current = (
+        CodeOfConduct.objects.filter(audience=audience)
+        .order_by("-version")
+        .annotate(accepted=Exists(accepted))
+        .first()
+    )
+    if current is None or current.accepted:  # type: ignore[attr-defined]
+        return None
+    return current
+
+
+def children_of(parent: User) -> list[Pupil]:
+    """A parent's current children, with display names, class and teachers (three queries)."""
+    pupils = list(
+        Pupil.objects.filter(parent_links__parent=parent)
+        .select_related("school_class")
+        .order_by("first_name", "pk")
+    )
+    with_display_names(pupils)
+    teachers = teachers_by_class({p.school_class_id for p in pupils if p.school_class_id})
+    for pupil in pupils:
+        pupil.teachers = teachers.get(pupil.school_class_id or 0, [])  # type: ignore[attr-defined]
+    return pupils
+
+
+def parents_of(pupil: Pupil) -> list[User]:
+    return list(User.objects.filter(parent_links__pupil=pupil).order_by("last_name", "first_name"))
+
+
+def pupils_with_parent_links() -> Prefetch:
+    return Prefetch("parent_links", queryset=ParentLink.objects.select_related("parent"))

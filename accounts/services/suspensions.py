@@ -1,0 +1,48 @@
+"""Suspending and reinstating accounts (R5). Every change is recorded with who and why."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Suspension, User
+from ..permissions import can_decide_suspensions
+
+ALREADY_SUSPENDED = _("This account is already suspended.")
+NOT_SUSPENDED = _("This account is not suspended.")
+CANNOT_SUSPEND_SELF = _("You cannot suspend your own account.")
+REASON_REQUIRED = _("Please give the reason for the suspension.")
+
+
+@transaction.atomic
+def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension:
+    """Suspend ``user``: their open sessions end at their next request and they cannot sign in."""
+    if not can_decide_suspensions(acting_user):
+        raise PermissionDenied
+    if user.pk == acting_user.pk:
+        raise ValidationError(CANNOT_SUSPEND_SELF)
+    if not reason.strip():
+        raise ValidationError(REASON_REQUIRED)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_suspended:
+        raise ValidationError(ALREADY_SUSPENDED)
+    suspension = Suspension.objects.create(user=user, reason=reason.strip(), suspended_by=acting_user)
+    User.objects.filter(pk=user.pk).update(is_suspended=True)
+    return suspension
+
+
+@transaction.atomic
+def account_reinstate(*, acting_user: User, user: User) -> Suspension:
+    if not can_decide_suspensions(acting_user):
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=user.pk)
+    suspension = Suspension.objects.filter(user=user, lifted_at__isnull=True).first()
+    if suspension is None:
+        raise ValidationError(NOT_SUSPENDED)
+    suspension.lifted_at = timezone.now()
+    suspension.lifted_by = acting_user
+    suspension.save(update_fields=["lifted_at", "lifted_by"])
+    User.objects.filter(pk=user.pk).update(is_suspended=False)
+    return suspension

@@ -1,0 +1,49 @@
+"""Each role's home page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..models import Role
+from ..permissions import can_use_admin, role_required
+from ..selectors import children_of
+from ..selectors_staff import teacher_home
+
+TEMPLATES = {
+    Role.PARENT: "accounts/home_parent.html",
+    Role.TEACHER: "accounts/home_staff.html",
+    Role.SUPPORT: "accounts/home_staff.html",
+    Role.OFFICE: "accounts/home_office.html",
+    Role.LEADER: "accounts/home_office.html",
+    Role.PUPIL: "accounts/home_pupil.html",
+}
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {}
+    if user.role == Role.PARENT:
+        context["children"] = children_of(user)
+    elif user.role in (Role.TEACHER, Role.SUPPORT):
+        context.update(teacher_home(user))
+    elif user.role in (Role.OFFICE, Role.LEADER):
+        context["admin_ready"] = can_use_admin(user)
+    elif user.role == Role.PUPIL:
+        context["pupil_name"] = pupil_display_name(user)
+    return render(request, TEMPLATES[Role(user.role)], context)
+
+
+def pupil_display_name(user: object) -> str:
+    from classes.names import display_names
+
+    pupil = user.pupil  # type: ignore[attr-defined]
+    return display_names([pupil])[pupil.pk]
+
+
+@require_GET
+@role_required(Role.OFFICE, Role.LEADER)
+def admin_needs_mfa(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/admin_needs_mfa.html")

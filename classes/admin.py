@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Closure, CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
+from .selectors import SUPPORT, TEACH
+
+WEEKDAYS = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("7", _("Sunday")),
+]
+
+
+class SchoolForm(forms.ModelForm):
+    working_days = forms.MultipleChoiceField(
+        label=_("working days"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = School
+        fields = "__all__"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance.pk:
+            self.initial["working_days"] = list(self.instance.working_days)
+
+    def clean_working_days(self) -> str:
+        return "".join(sorted(self.cleaned_data["working_days"]))
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    form = SchoolForm
+    list_display = ["name", "time_zone", "office_phone", "office_email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not School.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class StaffAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = SchoolClassUserObjectPermission
+        fields = ["user", "permission"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from django.contrib.auth.models import Permission
+
+        from accounts.models import Role, User
+
+        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            role__in=[Role.TEACHER, Role.SUPPORT, Role.LEADER]
+        )
+        self.fields["permission"].queryset = Permission.objects.filter(  # type: ignore[attr-defined]
+            content_type__app_label="classes", codename__in=[TEACH, SUPPORT]
+        )
+        self.fields["permission"].label = _("as")
+
+
+class StaffAssignmentInline(admin.TabularInline):
+    """Staff assignments are django-guardian object permissions, edited here (R1)."""
+
+    model = SchoolClassUserObjectPermission
+    form = StaffAssignmentForm
+    extra = 1
+    verbose_name = _("staff member")
+    verbose_name_plural = _("staff of this class")
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolClassUserObjectPermission]:
+        return super().get_queryset(request).select_related("user", "permission")
+
+
+class CoverInline(admin.TabularInline):
+    model = CoverAssignment
+    extra = 0
+    autocomplete_fields = ["teacher"]
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "year_group", "academic_year", "class_code", "pupil_count"]
+    list_filter = ["year_group", "academic_year"]
+    search_fields = ["name", "class_code"]
+    inlines = [StaffAssignmentInline, CoverInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolClass]:
+        from django.db.models import Count, Q
+
+        return super().get_queryset(request).annotate(
+            pupil_total=Count("pupils", filter=Q(pupils__leaving_date__isnull=True))
+        )
+
+    @admin.display(description=_("pupils"), ordering="pupil_total")
+    def pupil_count(self, obj: SchoolClass) -> int:
+        return obj.pupil_total  # type: ignore[attr-defined]
+
+
+@admin.register(CoverAssignment)
+class CoverAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "school_class", "starts_at", "ends_at"]
+    list_filter = ["school_class"]
+    list_select_related = ["teacher", "school_class"]
+    autocomplete_fields = ["teacher"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["reason", "starts_on", "ends_on"]
+    date_hierarchy = "starts_on"
+    search_fields = ["reason"]

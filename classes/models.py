@@ -1,0 +1,223 @@
+"""The school's structure: the school itself, classes, pupils, who teaches what and when."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from datetime import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+# Codes people type: no 0/O and no 1/I, so nobody has to guess which one was meant.
+TYPEABLE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class School(models.Model):
+    """The one school this installation serves."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    working_days = models.CharField(
+        _("working days"),
+        max_length=7,
+        default="12345",
+        validators=[RegexValidator(r"^[1-7]{1,7}$", _("Use ISO weekday numbers, 1 = Monday."))],
+        help_text=_("ISO weekday numbers, 1 = Monday … 7 = Sunday."),
+    )
+    working_day_starts = models.TimeField(_("working day starts"), default=time(8, 0))
+    working_day_ends = models.TimeField(_("working day ends"), default=time(17, 0))
+    office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    office_email = models.EmailField(_("office email"), blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("school")
+        constraints = [
+            models.CheckConstraint(condition=Q(singleton=True), name="school_is_singleton"),
+            models.CheckConstraint(
+                condition=Q(working_day_starts__lt=models.F("working_day_ends")),
+                name="school_working_day_starts_before_it_ends",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class YearGroup(models.IntegerChoices):
+    NURSERY = 0, _("Nursery")
+    RECEPTION = 1, _("Reception")
+    YEAR_1 = 2, _("Year 1")
+    YEAR_2 = 3, _("Year 2")
+    YEAR_3 = 4, _("Year 3")
+    YEAR_4 = 5, _("Year 4")
+    YEAR_5 = 6, _("Year 5")
+    YEAR_6 = 7, _("Year 6")
+
+
+def new_class_code() -> str:
+    return "".join(secrets.choice(TYPEABLE_ALPHABET) for _ in range(6))
+
+
+class SchoolClass(models.Model):
+    """A class in one academic year; its staff are django-guardian object permissions."""
+
+    name = models.CharField(_("name"), max_length=60)
+    year_group = models.IntegerField(_("year group"), choices=YearGroup.choices)
+    academic_year = models.PositiveSmallIntegerField(
+        _("academic year"), help_text=_("The year it starts in: 2026 for 2026–27.")
+    )
+    class_code = models.CharField(
+        _("class code"),
+        max_length=12,
+        unique=True,
+        default=new_class_code,
+        help_text=_("Pupils type this (or scan its QR code) to sign in."),
+    )
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["-academic_year", "year_group", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "name"], name="class_name_unique_per_year"
+            )
+        ]
+        permissions = [
+            ("teach_class", _("Teaches this class")),
+            ("support_class", _("Supports this class")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_year_group_display()})"
+
+    @property
+    def academic_year_label(self) -> str:
+        return f"{self.academic_year}–{(self.academic_year + 1) % 100:02d}"
+
+
+class SchoolClassUserObjectPermission(UserObjectPermissionBase):
+    """A staff assignment: django-guardian's object permission with a direct foreign key."""
+
+    content_object = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="staff_permissions"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.permission.name} – {self.content_object}"
+
+
+class PupilQuerySet(models.QuerySet["Pupil"]):
+    def current(self) -> PupilQuerySet:
+        return self.filter(leaving_date__isnull=True, school_class__isnull=False)
+
+
+class Pupil(models.Model):
+    """A child. Never shown by full name outside the office: use ``classes.names`` (R6)."""
+
+    first_name = models.CharField(_("first name"), max_length=60)
+    surname = models.CharField(_("surname"), max_length=60)
+    date_of_birth = models.DateField(_("date of birth"))
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        null=True,
+        blank=True,
+    )
+    leaving_date = models.DateField(_("leaving date"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupil",
+        editable=False,
+    )
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = ["first_name", "surname", "id"]
+        indexes = [models.Index(fields=["school_class", "first_name"])]
+
+    def __str__(self) -> str:
+        # Only the office sees this (the admin); pages use classes.names.display_names.
+        return f"{self.first_name} {self.surname}"
+
+
+class CoverAssignment(models.Model):
+    """A teacher covers a class for a window of time (PPA cover)."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teacher"),
+        on_delete=models.CASCADE,
+        related_name="cover_assignments",
+    )
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="covers"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        verbose_name = _("cover assignment")
+        verbose_name_plural = _("cover assignments")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="cover_starts_before_it_ends"
+            )
+        ]
+        indexes = [models.Index(fields=["teacher", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} covers {self.school_class}"
+
+
+class Closure(models.Model):
+    """Days the school is closed (INSET days, holidays, snow days): the clock stops."""
+
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=120)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="closure_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.starts_on}–{self.ends_on})"

@@ -1,0 +1,76 @@
+"""Reads about the school's structure, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TEACH = "teach_class"
+SUPPORT = "support_class"
+
+
+def school_get() -> School:
+    """The school. A migration creates it, so there is always exactly one."""
+    return School.objects.get()
+
+
+def classes_assigned_to(user: User, *, codenames: tuple[str, ...] = (TEACH, SUPPORT)) -> QuerySet[SchoolClass]:
+    """Classes where ``user`` holds one of the staff permissions (their own classes)."""
+    return SchoolClass.objects.filter(
+        staff_permissions__user=user, staff_permissions__permission__codename__in=codenames
+    ).distinct()
+
+
+def classes_covered_by(user: User, *, at: datetime | None = None) -> QuerySet[SchoolClass]:
+    """Classes that ``user`` covers right now (or at ``at``)."""
+    at = at or timezone.now()
+    return SchoolClass.objects.filter(
+        covers__teacher=user, covers__starts_at__lte=at, covers__ends_at__gt=at
+    ).distinct()
+
+
+def staff_class_ids(user: User, *, at: datetime | None = None) -> set[int]:
+    """Ids of the classes ``user`` works with now: assigned, or covering (one query)."""
+    at = at or timezone.now()
+    assigned = Q(staff_permissions__user=user, staff_permissions__permission__codename__in=(TEACH, SUPPORT))
+    covering = Q(covers__teacher=user, covers__starts_at__lte=at, covers__ends_at__gt=at)
+    return set(SchoolClass.objects.filter(assigned | covering).values_list("pk", flat=True))
+
+
+def teachers_by_class(class_ids: set[int]) -> dict[int, list[User]]:
+    """The teachers (not support staff) of each class, by class id, in one query."""
+    rows = (
+        SchoolClassUserObjectPermission.objects.filter(
+            content_object_id__in=class_ids, permission__codename=TEACH
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    teachers: dict[int, list[User]] = defaultdict(list)
+    for row in rows:
+        teachers[row.content_object_id].append(row.user)
+    return teachers
+
+
+def current_covers_for(user: User, *, at: datetime | None = None) -> QuerySet[CoverAssignment]:
+    at = at or timezone.now()
+    return CoverAssignment.objects.filter(teacher=user, starts_at__lte=at, ends_at__gt=at)
+
+
+def classes_with_staff() -> QuerySet[SchoolClass]:
+    """Classes with their staff assignments prefetched (for the office's lists)."""
+    return SchoolClass.objects.prefetch_related(
+        Prefetch(
+            "staff_permissions",
+            queryset=SchoolClassUserObjectPermission.objects.select_related("user", "permission"),
+        )
+    )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import User
+from classes.models import School, SchoolClass
+from tests.factories import ParentLinkFactory, PupilFactory, SchoolClassFactory, TeacherFactory, assign_teacher
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def school(db: None) -> School:
+    school = School.objects.get()
+    school.name = "New Village Primary"
+    school.office_phone = "01302 555 0100"
+    school.office_email = "office@school.example.org"
+    school.save()
+    return school
+
+
+@pytest.fixture
+def school_class(db: None) -> SchoolClass:
+    return SchoolClassFactory(name="Oak")
+
+
+@pytest.fixture
+def teacher(school_class: SchoolClass) -> User:
+    return assign_teacher(TeacherFactory(title="Mrs", last_name="Patel"), school_class)
+
+
+@pytest.fixture
+def parent_with_child(school_class: SchoolClass):
+    link = ParentLinkFactory(pupil=PupilFactory(school_class=school_class, first_name="Maya"))
+    return link.parent, link.pupil
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

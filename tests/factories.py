@@ -1,0 +1,123 @@
+"""Factories that keep school, class and pupil consistent. Names are generated, never real."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from accounts.models import CodeOfConduct, ConductAcceptance, ParentLink, Role, User
+from classes.models import Closure, CoverAssignment, Pupil, SchoolClass, YearGroup
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    role = Role.PARENT
+    password = factory.django.Password(PASSWORD)
+
+
+class ParentFactory(UserFactory):
+    role = Role.PARENT
+
+
+class TeacherFactory(UserFactory):
+    role = Role.TEACHER
+    title = "Ms"
+
+
+class SupportFactory(UserFactory):
+    role = Role.SUPPORT
+
+
+class OfficeFactory(UserFactory):
+    role = Role.OFFICE
+    is_staff = True
+
+
+class LeaderFactory(UserFactory):
+    role = Role.LEADER
+    is_staff = True
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    name = factory.Sequence(lambda n: f"Class {n}")
+    year_group = YearGroup.YEAR_3
+    academic_year = 2026
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    surname = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = dt.date(2018, 5, 17)
+    school_class = factory.SubFactory(SchoolClassFactory)
+
+
+class ParentLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParentLink
+
+    parent = factory.SubFactory(ParentFactory)
+    pupil = factory.SubFactory(PupilFactory)
+
+
+class CoverAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoverAssignment
+
+    teacher = factory.SubFactory(TeacherFactory)
+    school_class = factory.SubFactory(SchoolClassFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=1))
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    starts_on = dt.date(2026, 10, 23)
+    ends_on = dt.date(2026, 10, 23)
+    reason = "INSET day"
+
+
+class CodeOfConductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeOfConduct
+
+    audience = CodeOfConduct.Audience.PARENTS
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Code of conduct for parents and carers"
+    body = "Treat staff with respect. What is posted here stays here."
+
+
+class ConductAcceptanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConductAcceptance
+
+    user = factory.SubFactory(ParentFactory)
+    conduct = factory.SubFactory(CodeOfConductFactory)
+
+
+def assign_teacher(user: User, school_class: SchoolClass) -> User:
+    assign_perm("classes.teach_class", user, school_class)
+    return user
+
+
+def assign_support(user: User, school_class: SchoolClass) -> User:
+    assign_perm("classes.support_class", user, school_class)
+    return user
