@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from classes.models import Pupil
 
 from ..models import ParentLink
+from . import invite_actions, picture_code_actions
 
 
 class ParentLinkInline(admin.TabularInline):
@@ -26,7 +27,7 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "surname"]
     autocomplete_fields = ["school_class"]
     inlines = [ParentLinkInline]
-    actions: list[object] = []
+    actions = [*invite_actions.ACTIONS, *picture_code_actions.ACTIONS]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pupil]:
         return super().get_queryset(request).annotate(parent_total=Count("parent_links"))

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms import ConductForm
+from ..forms.conduct import ConductForm
 from ..models import CodeOfConduct
 from ..selectors import conduct_audience, conduct_current, conduct_pending_for
 from ..services.conduct import conduct_accept

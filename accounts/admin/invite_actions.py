@@ -1,0 +1,3 @@
+"""Admin actions on pupils for invite codes and letters."""
+
+ACTIONS: list[object] = []

@@ -1,0 +1,3 @@
+"""Admin actions on pupils for picture codes and their printed cards."""
+
+ACTIONS: list[object] = []
