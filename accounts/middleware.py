@@ -86,7 +86,7 @@ class UserLanguageMiddleware:
 
 
 class CodeOfConductMiddleware:
-    """Until a parent or staff member accepts the current code of conduct, they see only it (R4)."""
+    """Until a parent or staff member accepts the current code of conduct, only it shows (R4)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -38,7 +40,9 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str | None = None, password: str | None = None, **fields: object) -> User:
+    def create_user(
+        self, email: str | None = None, password: str | None = None, **fields: object
+    ) -> User:
         fields.setdefault("role", Role.PARENT)
         return self._create(email, password, **fields)
 
@@ -51,7 +55,9 @@ class User(AbstractUser):
     """Anyone who signs in. Adults sign in by email; pupils by class code and picture code."""
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    email = models.EmailField(  # type: ignore[assignment]
+        _("email address"), unique=True, null=True, blank=True
+    )
     title = models.CharField(
         _("title"), max_length=20, blank=True, help_text=_("Shown to parents, e.g. “Mrs”.")
     )
@@ -67,9 +73,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("user")
@@ -89,7 +95,7 @@ class User(AbstractUser):
         """How an adult is shown to others: “Mrs Patel”, or their full name without a title."""
         if self.title and self.last_name:
             return f"{self.title} {self.last_name}"
-        return self.get_full_name() or self.email or _("Pupil")
+        return self.get_full_name() or self.email or str(_("Pupil"))
 
     @property
     def is_staff_member(self) -> bool:
@@ -140,7 +146,9 @@ class InviteCode(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        )
 
 
 class ExtraParentRequest(models.Model):
@@ -151,8 +159,12 @@ class ExtraParentRequest(models.Model):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="extra_parent_requests")
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="extra_parent_requests")
+    parent = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="extra_parent_requests"
+    )
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="extra_parent_requests"
+    )
     invite = models.ForeignKey(InviteCode, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -195,7 +207,7 @@ class PupilLogin(models.Model):
 
 
 class CodeOfConduct(models.Model):
-    """A version of the code of conduct that parents or staff accept before using the portal (R4)."""
+    """A version of the code of conduct that parents or staff accept before use (R4)."""
 
     class Audience(models.TextChoices):
         PARENTS = "parents", _("Parents and carers")
@@ -221,7 +233,9 @@ class CodeOfConduct(models.Model):
 
 class ConductAcceptance(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="conduct_acceptances")
-    conduct = models.ForeignKey(CodeOfConduct, on_delete=models.PROTECT, related_name="acceptances")
+    conduct = models.ForeignKey(
+        CodeOfConduct, on_delete=models.PROTECT, related_name="acceptances"
+    )
     accepted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import ADMIN_ROLES, Role, User
@@ -30,7 +31,7 @@ def can_redeem_invite(user: Any) -> bool:
     return not user.is_authenticated or has_role(user, Role.PARENT)
 
 
-def can_use_admin(user: User) -> bool:
+def can_use_admin(user: User | AnonymousUser) -> bool:
     """The Django admin is for office staff and leaders who have two-factor authentication on."""
     from allauth.mfa.models import Authenticator
 
@@ -41,7 +42,9 @@ def can_use_admin(user: User) -> bool:
     )
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """The view answers only these roles; to anyone else it does not exist (404)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

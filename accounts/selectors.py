@@ -14,7 +14,11 @@ from .models import CodeOfConduct, ConductAcceptance, ParentLink, Role, User
 def conduct_audience(user: User) -> str | None:
     if user.role == Role.PUPIL:
         return None
-    return CodeOfConduct.Audience.PARENTS if user.role == Role.PARENT else CodeOfConduct.Audience.STAFF
+    return (
+        CodeOfConduct.Audience.PARENTS
+        if user.role == Role.PARENT
+        else CodeOfConduct.Audience.STAFF
+    )
 
 
 def conduct_current(audience: str) -> CodeOfConduct | None:
@@ -33,7 +37,7 @@ def conduct_pending_for(user: User) -> CodeOfConduct | None:
         .annotate(accepted=Exists(accepted))
         .first()
     )
-    if current is None or current.accepted:  # type: ignore[attr-defined]
+    if current is None or current.accepted:
         return None
     return current
 

@@ -5,62 +5,46 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch
-from django.utils import timezone
-
 from classes.models import Pupil, SchoolClass
 from classes.names import with_display_names
-from classes.selectors import SUPPORT, TEACH
+from classes.selectors import classes_assigned_to, current_covers_for
 
 from .models import PupilLogin, User
 
 
 def teacher_home(user: User) -> dict[str, Any]:
-    """Assigned classes and classes covered now, each with pupils by display name (4 queries)."""
-    now = timezone.now()
-    assigned = list(
-        SchoolClass.objects.filter(
-            staff_permissions__user=user,
-            staff_permissions__permission__codename__in=(TEACH, SUPPORT),
-        )
-        .distinct()
-        .order_by("year_group", "name")
-    )
-    covered = list(
-        SchoolClass.objects.filter(covers__teacher=user, covers__starts_at__lte=now, covers__ends_at__gt=now)
-        .exclude(pk__in=[c.pk for c in assigned])
-        .prefetch_related(Prefetch("covers", to_attr="current_covers", queryset=_covers(user, now)))
-        .distinct()
-        .order_by("year_group", "name")
-    )
-    classes = assigned + covered
+    """Assigned classes, and classes covered now with the cover's end, each with its pupils
+    by display name, and the pupils whose picture code is locked (4 queries)."""
+    assigned = list(classes_assigned_to(user).order_by("year_group", "name"))
+    covers = [
+        cover
+        for cover in current_covers_for(user).select_related("school_class").order_by("ends_at")
+        if cover.school_class not in assigned
+    ]
+    classes = assigned + [cover.school_class for cover in covers]
     pupils = with_display_names(
         Pupil.objects.current()
         .filter(school_class__in=classes)
         .select_related("login")
         .order_by("first_name", "surname", "pk")
     )
-    by_class: dict[int, list[Pupil]] = defaultdict(list)
+    by_class: dict[int | None, list[Pupil]] = defaultdict(list)
     for pupil in pupils:
-        by_class[pupil.school_class_id or 0].append(pupil)
-    for school_class in classes:
-        school_class.pupil_list = by_class[school_class.pk]  # type: ignore[attr-defined]
+        by_class[pupil.school_class_id].append(pupil)
     return {
-        "assigned_classes": assigned,
-        "covered_classes": covered,
-        "locked_pupils": [p for p in pupils if _locked(p)],
+        "assigned_classes": [_with_pupils(c, by_class) for c in assigned],
+        "covers": [(cover, _with_pupils(cover.school_class, by_class)) for cover in covers],
+        "locked_pupils": [p for p in pupils if _is_locked(p)],
     }
 
 
-def _covers(user: User, now: Any) -> Any:
-    from classes.models import CoverAssignment
+def _with_pupils(
+    school_class: SchoolClass, by_class: dict[int | None, list[Pupil]]
+) -> SchoolClass:
+    school_class.pupil_list = by_class[school_class.pk]  # type: ignore[attr-defined]
+    return school_class
 
-    return CoverAssignment.objects.filter(teacher=user, starts_at__lte=now, ends_at__gt=now)
 
-
-def _locked(pupil: Pupil) -> bool:
-    try:
-        login: PupilLogin = pupil.login  # type: ignore[attr-defined]
-    except PupilLogin.DoesNotExist:
-        return False
-    return login.locked_at is not None
+def _is_locked(pupil: Pupil) -> bool:
+    login: PupilLogin | None = getattr(pupil, "login", None)
+    return login is not None and login.locked_at is not None

@@ -27,7 +27,15 @@ class SchoolForm(forms.ModelForm):
 
     class Meta:
         model = School
-        fields = "__all__"
+        fields = [
+            "name",
+            "time_zone",
+            "working_days",
+            "working_day_starts",
+            "working_day_ends",
+            "office_phone",
+            "office_email",
+        ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -100,8 +108,10 @@ class SchoolClassAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolClass]:
         from django.db.models import Count, Q
 
-        return super().get_queryset(request).annotate(
-            pupil_total=Count("pupils", filter=Q(pupils__leaving_date__isnull=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pupil_total=Count("pupils", filter=Q(pupils__leaving_date__isnull=True)))
         )
 
     @admin.display(description=_("pupils"), ordering="pupil_total")

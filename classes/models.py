@@ -215,7 +215,8 @@ class Closure(models.Model):
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_on__lte=models.F("ends_on")), name="closure_ends_after_it_starts"
+                condition=Q(starts_on__lte=models.F("ends_on")),
+                name="closure_ends_after_it_starts",
             )
         ]
 

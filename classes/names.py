@@ -71,9 +71,10 @@ def display_names(pupils: Iterable[Pupil]) -> dict[int, str]:
         if not p.school_class_id
     ]
     classmates = Pupil.objects.current().filter(school_class_id__in=class_ids)
-    rows += [NameRow(*values) for values in classmates.values_list(
-        "pk", "school_class_id", "first_name", "surname"
-    )]
+    rows += [
+        NameRow(*values)
+        for values in classmates.values_list("pk", "school_class_id", "first_name", "surname")
+    ]
     # A pupil who has left is named among the class they were in, without counting twice.
     seen = {row.pupil_id for row in rows}
     rows += [

@@ -23,7 +23,9 @@ def school_get() -> School:
     return School.objects.get()
 
 
-def classes_assigned_to(user: User, *, codenames: tuple[str, ...] = (TEACH, SUPPORT)) -> QuerySet[SchoolClass]:
+def classes_assigned_to(
+    user: User, *, codenames: tuple[str, ...] = (TEACH, SUPPORT)
+) -> QuerySet[SchoolClass]:
     """Classes where ``user`` holds one of the staff permissions (their own classes)."""
     return SchoolClass.objects.filter(
         staff_permissions__user=user, staff_permissions__permission__codename__in=codenames
@@ -41,7 +43,9 @@ def classes_covered_by(user: User, *, at: datetime | None = None) -> QuerySet[Sc
 def staff_class_ids(user: User, *, at: datetime | None = None) -> set[int]:
     """Ids of the classes ``user`` works with now: assigned, or covering (one query)."""
     at = at or timezone.now()
-    assigned = Q(staff_permissions__user=user, staff_permissions__permission__codename__in=(TEACH, SUPPORT))
+    assigned = Q(
+        staff_permissions__user=user, staff_permissions__permission__codename__in=(TEACH, SUPPORT)
+    )
     covering = Q(covers__teacher=user, covers__starts_at__lte=at, covers__ends_at__gt=at)
     return set(SchoolClass.objects.filter(assigned | covering).values_list("pk", flat=True))
 

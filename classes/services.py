@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def staff_assign(*, acting_user: User, staff: User, school_class: SchoolClass, teaches: bool) -> SchoolClass:
+def staff_assign(
+    *, acting_user: User, staff: User, school_class: SchoolClass, teaches: bool
+) -> SchoolClass:
     """Make ``staff`` a teacher (``teaches``) or support staff of ``school_class``."""
     if not can_manage_school(acting_user):
         raise PermissionDenied

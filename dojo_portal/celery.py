@@ -1,4 +1,4 @@
-"""The Celery app. Tasks take ids, call a service, and are idempotent; the database holds due times."""
+"""The Celery app: tasks take ids, call a service, are idempotent; the database keeps due times."""
 
 import os
 

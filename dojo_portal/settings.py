@@ -37,7 +37,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def _secret_key() -> str:
-    """The key from the environment, or one kept in var/ so a one-machine install stays signed in."""
+    """The key from the environment, or one kept in var/ for a one-machine install."""
     key = env("SECRET_KEY")
     if key:
         return key
@@ -123,6 +123,7 @@ TEMPLATES = [
 
 # Database: SQLite in var/ unless DATABASE_URL names another (PostgreSQL in production).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dojo_portal.sqlite3'}"),
@@ -162,6 +163,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
+    "accounts.backends.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,6 +199,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
 GUARDIAN_ANONYMOUS_USER_NAME = None
+# Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
+OFFICE_ADMIN_APPS = ["classes", "accounts"]
 GUARDIAN_RAISE_403 = False
 
 # Internationalisation: the portal's own strings are translatable; parents choose a language.

@@ -6,7 +6,13 @@ from django.test import Client
 
 from accounts.models import User
 from classes.models import School, SchoolClass
-from tests.factories import ParentLinkFactory, PupilFactory, SchoolClassFactory, TeacherFactory, assign_teacher
+from tests.factories import (
+    ParentLinkFactory,
+    PupilFactory,
+    SchoolClassFactory,
+    TeacherFactory,
+    assign_teacher,
+)
 
 
 @pytest.fixture(autouse=True)

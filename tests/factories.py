@@ -121,3 +121,12 @@ def assign_teacher(user: User, school_class: SchoolClass) -> User:
 def assign_support(user: User, school_class: SchoolClass) -> User:
     assign_perm("classes.support_class", user, school_class)
     return user
+
+
+def with_totp(user: User) -> str:
+    """Turn on TOTP two-factor authentication for ``user``; returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ..http import signed_in_user
 from ..models import CodeOfConduct, ConductAcceptance
 
 
@@ -14,14 +15,23 @@ class CodeOfConductAdmin(admin.ModelAdmin):
     list_filter = ["audience"]
     fields = ["audience", "title", "body"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: CodeOfConduct | None = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: CodeOfConduct | None = None
+    ) -> list[str]:
         return ["audience", "title", "body"] if obj else []
 
-    def save_model(self, request: HttpRequest, obj: CodeOfConduct, form: object, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CodeOfConduct, form: object, change: bool
+    ) -> None:
         from ..services.conduct import conduct_publish
 
         if not change:
-            published = conduct_publish(acting_user=request.user, audience=obj.audience, title=obj.title, body=obj.body)
+            published = conduct_publish(
+                acting_user=signed_in_user(request),
+                audience=obj.audience,
+                title=obj.title,
+                body=obj.body,
+            )
             obj.pk, obj.version = published.pk, published.version
 
 

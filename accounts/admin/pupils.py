@@ -21,8 +21,19 @@ class ParentLinkInline(admin.TabularInline):
 
 @admin.register(Pupil)
 class PupilAdmin(admin.ModelAdmin):
-    list_display = ["first_name", "surname", "school_class", "date_of_birth", "parent_count", "leaving_date"]
-    list_filter = ["school_class__year_group", "school_class", ("leaving_date", admin.EmptyFieldListFilter)]
+    list_display = [
+        "first_name",
+        "surname",
+        "school_class",
+        "date_of_birth",
+        "parent_count",
+        "leaving_date",
+    ]
+    list_filter = [
+        "school_class__year_group",
+        "school_class",
+        ("leaving_date", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["school_class"]
     search_fields = ["first_name", "surname"]
     autocomplete_fields = ["school_class"]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..http import signed_in_user
 from ..models import ParentLink, Suspension, User
 from ..services.suspensions import account_reinstate, account_suspend
 
@@ -28,14 +29,16 @@ class SuspensionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["suspended_at", "reason", "suspended_by", "lifted_at", "lifted_by"]
-    readonly_fields = fields
+    readonly_fields = ["suspended_at", "reason", "suspended_by", "lifted_at", "lifted_by"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
 class SuspendForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (the parent is told)"), widget=forms.Textarea, max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason (the parent is told)"), widget=forms.Textarea, max_length=2000
+    )
 
 
 @admin.register(User)
@@ -47,12 +50,32 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["is_suspended", "last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("title", "first_name", "last_name", "role", "preferred_language")}),
-        (_("Access"), {"fields": ("is_active", "is_suspended", "is_staff", "is_superuser", "groups")}),
+        (
+            _("Person"),
+            {"fields": ("title", "first_name", "last_name", "role", "preferred_language")},
+        ),
+        (
+            _("Access"),
+            {"fields": ("is_active", "is_suspended", "is_staff", "is_superuser", "groups")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "title", "first_name", "last_name", "role", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "title",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
     filter_horizontal = ["groups"]
     inlines = [ParentLinkInline, SuspensionInline]
@@ -65,15 +88,25 @@ class UserAdmin(DjangoUserAdmin):
     def suspend(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         form = SuspendForm(request.POST if "reason" in request.POST else None)
         if not form.is_valid():
-            return render(request, "admin/accounts/suspend.html", {"form": form, "users": queryset, **self.admin_site.each_context(request)})
+            return render(
+                request,
+                "admin/accounts/suspend.html",
+                {"form": form, "users": queryset, **self.admin_site.each_context(request)},
+            )
         done = 0
         for user in queryset:
             try:
-                account_suspend(acting_user=request.user, user=user, reason=form.cleaned_data["reason"])
+                account_suspend(
+                    acting_user=signed_in_user(request),
+                    user=user,
+                    reason=form.cleaned_data["reason"],
+                )
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
-        self.message_user(request, ngettext("%d account suspended.", "%d accounts suspended.", done) % done)
+        self.message_user(
+            request, ngettext("%d account suspended.", "%d accounts suspended.", done) % done
+        )
         return None
 
     @admin.action(description=_("Reinstate the selected accounts"))
@@ -81,8 +114,10 @@ class UserAdmin(DjangoUserAdmin):
         done = 0
         for user in queryset:
             try:
-                account_reinstate(acting_user=request.user, user=user)
+                account_reinstate(acting_user=signed_in_user(request), user=user)
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
-        self.message_user(request, ngettext("%d account reinstated.", "%d accounts reinstated.", done) % done)
+        self.message_user(
+            request, ngettext("%d account reinstated.", "%d accounts reinstated.", done) % done
+        )

@@ -6,88 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('classes', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("classes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='extraparentrequest',
-            name='pupil',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extra_parent_requests', to='classes.pupil'),
+            model_name="extraparentrequest",
+            name="pupil",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="extra_parent_requests",
+                to="classes.pupil",
+            ),
         ),
         migrations.AddField(
-            model_name='invitecode',
-            name='created_by',
-            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="invitecode",
+            name="created_by",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='invitecode',
-            name='pupil',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invite_codes', to='classes.pupil'),
+            model_name="invitecode",
+            name="pupil",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invite_codes",
+                to="classes.pupil",
+            ),
         ),
         migrations.AddField(
-            model_name='invitecode',
-            name='used_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="invitecode",
+            name="used_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='extraparentrequest',
-            name='invite',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.invitecode'),
+            model_name="extraparentrequest",
+            name="invite",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="accounts.invitecode",
+            ),
         ),
         migrations.AddField(
-            model_name='parentlink',
-            name='parent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to=settings.AUTH_USER_MODEL),
+            model_name="parentlink",
+            name="parent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="parent_links",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='parentlink',
-            name='pupil',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='classes.pupil'),
+            model_name="parentlink",
+            name="pupil",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="parent_links",
+                to="classes.pupil",
+            ),
         ),
         migrations.AddField(
-            model_name='pupillogin',
-            name='pupil',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='login', to='classes.pupil'),
+            model_name="pupillogin",
+            name="pupil",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="login",
+                to="classes.pupil",
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='lifted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="suspension",
+            name="lifted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='suspended_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="suspension",
+            name="suspended_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suspensions', to=settings.AUTH_USER_MODEL),
+            model_name="suspension",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="suspensions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'pupil'), ('email__isnull', False), _connector='OR'), name='adult_has_email'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role", "pupil"), ("email__isnull", False), _connector="OR"),
+                name="adult_has_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conductacceptance',
-            constraint=models.UniqueConstraint(fields=('user', 'conduct'), name='conduct_accepted_once'),
+            model_name="conductacceptance",
+            constraint=models.UniqueConstraint(
+                fields=("user", "conduct"), name="conduct_accepted_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extraparentrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('parent', 'pupil'), name='one_pending_request_per_parent_and_pupil'),
+            model_name="extraparentrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("parent", "pupil"),
+                name="one_pending_request_per_parent_and_pupil",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parentlink',
-            constraint=models.UniqueConstraint(fields=('parent', 'pupil'), name='parent_linked_once'),
+            model_name="parentlink",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "pupil"), name="parent_linked_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('user',), name='one_open_suspension'),
+            model_name="suspension",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("lifted_at__isnull", True)),
+                fields=("user",),
+                name="one_open_suspension",
+            ),
         ),
     ]

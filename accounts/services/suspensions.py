@@ -28,7 +28,9 @@ def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_suspended:
         raise ValidationError(ALREADY_SUSPENDED)
-    suspension = Suspension.objects.create(user=user, reason=reason.strip(), suspended_by=acting_user)
+    suspension = Suspension.objects.create(
+        user=user, reason=reason.strip(), suspended_by=acting_user
+    )
     User.objects.filter(pk=user.pk).update(is_suspended=True)
     return suspension
 

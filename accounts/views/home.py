@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+
+from ..http import AuthedRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -22,14 +24,14 @@ TEMPLATES = {
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {}
     if user.role == Role.PARENT:
         context["children"] = children_of(user)
-    elif user.role in (Role.TEACHER, Role.SUPPORT):
+    elif user.role in {Role.TEACHER, Role.SUPPORT}:
         context.update(teacher_home(user))
-    elif user.role in (Role.OFFICE, Role.LEADER):
+    elif user.role in {Role.OFFICE, Role.LEADER}:
         context["admin_ready"] = can_use_admin(user)
     elif user.role == Role.PUPIL:
         context["pupil_name"] = pupil_display_name(user)

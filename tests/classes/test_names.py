@@ -64,5 +64,7 @@ def test_R6_a_leaver_no_longer_makes_classmates_show_an_initial() -> None:
 
     oak = SchoolClassFactory()
     stays = PupilFactory(school_class=oak, first_name="Zara", surname="Ali")
-    PupilFactory(school_class=oak, first_name="Zara", surname="Brown", leaving_date=dt.date(2026, 7, 20))
+    PupilFactory(
+        school_class=oak, first_name="Zara", surname="Brown", leaving_date=dt.date(2026, 7, 20)
+    )
     assert display_names([stays]) == {stays.pk: "Zara"}

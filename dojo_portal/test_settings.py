@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings, with an isolated var/ folder and cache prefix.
+
+The environment is set before the real settings are read, so no test touches a developer's own
+database, media or cache, and subprocesses that tests start inherit the same isolation.
+"""
+
+import os
+import secrets
+import tempfile
+
+os.environ.setdefault("DOJO_VAR_DIR", tempfile.mkdtemp(prefix="dojo-test-"))
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{secrets.token_hex(4)}")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from .settings import *  # noqa: E402, F403
+
+# Fast password hashing: tests create many accounts; production keeps Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,174 @@
+"""The office's pages for the school's structure (R1): TOTP first, staff as object permissions,
+and changelists that do not query per row."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from classes.models import School, SchoolClass
+from classes.selectors import classes_assigned_to
+from tests.conftest import client_for
+from tests.factories import (
+    ClosureFactory,
+    CoverAssignmentFactory,
+    LeaderFactory,
+    OfficeFactory,
+    ParentFactory,
+    PupilFactory,
+    SchoolClassFactory,
+    TeacherFactory,
+    assign_teacher,
+    with_totp,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office_client(school) -> Client:
+    office = OfficeFactory()
+    with_totp(office)
+    return client_for(office)
+
+
+def test_R1_office_without_two_factor_is_sent_to_set_it_up(school) -> None:
+    response = client_for(OfficeFactory()).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin_needs_mfa")
+
+
+def test_R1_office_with_two_factor_opens_the_admin(office_client: Client) -> None:
+    response = office_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "Pupils" in response.content.decode()
+
+
+@pytest.mark.parametrize("factory", [ParentFactory, TeacherFactory])
+def test_R1_parents_and_teachers_cannot_use_the_admin(school, factory) -> None:
+    user = factory(is_staff=True)  # even a wrongly ticked staff flag is not enough
+    with_totp(user)
+    response = client_for(user).get(reverse("admin:classes_pupil_changelist"))
+    assert response.status_code in {302, 403}
+    assert "Pupils" not in response.content.decode()
+
+
+def test_R1_anonymous_admin_goes_to_the_portal_sign_in(client: Client, school) -> None:
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_staff_assignment_in_the_admin_is_a_guardian_object_permission(
+    office_client: Client,
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    oak = SchoolClassFactory(name="Oak")
+    teacher = TeacherFactory()
+    teach = Permission.objects.get(codename="teach_class")
+    url = reverse("admin:classes_schoolclass_change", args=[oak.pk])
+    data = {
+        "name": "Oak",
+        "year_group": oak.year_group,
+        "academic_year": oak.academic_year,
+        "class_code": oak.class_code,
+        "staff_permissions-TOTAL_FORMS": "1",
+        "staff_permissions-INITIAL_FORMS": "0",
+        "staff_permissions-0-user": teacher.pk,
+        "staff_permissions-0-permission": teach.pk,
+        "covers-TOTAL_FORMS": "0",
+        "covers-INITIAL_FORMS": "0",
+    }
+    response = office_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(classes_assigned_to(teacher)) == [oak]
+    assert teacher.has_perm("classes.teach_class", oak)
+
+
+def test_school_working_days_are_edited_as_checkboxes(office_client: Client) -> None:
+    school = School.objects.get()
+    url = reverse("admin:classes_school_change", args=[school.pk])
+    data = {
+        "name": "New Village Primary",
+        "time_zone": "Europe/London",
+        "working_days": ["1", "2", "3", "4"],
+        "working_day_starts": "08:30",
+        "working_day_ends": "16:00",
+        "office_phone": "01632 960100",
+        "office_email": "office@example.org",
+    }
+    assert office_client.post(url, data).status_code == 302
+    school.refresh_from_db()
+    assert school.working_days == "1234"
+
+
+def test_a_wrong_time_zone_is_refused_and_nothing_changes(office_client: Client) -> None:
+    school = School.objects.get()
+    url = reverse("admin:classes_school_change", args=[school.pk])
+    data = {
+        "name": "Changed",
+        "time_zone": "Mars/Olympus",
+        "working_days": ["1"],
+        "working_day_starts": "08:00",
+        "working_day_ends": "17:00",
+    }
+    response = office_client.post(url, data)
+    assert response.status_code == 200
+    assert "is not a known time zone" in response.content.decode()
+    school.refresh_from_db()
+    assert school.name != "Changed"
+
+
+def test_a_second_school_cannot_be_added(office_client: Client) -> None:
+    assert office_client.get(reverse("admin:classes_school_add")).status_code == 403
+
+
+def _changelist_queries(client: Client, name: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(f"admin:{name}_changelist"))
+        assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(size: int) -> None:
+    for _ in range(size):
+        school_class = SchoolClassFactory()
+        assign_teacher(TeacherFactory(), school_class)
+        PupilFactory.create_batch(3, school_class=school_class)
+        CoverAssignmentFactory(school_class=school_class)
+        ClosureFactory()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "classes_schoolclass",
+        "classes_pupil",
+        "classes_coverassignment",
+        "classes_closure",
+        "accounts_user",
+    ],
+)
+def test_changelists_do_not_query_per_row(office_client: Client, name: str) -> None:
+    _grow(2)
+    small = _changelist_queries(office_client, name)
+    _grow(10)
+    assert _changelist_queries(office_client, name) == small
+
+
+def test_leader_can_use_the_admin_too(school) -> None:
+    leader = LeaderFactory()
+    with_totp(leader)
+    assert client_for(leader).get(reverse("admin:index")).status_code == 200
+
+
+def test_class_codes_are_unique_and_typeable(db) -> None:
+    from classes.models import TYPEABLE_ALPHABET
+
+    codes = {SchoolClassFactory().class_code for _ in range(30)}
+    assert len(codes) == 30
+    assert all(len(c) == 6 and set(c) <= set(TYPEABLE_ALPHABET) for c in codes)
+    assert SchoolClass.objects.count() == 30
