@@ -41,6 +41,21 @@ class SuspendForm(forms.Form):
     )
 
 
+@admin.register(ParentLink)
+class ParentLinkAdmin(admin.ModelAdmin):
+    """Who is linked to whom, searchable by either side."""
+
+    list_display = ["parent", "pupil", "pupil_class", "created_at"]
+    list_select_related = ["parent", "pupil__school_class"]
+    list_filter = ["pupil__school_class"]
+    search_fields = ["parent__email", "parent__last_name", "pupil__first_name", "pupil__surname"]
+    autocomplete_fields = ["parent", "pupil"]
+
+    @admin.display(description=_("class"), ordering="pupil__school_class__name")
+    def pupil_class(self, obj: ParentLink) -> object:
+        return obj.pupil.school_class
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["last_name", "first_name", "email"]

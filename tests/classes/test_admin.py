@@ -150,6 +150,7 @@ def _grow(size: int) -> None:
         "classes_coverassignment",
         "classes_closure",
         "accounts_user",
+        "accounts_parentlink",
     ],
 )
 def test_changelists_do_not_query_per_row(office_client: Client, name: str) -> None:
@@ -172,3 +173,35 @@ def test_class_codes_are_unique_and_typeable(db) -> None:
     assert len(codes) == 30
     assert all(len(c) == 6 and set(c) <= set(TYPEABLE_ALPHABET) for c in codes)
     assert SchoolClass.objects.count() == 30
+
+
+def test_R5_office_suspends_with_a_reason_and_reinstates(office_client: Client) -> None:
+    parent = ParentFactory()
+    url = reverse("admin:accounts_user_changelist")
+    asked = office_client.post(url, {"action": "suspend", "_selected_action": [parent.pk]})
+    assert "Reason (the parent is told)" in asked.content.decode()
+    parent.refresh_from_db()
+    assert not parent.is_suspended
+
+    office_client.post(
+        url,
+        {"action": "suspend", "_selected_action": [parent.pk], "reason": "Shared photos online."},
+    )
+    parent.refresh_from_db()
+    assert parent.is_suspended
+    assert parent.suspensions.get().reason == "Shared photos online."
+
+    office_client.post(url, {"action": "reinstate", "_selected_action": [parent.pk]})
+    parent.refresh_from_db()
+    assert not parent.is_suspended
+    assert parent.suspensions.get().lifted_at is not None
+
+
+def test_who_is_linked_to_whom_is_searchable(office_client: Client) -> None:
+    from tests.factories import ParentLinkFactory
+
+    ParentLinkFactory(parent=ParentFactory(email="carer.one@example.org"))
+    response = office_client.get(
+        reverse("admin:accounts_parentlink_changelist"), {"q": "carer.one"}
+    )
+    assert "carer.one@example.org" in response.content.decode()
