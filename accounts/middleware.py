@@ -19,7 +19,9 @@ from .selectors import conduct_pending_for
 Handler = Callable[[HttpRequest], HttpResponse]
 
 # Pages a signed-in person may reach before accepting the code of conduct.
-CONDUCT_EXEMPT_URL_NAMES = frozenset({"conduct", "account_logout", "healthz", "set_language"})
+CONDUCT_EXEMPT_URL_NAMES = frozenset(
+    {"conduct", "account_logout", "healthz", "set_language", "join", "join_done"}
+)
 
 
 def _is_static(request: HttpRequest) -> bool:

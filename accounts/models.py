@@ -90,6 +90,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        super().clean()
+        # Django turns a missing email into "", which would clash between pupils (no email).
+        self.email = self.email or None
+
     @property
     def display_name(self) -> str:
         """How an adult is shown to others: “Mrs Patel”, or their full name without a title."""
@@ -165,7 +170,9 @@ class ExtraParentRequest(models.Model):
     pupil = models.ForeignKey(
         Pupil, on_delete=models.CASCADE, related_name="extra_parent_requests"
     )
-    invite = models.ForeignKey(InviteCode, on_delete=models.SET_NULL, null=True, related_name="+")
+    invite = models.ForeignKey(
+        InviteCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(

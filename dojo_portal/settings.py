@@ -198,7 +198,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
-GUARDIAN_ANONYMOUS_USER_NAME = None
+# No anonymous user row: anonymous visitors never hold object permissions.
+ANONYMOUS_USER_NAME = None
 # Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
 OFFICE_ADMIN_APPS = ["classes", "accounts"]
 GUARDIAN_RAISE_403 = False
@@ -344,4 +345,6 @@ PUPIL_CODE_MAX_FAILURES = 5
 PUPIL_CODE_FAILURE_WINDOW = timedelta(minutes=15)
 PUPIL_SESSION_IDLE = timedelta(minutes=int(env("PUPIL_SESSION_IDLE_MINUTES", "15")))
 PUPIL_SESSION_ABSOLUTE = timedelta(minutes=int(env("PUPIL_SESSION_ABSOLUTE_MINUTES", "90")))
-CLASS_CODE_MAX_FAILURES = 20
+# Per address: a whole school may share one public address, and 6 typeable characters
+# (30 bits) leave nothing to gain from guessing at this rate.
+CLASS_CODE_MAX_FAILURES = 100

@@ -50,3 +50,24 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def pupil_client_for(user: User) -> Client:
+    """A client signed in as a pupil, with the session that the picture-code sign-in makes."""
+    from django.utils import timezone
+
+    client = client_for(user)
+    session = client.session
+    now = timezone.now().isoformat()
+    session["pupil_started"] = now
+    session["pupil_last_seen"] = now
+    session.save()
+    return client
+
+
+def totp_activate(user: User) -> User:
+    """Turn on two-factor authentication (TOTP) for ``user`` as allauth's own setup does."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user

@@ -8,13 +8,21 @@ import factory
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from accounts.models import CodeOfConduct, ConductAcceptance, ParentLink, Role, User
+from accounts.models import (
+    CodeOfConduct,
+    ConductAcceptance,
+    ExtraParentRequest,
+    InviteCode,
+    ParentLink,
+    Role,
+    User,
+)
 from classes.models import Closure, CoverAssignment, Pupil, SchoolClass, YearGroup
 
 PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -49,7 +57,7 @@ class LeaderFactory(UserFactory):
     is_staff = True
 
 
-class SchoolClassFactory(factory.django.DjangoModelFactory):
+class SchoolClassFactory(factory.django.DjangoModelFactory[SchoolClass]):
     class Meta:
         model = SchoolClass
 
@@ -58,7 +66,7 @@ class SchoolClassFactory(factory.django.DjangoModelFactory):
     academic_year = 2026
 
 
-class PupilFactory(factory.django.DjangoModelFactory):
+class PupilFactory(factory.django.DjangoModelFactory[Pupil]):
     class Meta:
         model = Pupil
 
@@ -68,7 +76,7 @@ class PupilFactory(factory.django.DjangoModelFactory):
     school_class = factory.SubFactory(SchoolClassFactory)
 
 
-class ParentLinkFactory(factory.django.DjangoModelFactory):
+class ParentLinkFactory(factory.django.DjangoModelFactory[ParentLink]):
     class Meta:
         model = ParentLink
 
@@ -76,7 +84,7 @@ class ParentLinkFactory(factory.django.DjangoModelFactory):
     pupil = factory.SubFactory(PupilFactory)
 
 
-class CoverAssignmentFactory(factory.django.DjangoModelFactory):
+class CoverAssignmentFactory(factory.django.DjangoModelFactory[CoverAssignment]):
     class Meta:
         model = CoverAssignment
 
@@ -86,7 +94,7 @@ class CoverAssignmentFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=1))
 
 
-class ClosureFactory(factory.django.DjangoModelFactory):
+class ClosureFactory(factory.django.DjangoModelFactory[Closure]):
     class Meta:
         model = Closure
 
@@ -95,7 +103,7 @@ class ClosureFactory(factory.django.DjangoModelFactory):
     reason = "INSET day"
 
 
-class CodeOfConductFactory(factory.django.DjangoModelFactory):
+class CodeOfConductFactory(factory.django.DjangoModelFactory[CodeOfConduct]):
     class Meta:
         model = CodeOfConduct
 
@@ -105,7 +113,7 @@ class CodeOfConductFactory(factory.django.DjangoModelFactory):
     body = "Treat staff with respect. What is posted here stays here."
 
 
-class ConductAcceptanceFactory(factory.django.DjangoModelFactory):
+class ConductAcceptanceFactory(factory.django.DjangoModelFactory[ConductAcceptance]):
     class Meta:
         model = ConductAcceptance
 
@@ -130,3 +138,57 @@ def with_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def _invite_code() -> str:
+    from accounts.services.invites import new_code
+
+    return new_code()
+
+
+def _invite_hash(invite: object) -> str:
+    from accounts.services.invites import hash_code
+
+    return hash_code(invite.code)  # type: ignore[attr-defined]
+
+
+class InviteCodeFactory(factory.django.DjangoModelFactory[InviteCode]):
+    """An unused invite code. Pass ``code="ABCDEFGHJKLM"`` to know its plaintext (R2)."""
+
+    class Meta:
+        model = InviteCode
+
+    class Params:
+        code = factory.LazyFunction(_invite_code)
+
+    pupil = factory.SubFactory(PupilFactory)
+    code_hash = factory.LazyAttribute(_invite_hash)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+class ExtraParentRequestFactory(factory.django.DjangoModelFactory[ExtraParentRequest]):
+    """A pending request from a third carer (R3)."""
+
+    class Meta:
+        model = ExtraParentRequest
+
+    parent = factory.SubFactory(ParentFactory)
+    pupil = factory.SubFactory(PupilFactory)
+    invite = factory.SubFactory(
+        InviteCodeFactory,
+        pupil=factory.SelfAttribute("..pupil"),
+        used_by=factory.SelfAttribute("..parent"),
+        used_at=factory.LazyFunction(timezone.now),
+    )
+
+
+PICTURE_CODE = ["cat", "sun", "boat", "tree", "star"]
+
+
+def give_picture_code(pupil: Pupil, code: list[str] | None = None) -> list[str]:
+    """Give ``pupil`` a picture code (and their sign-in account) as the office would."""
+    from accounts.services.pupil_login import pupil_code_set
+
+    keys = pupil_code_set(acting_user=OfficeFactory(), pupil=pupil, code=code or PICTURE_CODE)
+    pupil.refresh_from_db()
+    return keys

@@ -1,1 +1,1 @@
-from . import conduct, pupils, users  # noqa: F401  (registers the admin classes)
+from . import conduct, invites, picture_codes, pupils, users  # noqa: F401  (registrations)

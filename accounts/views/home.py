@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-
-from ..http import AuthedRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ..http import AuthedRequest
 from ..models import Role
 from ..permissions import can_use_admin, role_required
 from ..selectors import children_of

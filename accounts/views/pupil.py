@@ -1,3 +1,214 @@
-from django.urls import URLPattern
+"""Pupils' sign-in pages (class code → name → pictures) and the staff pages around them."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from classes.models import Pupil, SchoolClass
+from dojo_portal.ratelimit import client_ip
+
+from ..forms.pupil import TAP_ALL_PICTURES, ClassCodeForm, PictureCodeForm
+from ..http import AuthedRequest
+from ..models import Role, User
+from ..permissions import role_required
+from ..pictures import CODE_LENGTH, PICTURES, pictures_for
+from ..selectors_pupil import (
+    get_class_for_sign_in_staff,
+    get_pupil_for_unlock,
+    get_sign_in_pupil,
+    sign_in_pupils,
+)
+from ..services.pupil_login import (
+    NO_PICTURE_CODE,
+    PICTURE_CODE_LOCKED,
+    class_code_check,
+    pupil_code_check,
+    pupil_unlock,
+)
+
+PUPIL_UNLOCKED = _("%(name)s can sign in with their pictures again.")
+PUPIL_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+CLASS_STAFF = (Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER)
+STATE_NOTICES = {"locked": PICTURE_CODE_LOCKED, "no_code": NO_PICTURE_CODE}
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Type the class code (or scan the class's QR code, which skips this page)."""
+    form = ClassCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_class = class_code_check(
+                code=form.cleaned_data["class_code"], ip=client_ip(request)
+            )
+        except ValidationError as error:
+            form.add_error("class_code", error)
+        else:
+            return redirect("pupil_class", class_code=school_class.class_code)
+    return render(request, "accounts/pupil/start.html", {"form": form})
+
+
+def _class_or_refusal(request: HttpRequest, class_code: str) -> SchoolClass | HttpResponse:
+    """The class for a code in the address, or the class-code page with the reason (404/429)."""
+    try:
+        return class_code_check(code=class_code, ip=client_ip(request))
+    except ValidationError as error:
+        form = ClassCodeForm({"class_code": class_code})
+        form.is_valid()
+        form.add_error("class_code", error)
+        status = 429 if error.code == "rate_limited" else 404
+        return render(request, "accounts/pupil/start.html", {"form": form}, status=status)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def class_names(request: HttpRequest, class_code: str) -> HttpResponse:
+    """The class's pupils as big name buttons (display names only, R6)."""
+    school_class = _class_or_refusal(request, class_code)
+    if isinstance(school_class, HttpResponse):
+        return school_class
+    context = {"school_class": school_class, "pupils": sign_in_pupils(school_class)}
+    return render(request, "accounts/pupil/class.html", context)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def picture_code(request: HttpRequest, class_code: str, pupil_id: int) -> HttpResponse:
+    """The picture keypad: each tap comes back here until five pictures are chosen."""
+    school_class = _class_or_refusal(request, class_code)
+    if isinstance(school_class, HttpResponse):
+        return school_class
+    pupil = get_sign_in_pupil(school_class, pupil_id)
+    form = PictureCodeForm(request.POST or None)
+    keys: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        keys = form.sequence()
+        if len(keys) == CODE_LENGTH:
+            return _check_code(request, school_class, pupil, form, keys)
+        if form.wants_sign_in():
+            form.add_error(None, TAP_ALL_PICTURES)
+    return _keypad(request, school_class, pupil, form, keys, _state(pupil))
+
+
+def _state(pupil: Pupil) -> str:
+    login_row = getattr(pupil, "login", None)
+    if login_row is None or pupil.user_id is None:
+        return "no_code"
+    return "locked" if login_row.locked_at is not None else "ready"
+
+
+def _check_code(
+    request: HttpRequest,
+    school_class: SchoolClass,
+    pupil: Pupil,
+    form: PictureCodeForm,
+    keys: list[str],
+) -> HttpResponse:
+    try:
+        user = pupil_code_check(pupil=pupil, code=keys)
+    except ValidationError as error:
+        form.add_error(None, error)
+        state = error.code if error.code in {"locked", "no_code"} else "ready"
+        return _keypad(request, school_class, pupil, form, [], str(state))
+    _sign_in(request, user)
+    return redirect("home")
+
+
+def _sign_in(request: HttpRequest, user: User) -> None:
+    """Sign the pupil in with a fresh session that the pupil session limits then watch over."""
+    logout(request)  # whoever used this device before, adult or pupil, is signed out
+    login(request, user, backend=PUPIL_BACKEND)
+    now = timezone.now().isoformat()
+    request.session["pupil_started"] = now
+    request.session["pupil_last_seen"] = now
+    # The session row and cookie die soon after the limits too, not SESSION_COOKIE_AGE later.
+    limits = settings.PUPIL_SESSION_IDLE + settings.PUPIL_SESSION_ABSOLUTE
+    request.session.set_expiry(int(limits.total_seconds()))
+
+
+def _keypad(
+    request: HttpRequest,
+    school_class: SchoolClass,
+    pupil: Pupil,
+    form: PictureCodeForm,
+    keys: list[str],
+    state: str,
+) -> HttpResponse:
+    chosen = pictures_for(keys)
+    # Say why there is no keypad, unless the attempt that just failed said it already.
+    notice = STATE_NOTICES.get(state) if not form.non_field_errors() else None
+    context = {
+        "notice": notice,
+        "school_class": school_class,
+        "pupil": pupil,
+        "form": form,
+        "state": state,
+        "pictures": PICTURES,
+        "entered": "-".join(keys),
+        "slots": chosen + [None] * (CODE_LENGTH - len(chosen)),
+        "chosen_count": len(chosen),
+        "code_length": CODE_LENGTH,
+    }
+    return render(request, "accounts/pupil/code.html", context)
+
+
+def _qr_svg(url: str) -> SafeString:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage)
+    # The markup is made by the qrcode package from our own URL: paths only, no script.
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308
+
+
+@role_required(*CLASS_STAFF)
+@require_GET
+def class_qr(request: AuthedRequest, class_id: int) -> HttpResponse:
+    """For the whiteboard: the class code in huge type and a QR code of the class's page."""
+    school_class = get_class_for_sign_in_staff(request.user, class_id)
+    url = settings.SITE_URL + reverse("pupil_class", args=[school_class.class_code])
+    context = {
+        "school_class": school_class,
+        "start_url": settings.SITE_URL + reverse("pupil_start"),
+        "qr_svg": _qr_svg(url),
+    }
+    return render(request, "accounts/pupil/class_qr.html", context)
+
+
+@role_required(*CLASS_STAFF)
+@require_POST
+def unlock(request: AuthedRequest, pupil_id: int) -> HttpResponse:
+    """Unlock a pupil's picture code (staff of the pupil's class, the office, leaders)."""
+    pupil = get_pupil_for_unlock(request.user, pupil_id)
+    try:
+        pupil_unlock(acting_user=request.user, pupil=pupil)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = pupil.display_name  # type: ignore[attr-defined]
+        messages.success(request, PUPIL_UNLOCKED % {"name": name})
+    return redirect("home")
+
+
+urlpatterns = [
+    path("", start, name="pupil_start"),
+    path("c/<str:class_code>/", class_names, name="pupil_class"),
+    path("c/<str:class_code>/<int:pupil_id>/", picture_code, name="pupil_code"),
+    path("class/<int:class_id>/qr/", class_qr, name="pupil_class_qr"),
+    path("unlock/<int:pupil_id>/", unlock, name="pupil_unlock"),
+]

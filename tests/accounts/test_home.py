@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from tests.conftest import client_for
+from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     CoverAssignmentFactory,
     LeaderFactory,
@@ -122,7 +122,7 @@ def test_a_pupil_sees_their_display_name(school) -> None:
     PupilFactory(first_name="Amir", surname="Smith", school_class=oak)
     pupil.user = UserFactory(email=None, role=Role.PUPIL)
     pupil.save()
-    page = home(client_for(pupil.user))
+    page = home(pupil_client_for(pupil.user))
     assert "Hello, Amir K.!" in page
     assert "Khan" not in page
 
