@@ -288,7 +288,10 @@ else:
         "socket_timeout": 2,
         "max_retries": 1,
     }
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Lets /healthz tell whether a worker and beat are alive.
+    "heartbeat": {"task": "dojo_portal.tasks.heartbeat", "schedule": 60.0},
+}
 
 # Security: sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.admin_site import secure_admin
+from dojo_portal.tasks import last_heartbeat
 
 secure_admin(admin.site)
 
@@ -12,7 +14,10 @@ secure_admin(admin.site)
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer: the web process answers; and when a worker last ran its heartbeat."""
+    beat = last_heartbeat()
+    worker = f"{(timezone.now() - beat).total_seconds():.0f}s ago" if beat else "not seen yet"
+    return HttpResponse(f"ok\nworker heartbeat: {worker}\n", content_type="text/plain")
 
 
 urlpatterns = [

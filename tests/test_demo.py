@@ -1,0 +1,335 @@
+"""The demo school generator (``manage.py seed_demo``): its size and shape, its sign-ins, and
+that it is deterministic and idempotent.
+
+The school is seeded once for the module inside a transaction that is rolled back at the end;
+each test runs in its own savepoint on top, so what a test changes is undone after it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import (
+    CodeOfConduct,
+    ConductAcceptance,
+    InviteCode,
+    ParentLink,
+    PupilLogin,
+    Role,
+    User,
+)
+from accounts.services.invites import invite_check
+from accounts.services.pupil_login import pupil_code_check
+from classes.models import (
+    Closure,
+    CoverAssignment,
+    Pupil,
+    SchoolClass,
+    SchoolClassUserObjectPermission,
+    YearGroup,
+)
+from classes.selectors import school_get
+from dojo_portal.demo.extras import demo_pupil
+from dojo_portal.demo.people import DEMO_PASSWORD, DEMO_PUPIL_CODE, NEW_PARENT_EMAIL
+from dojo_portal.demo.plan import build_plan, rows_digest
+from dojo_portal.demo.seed import SeedReport, seed_demo
+from dojo_portal.demo.signins import demo_sign_ins, format_sign_ins
+from dojo_portal.management.commands.seed_demo import (
+    ALREADY_SEEDED,
+    NOT_IN_PRODUCTION,
+    NOTHING_CREATED,
+)
+
+MONDAY = date(2026, 11, 30)
+STAFF_ROLES = (Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER)
+COUNTED_MODELS = (
+    SchoolClass,
+    Pupil,
+    User,
+    ParentLink,
+    SchoolClassUserObjectPermission,
+    CoverAssignment,
+    Closure,
+    CodeOfConduct,
+    ConductAcceptance,
+    PupilLogin,
+    InviteCode,
+)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker) -> Iterator[SeedReport]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed_demo(today=MONDAY)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def report(seeded: SeedReport, db: None, settings: Any) -> SeedReport:
+    # As under `make run`; pytest-django turns debug off, which seed_demo refuses by default.
+    settings.DEBUG = True
+    return seeded
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED_MODELS}
+
+
+def pupil_rows_digest() -> str:
+    return rows_digest(
+        Pupil.objects.values_list("school_class__name", "first_name", "surname", "date_of_birth")
+    )
+
+
+def test_demo_school_has_the_size_of_new_village_primary(report: SeedReport) -> None:
+    school = school_get()
+    assert school.name == "New Village Primary School"
+    assert school.time_zone == "Europe/London"
+    assert school.office_email.endswith(".example.org")
+    classes = SchoolClass.objects.filter(academic_year=2026)
+    assert classes.count() == 14
+    assert set(classes.values_list("year_group", flat=True)) == set(YearGroup.values)
+    assert 400 <= Pupil.objects.count() <= 440
+    assert 650 <= ParentLink.objects.count() <= 750
+    staff = User.objects.filter(role__in=STAFF_ROLES)
+    assert 36 <= staff.count() <= 44
+    assert staff.filter(role=Role.OFFICE).count() == 3
+    assert staff.filter(role=Role.LEADER).count() == 2
+    assert set(staff.filter(is_staff=True).values_list("role", flat=True)) == {
+        Role.OFFICE,
+        Role.LEADER,
+    }
+
+
+def test_every_class_has_one_teacher_and_pupils_with_two_parents_at_most(
+    report: SeedReport,
+) -> None:
+    teachers = SchoolClassUserObjectPermission.objects.filter(permission__codename="teach_class")
+    per_class = teachers.values("content_object").annotate(n=Count("id"))
+    assert sorted(row["n"] for row in per_class) == [1] * 14
+    parents_per_pupil = Pupil.objects.annotate(n=Count("parent_links")).values_list("n", flat=True)
+    assert set(parents_per_pupil) == {1, 2}, "R3: one or two parents, never more"
+    families = User.objects.filter(role=Role.PARENT).annotate(n=Count("parent_links"))
+    assert families.filter(n__gte=2).exists(), "some parents have two or more children"
+
+
+def test_dates_of_birth_match_the_year_group_in_2026_27(report: SeedReport) -> None:
+    for year_group in YearGroup.values:
+        born = Pupil.objects.filter(school_class__year_group=year_group).values_list(
+            "date_of_birth", flat=True
+        )
+        # Reception (1) in 2026–27: born 1 September 2021 to 31 August 2022.
+        first = date(2021 - (year_group - 1), 9, 1)
+        assert min(born) >= first
+        assert max(born) <= date(first.year + 1, 8, 31)
+
+
+def adults() -> QuerySet[User]:
+    return User.objects.exclude(role=Role.PUPIL)
+
+
+def test_people_have_reserved_example_addresses_only(report: SeedReport) -> None:
+    assert adults().count() > 600
+    assert not adults().exclude(email__endswith=".example.org").exists()
+
+
+def test_every_demo_sign_in_reaches_its_home_page(report: SeedReport) -> None:
+    sign_ins = demo_sign_ins()
+    roles = {s.role for s in sign_ins}
+    assert roles == {"parent", "new parent", "teacher", "support staff", "office", "leader"}
+    for sign_in in sign_ins:
+        client = Client()
+        response = client.post(
+            reverse("account_login"),
+            {"login": sign_in.email, "password": DEMO_PASSWORD},
+            follow=True,
+        )
+        landed = response.redirect_chain[-1][0] if response.redirect_chain else None
+        expected = reverse("conduct") if sign_in.email == NEW_PARENT_EMAIL else reverse("home")
+        assert (response.status_code, landed) == (200, expected), sign_in.role
+
+
+def test_R4_only_the_new_parent_still_has_the_code_of_conduct_to_accept(
+    report: SeedReport,
+) -> None:
+    pending = adults().exclude(conduct_acceptances__isnull=False)
+    assert list(pending.values_list("email", flat=True)) == [NEW_PARENT_EMAIL]
+
+
+def test_R6_demo_teacher_sees_the_namesakes_by_the_shortest_surname_start(
+    report: SeedReport,
+) -> None:
+    teacher = next(s for s in demo_sign_ins() if s.role == "teacher")
+    client = Client()
+    client.force_login(User.objects.get(email=teacher.email))
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Amir Kh." in page
+    assert "Amir Ko." in page
+    assert "Khan" not in page
+    assert "Kohli" not in page
+
+
+def test_demo_parent_has_two_children_in_different_classes(report: SeedReport) -> None:
+    parent = next(s for s in demo_sign_ins() if s.role == "parent")
+    classes = Pupil.objects.filter(parent_links__parent__email=parent.email).values_list(
+        "school_class", flat=True
+    )
+    assert len(set(classes)) == 2
+    assert "Amir Kh." in parent.note
+
+
+def test_demo_pupil_signs_in_with_the_printed_picture_code(report: SeedReport) -> None:
+    pupil = demo_pupil()
+    assert pupil is not None
+    assert pupil.school_class is not None
+
+    user = pupil_code_check(pupil=pupil, code=list(DEMO_PUPIL_CODE))
+
+    assert user.role == Role.PUPIL
+    printed = format_sign_ins("http://portal.test")
+    assert pupil.school_class.class_code in printed
+    assert ", ".join(DEMO_PUPIL_CODE) in printed
+
+
+def test_R2_printed_invite_code_opens_with_the_childs_date_of_birth(report: SeedReport) -> None:
+    invite = report.invite
+    assert invite is not None
+    printed = format_sign_ins("http://portal.test", invite=invite)
+    assert invite.code in printed
+
+    found = invite_check(
+        code=invite.code, date_of_birth=invite.date_of_birth, ip="192.0.2.1", email="n@x.test"
+    )
+
+    assert found.pupil.first_name == invite.display_name
+    assert found.pupil.parent_links.count() == 1
+
+
+def test_ppa_cover_gives_each_class_one_afternoon_in_the_current_week(report: SeedReport) -> None:
+    london = ZoneInfo("Europe/London")
+    week = (
+        datetime.combine(MONDAY, time(0), tzinfo=london),
+        datetime.combine(MONDAY + timedelta(days=5), time(0), tzinfo=london),
+    )
+    covers = CoverAssignment.objects.filter(starts_at__range=week)
+    assert sorted(covers.values_list("school_class", flat=True)) == sorted(
+        SchoolClass.objects.values_list("pk", flat=True)
+    )
+    assert {c.starts_at.astimezone(london).time() for c in covers} == {time(13, 0)}
+    assert not covers.filter(teacher__role=Role.SUPPORT).exists()
+
+
+def test_seed_is_deterministic_across_processes(report: SeedReport) -> None:
+    """The plan (built in two fresh processes with different hash seeds) is what was written."""
+    script = (
+        "import django; django.setup(); from dojo_portal.demo.plan import build_plan, "
+        "rows_digest; print(rows_digest(p.key for p in build_plan().pupils), "
+        "build_plan().digest())"
+    )
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        env["DJANGO_SETTINGS_MODULE"] = "dojo_portal.test_settings"
+        run = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        outputs.append(run.stdout.split())
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == [pupil_rows_digest(), build_plan().digest()]
+
+
+def test_second_run_creates_nothing_and_prints_the_sign_ins_again(report: SeedReport) -> None:
+    before = row_counts()
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert row_counts() == before
+    output = out.getvalue()
+    assert NOTHING_CREATED in output
+    assert DEMO_PASSWORD in output
+    assert "stored hashed" in output, "the earlier invite code cannot be shown again"
+
+
+def test_if_empty_does_nothing_when_any_pupil_exists(report: SeedReport) -> None:
+    before = row_counts()
+    out = StringIO()
+
+    call_command("seed_demo", "--if-empty", stdout=out)
+
+    assert row_counts() == before
+    assert out.getvalue().strip() == ALREADY_SEEDED
+
+
+def test_if_empty_seeds_when_there_are_no_pupils(report: SeedReport) -> None:
+    Pupil.objects.all().delete()
+    User.objects.filter(role=Role.PUPIL).delete()
+    out = StringIO()
+
+    call_command("seed_demo", "--if-empty", stdout=out)
+
+    assert 400 <= Pupil.objects.count() <= 440
+    assert "Created" in out.getvalue()
+
+
+def test_scale_2_doubles_classes_pupils_and_staff(report: SeedReport) -> None:
+    one = row_counts()
+
+    seed_demo(scale=2, today=MONDAY)
+
+    two = row_counts()
+    assert two["SchoolClass"] == 2 * one["SchoolClass"]
+    assert two["Pupil"] == 2 * one["Pupil"]
+    assert 1.8 * one["ParentLink"] <= two["ParentLink"] <= 2.2 * one["ParentLink"]
+    assert User.objects.filter(role__in=STAFF_ROLES).count() == 2 * 40
+    assert SchoolClass.objects.filter(name="Rowan 2").exists()
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "two"])
+def test_scale_must_be_a_whole_number_of_at_least_one(report: SeedReport, scale: str) -> None:
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("seed_demo", "--scale", scale)
+
+    assert row_counts() == before
+
+
+def test_refuses_a_production_database_unless_told_it_is_a_demo_server(
+    report: SeedReport, settings: Any
+) -> None:
+    settings.DEBUG = False
+    Pupil.objects.all().delete()
+    User.objects.filter(role=Role.PUPIL).delete()
+    before = row_counts()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo")
+
+    assert str(refused.value) == NOT_IN_PRODUCTION
+    assert row_counts() == before
+    call_command("seed_demo", "--allow-production", stdout=StringIO())
+    assert Pupil.objects.count() == before["Pupil"] + 420
