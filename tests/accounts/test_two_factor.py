@@ -1,0 +1,59 @@
+"""Office staff and leaders sign in with a password and a TOTP code before the admin opens."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD, OfficeFactory, with_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(client: Client, email: str, next_url: str) -> str:
+    response = client.post(
+        reverse("account_login") + f"?next={next_url}", {"login": email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_R1_office_signs_in_with_password_then_totp_and_reaches_the_admin(school) -> None:
+    office = OfficeFactory()
+    secret = with_totp(office)
+    client = Client()
+
+    assert sign_in(client, office.email, reverse("admin:index")) == reverse("mfa_authenticate")
+    assert client.get(reverse("admin:index")).status_code == 302, "no admin before the code"
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert "Incorrect code" in wrong.content.decode()
+
+    right = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert right.status_code == 302
+    assert right["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_R1_admin_sign_in_is_the_portals_throttled_sign_in(school) -> None:
+    office = OfficeFactory()
+    with_totp(office)
+    client = Client()
+    admin_login = client.get(reverse("admin:login"))
+    assert admin_login.status_code == 302
+    assert admin_login["Location"].startswith(reverse("account_login"))
+
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": office.email, "password": "wrong-one"})
+    blocked = client.post(reverse("account_login"), {"login": office.email, "password": PASSWORD})
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
