@@ -288,6 +288,23 @@ def test_R2_sixth_attempt_is_refused_even_with_the_right_code(invite: InviteCode
     assert_unused(invite)
 
 
+def test_R2_failures_are_counted_across_processes(invite: InviteCode) -> None:
+    """Five failures made by another process (another web worker) block this one too."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from accounts.services.invites import INVITE_LIMIT\n"
+        f"for _ in range({settings.INVITE_MAX_FAILURES}): INVITE_LIMIT.record_failure('ip:{IP}')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dojo_portal.test_settings"}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=60)
+    assert_too_many_tries(ParentFactory(), IP)
+    assert_unused(invite)
+
+
 def test_R2_four_failures_still_let_the_right_code_through(invite: InviteCode) -> None:
     parent = ParentFactory()
     for _attempt in range(settings.INVITE_MAX_FAILURES - 1):
