@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -49,8 +49,14 @@ class SuspendedAccountMiddleware:
         return self.get_response(request)
 
 
+# The only pages a signed-in pupil can reach; every other page answers a pupil with 404.
+PUPIL_URL_NAMES = frozenset(
+    {"home", "account_logout", "healthz", "pupil_start", "pupil_class", "pupil_code"}
+)
+
+
 class PupilSessionMiddleware:
-    """Pupils' sessions are short: an idle limit and an absolute limit."""
+    """Pupils' sessions are short (idle and absolute limits), and reach only their own pages."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -70,6 +76,8 @@ class PupilSessionMiddleware:
                 logout(request)
                 return redirect("pupil_start")
             request.session["pupil_last_seen"] = now.isoformat()
+            if not _is_static(request) and _url_name(request) not in PUPIL_URL_NAMES:
+                raise Http404
         return self.get_response(request)
 
 

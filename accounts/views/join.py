@@ -109,7 +109,9 @@ def _join_new_parent(request: HttpRequest) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     """Redeem an invite code: a new parent's account and link, or a signed-in parent's link."""
     if not can_redeem_invite(request.user):
-        if request.method == "POST":
+        # Staff who follow a letter's link are told codes are for parents; to a pupil, and to
+        # any POST but a parent's, the page does not exist.
+        if request.method == "POST" or getattr(request.user, "role", None) == Role.PUPIL:
             raise Http404
         return render(request, "accounts/join_not_parent.html")
     if request.user.is_authenticated:
