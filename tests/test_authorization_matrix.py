@@ -1,0 +1,173 @@
+"""Who gets what: every role against every page, as one table that later issues extend.
+
+Joining is open before the code of conduct is accepted (a new parent joins, then accepts).
+Each cell is what the first response says (a redirect is named by where it goes). A hop to the
+admin's own sign-in page is followed once, since it only forwards to the portal's sign-in or
+refuses a signed-in person who is not office staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import CodeOfConduct, User
+from accounts.services.pupil_login import pupil_code_set
+from classes.models import Pupil, SchoolClass
+from tests.conftest import client_for, pupil_client_for, totp_activate
+from tests.factories import (
+    CodeOfConductFactory,
+    ConductAcceptanceFactory,
+    LeaderFactory,
+    OfficeFactory,
+    ParentLinkFactory,
+    PupilFactory,
+    SchoolClassFactory,
+    SupportFactory,
+    TeacherFactory,
+    assign_support,
+    assign_teacher,
+)
+
+OK = "200"
+LOGIN = "302 sign-in"
+MFA = "302 two-factor setup"
+HOME = "302 home"
+GATE = "302 code of conduct"
+DENIED = "403"
+HIDDEN = "404"
+
+REDIRECT_LABELS = {
+    "account_login": LOGIN,
+    "admin_needs_mfa": MFA,
+    "home": HOME,
+    "conduct": GATE,
+}
+
+
+@dataclass
+class World:
+    """One school: the user's own class (Oak) and another (Elm), each with a pupil."""
+
+    oak: SchoolClass
+    elm: SchoolClass
+    oak_pupil: Pupil
+    elm_pupil: Pupil
+    office: User
+
+
+@dataclass(frozen=True)
+class Page:
+    method: str
+    url: Callable[[World], str]
+
+
+PAGES = {
+    "home": Page("get", lambda w: reverse("home")),
+    "conduct": Page("get", lambda w: reverse("conduct")),
+    "join": Page("get", lambda w: reverse("join")),
+    "admin": Page("get", lambda w: reverse("admin:index")),
+    "admin_pupils": Page("get", lambda w: reverse("admin:classes_pupil_changelist")),
+    "qr_own": Page("get", lambda w: reverse("pupil_class_qr", args=[w.oak.pk])),
+    "qr_other": Page("get", lambda w: reverse("pupil_class_qr", args=[w.elm.pk])),
+    "unlock_own": Page("post", lambda w: reverse("pupil_unlock", args=[w.oak_pupil.pk])),
+    "unlock_other": Page("post", lambda w: reverse("pupil_unlock", args=[w.elm_pupil.pk])),
+}
+
+# fmt: off
+EXPECTED: dict[str, tuple[str, ...]] = {
+    # columns:           home    conduct join    admin   a.pupils qr_own qr_other unl_own unl_other
+    "anonymous":         (LOGIN, LOGIN,  OK,     LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN),
+    "parent":            (OK,    OK,     OK,     DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "parent_no_conduct": (GATE,  OK,     OK,     GATE,   GATE,   GATE,   GATE,   GATE,   GATE),
+    "teacher":           (OK,    OK,     OK,     DENIED, DENIED, OK,     HIDDEN, HOME,   HIDDEN),
+    "support":           (OK,    OK,     OK,     DENIED, DENIED, OK,     HIDDEN, HOME,   HIDDEN),
+    "office":            (OK,    OK,     OK,     MFA,    MFA,    OK,     OK,     HOME,   HOME),
+    "office_totp":       (OK,    OK,     OK,     OK,     OK,     OK,     OK,     HOME,   HOME),
+    "leader_totp":       (OK,    OK,     OK,     OK,     OK,     OK,     OK,     HOME,   HOME),
+    "pupil":             (OK,    HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+}
+# fmt: on
+
+CASES = [
+    pytest.param(role, page, expected, id=f"{role}-{page}")
+    for role, row in EXPECTED.items()
+    for page, expected in zip(PAGES, row, strict=True)
+]
+
+
+def make_world() -> World:
+    oak, elm = SchoolClassFactory.create(name="Oak"), SchoolClassFactory.create(name="Elm")
+    office = totp_activate(OfficeFactory.create())
+    world = World(
+        oak,
+        elm,
+        PupilFactory.create(school_class=oak),
+        PupilFactory.create(school_class=elm),
+        office,
+    )
+    for pupil in (world.oak_pupil, world.elm_pupil):
+        pupil_code_set(acting_user=office, pupil=pupil)
+        pupil.refresh_from_db()
+    return world
+
+
+def accepted(user: User) -> User:
+    """``user`` has accepted the current code of conduct for their audience."""
+    audience = (
+        CodeOfConduct.Audience.PARENTS if user.role == "parent" else CodeOfConduct.Audience.STAFF
+    )
+    ConductAcceptanceFactory.create(
+        user=user, conduct=CodeOfConduct.objects.get(audience=audience)
+    )
+    return user
+
+
+def client_as(role: str, world: World) -> Client:
+    if role == "anonymous":
+        return Client()
+    if role == "pupil":
+        assert world.oak_pupil.user is not None
+        return pupil_client_for(world.oak_pupil.user)
+    makers: dict[str, Callable[[], User]] = {
+        "parent": lambda: accepted(ParentLinkFactory.create(pupil=world.oak_pupil).parent),
+        "parent_no_conduct": lambda: ParentLinkFactory.create(pupil=world.oak_pupil).parent,
+        "teacher": lambda: accepted(assign_teacher(TeacherFactory.create(), world.oak)),
+        "support": lambda: accepted(assign_support(SupportFactory.create(), world.oak)),
+        "office": lambda: accepted(OfficeFactory.create()),
+        "office_totp": lambda: accepted(world.office),
+        "leader_totp": lambda: accepted(totp_activate(LeaderFactory.create())),
+    }
+    return client_for(makers[role]())
+
+
+def outcome(client: Client, response: Any) -> str:
+    if response.status_code not in (301, 302):
+        return str(response.status_code)
+    target = urlsplit(response["Location"]).path
+    if target == reverse("admin:login"):
+        return outcome(client, client.get(response["Location"]))
+    for name, label in REDIRECT_LABELS.items():
+        if target == reverse(name):
+            return label
+    return f"{response.status_code} {target}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "page_name", "expected"), CASES)
+def test_authorization_matrix(role: str, page_name: str, expected: str) -> None:
+    CodeOfConductFactory.create(audience=CodeOfConduct.Audience.PARENTS)
+    CodeOfConductFactory.create(audience=CodeOfConduct.Audience.STAFF)
+    world = make_world()
+    client = client_as(role, world)
+    visit = PAGES[page_name]
+
+    response = getattr(client, visit.method)(visit.url(world))
+
+    assert outcome(client, response) == expected
