@@ -63,11 +63,3 @@ def pupil_client_for(user: User) -> Client:
     session["pupil_last_seen"] = now
     session.save()
     return client
-
-
-def totp_activate(user: User) -> User:
-    """Turn on two-factor authentication (TOTP) for ``user`` as allauth's own setup does."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(user, generate_totp_secret())
-    return user

@@ -20,7 +20,7 @@ from django.urls import reverse
 from accounts.models import CodeOfConduct, User
 from accounts.services.pupil_login import pupil_code_set
 from classes.models import Pupil, SchoolClass
-from tests.conftest import client_for, pupil_client_for, totp_activate
+from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     CodeOfConductFactory,
     ConductAcceptanceFactory,
@@ -33,6 +33,7 @@ from tests.factories import (
     TeacherFactory,
     assign_support,
     assign_teacher,
+    with_totp,
 )
 
 OK = "200"
@@ -102,9 +103,16 @@ CASES = [
 ]
 
 
+def leader_with_totp() -> User:
+    leader = LeaderFactory.create()
+    with_totp(leader)
+    return leader
+
+
 def make_world() -> World:
     oak, elm = SchoolClassFactory.create(name="Oak"), SchoolClassFactory.create(name="Elm")
-    office = totp_activate(OfficeFactory.create())
+    office = OfficeFactory.create()
+    with_totp(office)
     world = World(
         oak,
         elm,
@@ -142,7 +150,7 @@ def client_as(role: str, world: World) -> Client:
         "support": lambda: accepted(assign_support(SupportFactory.create(), world.oak)),
         "office": lambda: accepted(OfficeFactory.create()),
         "office_totp": lambda: accepted(world.office),
-        "leader_totp": lambda: accepted(totp_activate(LeaderFactory.create())),
+        "leader_totp": lambda: accepted(leader_with_totp()),
     }
     return client_for(makers[role]())
 
