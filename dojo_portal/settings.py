@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dojo_portal",
     "classes",
     "accounts",
+    "consent",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +202,7 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
 # No anonymous user row: anonymous visitors never hold object permissions.
 ANONYMOUS_USER_NAME = None
 # Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
-OFFICE_ADMIN_APPS = ["classes", "accounts"]
+OFFICE_ADMIN_APPS = ["classes", "accounts", "consent"]
 GUARDIAN_RAISE_403 = False
 
 # Internationalisation: the portal's own strings are translatable; parents choose a language.
@@ -226,6 +227,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Media is never at a public URL (R8); files are served by permission-checked views.
 MEDIA_URL = "/protected-media/"
+# Behind nginx (docker-compose.yml), permission-checked views hand files to nginx's internal
+# location with X-Accel-Redirect; empty means Django streams them itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,22 @@
+"""Who may do what with consent: one predicate per action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import ADMIN_ROLES, Role
+from accounts.permissions import has_role
+from classes.models import SchoolClass
+from classes.selectors import staff_class_ids
+
+
+def can_manage_consent(user: Any) -> bool:
+    """Only the office and leaders record consent and looked-after status (R11)."""
+    return has_role(user, *ADMIN_ROLES)
+
+
+def can_view_roster(user: Any, school_class: SchoolClass) -> bool:
+    """The class's staff (assigned, or covering now), the office and leaders see its roster."""
+    if can_manage_consent(user):
+        return True
+    return has_role(user, Role.TEACHER, Role.SUPPORT) and school_class.pk in staff_class_ids(user)

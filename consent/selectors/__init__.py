@@ -1,0 +1,8 @@
+"""Reads about consent. The question every other app asks is re-exported here:
+
+from consent.selectors import media_verdicts, media_refusals
+"""
+
+from .media import MediaVerdict, media_refusals, media_verdicts, roster_for
+
+__all__ = ["MediaVerdict", "media_refusals", "media_verdicts", "roster_for"]

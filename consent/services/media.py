@@ -1,0 +1,157 @@
+"""Recording consent (office and leaders only). Every change is kept in the history (R14), and
+a change that takes permission away emits ``media_permission_lost`` once (R13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from classes.models import Pupil
+
+from ..events import media_permission_lost
+from ..files import scan_suffix
+from ..models import ConsentChange, MediaStatus, PupilConsent
+from ..permissions import can_manage_consent
+
+FORM_DATE_NEEDED = _("Give the date written on the signed consent form.")
+FORM_DATE_IN_FUTURE = _("The date of the form cannot be in the future.")
+NO_PUPILS = _("Choose at least one pupil.")
+SCAN_FOR_ONE_PUPIL = _("A scanned form belongs to one pupil: record it for that pupil alone.")
+
+
+def _may_appear(consent: PupilConsent) -> bool:
+    return consent.media_status == MediaStatus.GRANTED and not consent.looked_after
+
+
+def _check_form_date(status: str, form_date: dt.date | None) -> None:
+    if status == MediaStatus.GRANTED and form_date is None:
+        raise ValidationError({"form_date": FORM_DATE_NEEDED})
+    if form_date and form_date > timezone.localdate():
+        raise ValidationError({"form_date": FORM_DATE_IN_FUTURE})
+
+
+def _apply(
+    consent: PupilConsent,
+    *,
+    acting_user: User,
+    status: str,
+    looked_after: bool,
+    form_date: dt.date | None,
+    evidence: str,
+    scan: UploadedFile | None,
+) -> bool:
+    """Write one pupil's change and its history row; True when permission was taken away."""
+    before = (consent.media_status, consent.looked_after, consent.form_date)
+    had_permission = consent.pk is not None and _may_appear(consent)
+    if scan is not None:
+        suffix = scan_suffix(scan)
+        consent.scan.save(f"scan.{suffix}", scan, save=False)
+    consent.media_status, consent.looked_after = status, looked_after
+    consent.form_date = form_date
+    if (status, looked_after, consent.form_date) == before and scan is None:
+        return False  # nothing changed: no history row, no event
+    consent.recorded_by, consent.recorded_at = acting_user, timezone.now()
+    consent.full_clean()
+    consent.save()
+    ConsentChange.objects.create(
+        pupil_id=consent.pupil_id,
+        changed_by=acting_user,
+        old_status=before[0],
+        new_status=status,
+        old_looked_after=before[1],
+        new_looked_after=looked_after,
+        form_date=form_date,
+        evidence=evidence.strip()[:300],
+        scan_name=consent.scan.name if scan is not None else "",
+    )
+    return had_permission and not _may_appear(consent)
+
+
+def _consents_for(pupils: Iterable[Pupil]) -> list[PupilConsent]:
+    pupils = list(pupils)
+    if not pupils:
+        raise ValidationError(NO_PUPILS)
+    ids = [p.pk for p in pupils]
+    existing = {
+        c.pupil_id: c for c in PupilConsent.objects.select_for_update().filter(pupil_id__in=ids)
+    }
+    return [existing.get(p.pk) or PupilConsent(pupil=p) for p in pupils]
+
+
+def _emit(lost: set[int], acting_user: User, reason: str) -> None:
+    if lost:
+        media_permission_lost.send(
+            sender=PupilConsent, pupil_ids=frozenset(lost), acting_user=acting_user, reason=reason
+        )
+
+
+@transaction.atomic
+def media_consent_record(
+    *,
+    acting_user: User,
+    pupils: Iterable[Pupil],
+    status: str,
+    form_date: dt.date | None = None,
+    evidence: str = "",
+    scan: UploadedFile | None = None,
+) -> list[PupilConsent]:
+    """Record the media consent of one pupil, or of several at once (a class's forms).
+
+    ``status`` is a ``MediaStatus`` or "" (back to "no record"); granting needs the date of
+    the written form. Looked-after status is kept as it is.
+    """
+    if not can_manage_consent(acting_user):
+        raise PermissionDenied
+    if status and status not in MediaStatus.values:
+        raise ValidationError(_("Unknown consent status."))
+    _check_form_date(status, form_date)
+    consents = _consents_for(pupils)
+    if scan is not None and len(consents) > 1:
+        raise ValidationError({"scan": SCAN_FOR_ONE_PUPIL})
+    lost = {
+        c.pupil_id
+        for c in consents
+        if _apply(
+            c,
+            acting_user=acting_user,
+            status=status,
+            looked_after=c.looked_after,
+            form_date=form_date,
+            evidence=evidence,
+            scan=scan,
+        )
+    }
+    _emit(lost, acting_user, status or "withdrawn")
+    return consents
+
+
+@transaction.atomic
+def looked_after_set(
+    *, acting_user: User, pupils: Iterable[Pupil], looked_after: bool, evidence: str = ""
+) -> list[PupilConsent]:
+    """Mark pupils as looked-after (never in media, whatever the consent) or not (R11)."""
+    if not can_manage_consent(acting_user):
+        raise PermissionDenied
+    consents = _consents_for(pupils)
+    lost = {
+        c.pupil_id
+        for c in consents
+        if _apply(
+            c,
+            acting_user=acting_user,
+            status=c.media_status,
+            looked_after=looked_after,
+            form_date=c.form_date,
+            evidence=evidence,
+            scan=None,
+        )
+    }
+    _emit(lost, acting_user, "looked_after")
+    return consents

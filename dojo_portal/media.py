@@ -1,0 +1,31 @@
+"""Handing out a protected file after the caller has checked the viewer may see it (R8).
+
+Media never has a public URL. A view checks permission, then returns this response: in
+production nginx sends the bytes (``X-Accel-Redirect`` to its ``internal`` location, so Python
+does not stream files); with the embedded default Django streams the file itself.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpResponse
+
+
+def protected_file_response(
+    file: FieldFile, *, download_name: str, cache: str = "private, no-store"
+) -> HttpResponse:
+    """The response for ``file``, already permission-checked, named ``download_name``."""
+    content_type = mimetypes.guess_type(file.name or "")[0] or "application/octet-stream"
+    response: HttpResponse
+    if settings.MEDIA_ACCEL_REDIRECT_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT_PREFIX + file.name
+    else:
+        response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{download_name}"'
+    response["Cache-Control"] = cache
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
