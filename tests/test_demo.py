@@ -186,6 +186,27 @@ def test_R6_demo_teacher_sees_the_namesakes_by_the_shortest_surname_start(
     assert "Kohli" not in page
 
 
+def test_R11_demo_consent_shows_every_case_in_the_demo_teachers_class(report: SeedReport) -> None:
+    from consent.selectors import roster_for
+
+    rowan = SchoolClass.objects.get(name="Rowan", academic_year=2026)
+    roster = {v.display_name: v for v in roster_for(rowan)}
+    assert roster["Amir Kh."].may_appear
+    assert roster["Amir Ko."].reason_text == "consent withdrawn"
+    reasons = {v.reason for v in roster.values()}
+    assert {"no_record", "refused", "looked_after", "withdrawn"} <= reasons
+    may_appear = sum(v.may_appear for v in roster.values())
+    assert 20 <= may_appear < len(roster), "most children have consent, as in a real school"
+
+
+def test_R4_demo_parents_agreed_to_data_processing_but_the_new_parent(report: SeedReport) -> None:
+    from consent.models import DataProcessingAgreement
+
+    agreed = DataProcessingAgreement.objects.values_list("parent__email", flat=True)
+    assert "sana.khan@parents.example.org" in set(agreed)
+    assert "ewa.mazur@parents.example.org" not in set(agreed)
+
+
 def test_demo_parent_has_two_children_in_different_classes(report: SeedReport) -> None:
     parent = next(s for s in demo_sign_ins() if s.role == "parent")
     classes = Pupil.objects.filter(parent_links__parent__email=parent.email).values_list(

@@ -21,6 +21,7 @@ from classes.models import Pupil, SchoolClass, SchoolClassUserObjectPermission
 from classes.selectors import SUPPORT, TEACH, school_get
 from classes.services import staff_assign
 
+from .consent import ensure_consent, ensure_data_processing
 from .extras import DemoInvite, ensure_conduct, ensure_invite, ensure_pupil_code
 from .people import DEMO_PASSWORD, OFFICE_EMAIL, PARENT_DOMAIN, STAFF_DOMAIN
 from .plan import ACADEMIC_YEAR, DEFAULT_SEED, PupilKey, SchoolPlan, build_plan
@@ -71,6 +72,10 @@ def seed_demo(
     created["codes of conduct"], created["conduct acceptances"] = ensure_conduct(
         plan, office=office, users=users
     )
+    created["consent records"] = ensure_consent(
+        plan, office=office, pupil_ids=pupil_ids, seed=seed
+    )
+    created["data-processing agreements"] = ensure_data_processing(users=users)
     created["picture codes"] = ensure_pupil_code(office=office)
     invite = ensure_invite(office=office)
     created["invite codes"] = int(invite is not None)
