@@ -60,7 +60,7 @@ def _classes_note(user: User) -> str:
 
 def _new_parent_note(user: User) -> str:
     pending = conduct_pending_for(user) is not None
-    return "first sign-in: asked to accept the code of conduct" if pending else ""
+    return "first sign-in: the code of conduct, then the data-processing form" if pending else ""
 
 
 def _admin_note(user: User) -> str:
