@@ -24,11 +24,11 @@ CONDUCT_EXEMPT_URL_NAMES = frozenset(
 )
 
 
-def _is_static(request: HttpRequest) -> bool:
+def is_static_request(request: HttpRequest) -> bool:
     return request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
-def _url_name(request: HttpRequest) -> str | None:
+def url_name_of(request: HttpRequest) -> str | None:
     try:
         return resolve(request.path_info).url_name
     except Resolver404:
@@ -76,7 +76,7 @@ class PupilSessionMiddleware:
                 logout(request)
                 return redirect("pupil_start")
             request.session["pupil_last_seen"] = now.isoformat()
-            if not _is_static(request) and _url_name(request) not in PUPIL_URL_NAMES:
+            if not is_static_request(request) and url_name_of(request) not in PUPIL_URL_NAMES:
                 raise Http404
         return self.get_response(request)
 
@@ -106,8 +106,8 @@ class CodeOfConductMiddleware:
         if (
             user.is_authenticated
             and user.role != Role.PUPIL
-            and not _is_static(request)
-            and _url_name(request) not in CONDUCT_EXEMPT_URL_NAMES
+            and not is_static_request(request)
+            and url_name_of(request) not in CONDUCT_EXEMPT_URL_NAMES
             and conduct_pending_for(user) is not None
         ):
             return redirect("conduct")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import ADMIN_ROLES, Role
+from accounts.models import ADMIN_ROLES, ParentLink, Role
 from accounts.permissions import has_role
 from classes.models import SchoolClass
 from classes.selectors import staff_class_ids
@@ -20,3 +20,11 @@ def can_view_roster(user: Any, school_class: SchoolClass) -> bool:
     if can_manage_consent(user):
         return True
     return has_role(user, Role.TEACHER, Role.SUPPORT) and school_class.pk in staff_class_ids(user)
+
+
+def can_agree_data_processing(user: Any, pupil_ids: set[int]) -> bool:
+    """A parent agrees for their own linked children only (one query)."""
+    if not has_role(user, Role.PARENT):
+        return False
+    linked = ParentLink.objects.filter(parent=user, pupil_id__in=pupil_ids)
+    return set(linked.values_list("pupil_id", flat=True)) == pupil_ids

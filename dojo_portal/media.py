@@ -12,17 +12,19 @@ import mimetypes
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 
 
 def protected_file_response(
     file: FieldFile, *, download_name: str, cache: str = "private, no-store"
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The response for ``file``, already permission-checked, named ``download_name``."""
-    content_type = mimetypes.guess_type(file.name or "")[0] or "application/octet-stream"
-    response: HttpResponse
+    name = file.name or ""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response: HttpResponseBase
     if settings.MEDIA_ACCEL_REDIRECT_PREFIX:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT_PREFIX + file.name
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT_PREFIX + name
     else:
         response = FileResponse(file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{download_name}"'

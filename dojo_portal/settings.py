@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "accounts.middleware.PupilSessionMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.CodeOfConductMiddleware",
+    "consent.middleware.DataProcessingConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,0 +1,109 @@
+"""Parents' data-processing consent (R4): before a parent's first use, they agree to the school's
+current data-processing consent form for each linked child; a new version asks again.
+
+What was agreed (the form's version) and when is kept in ``DataProcessingAgreement``, one row
+per parent, child and version. ``consent.middleware.DataProcessingConsentMiddleware`` shows a
+parent only the form until every current child is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from classes.models import Pupil
+
+from ..models import DataProcessingAgreement, DataProcessingForm
+from ..permissions import can_agree_data_processing
+
+FORM_OUTDATED = _(
+    "The school has published a new version of the data-processing consent form. "
+    "Please read the new version and agree again."
+)
+NO_CHILD_CHOSEN = _("Tick the box for at least one child.")
+
+
+def dp_form_current() -> DataProcessingForm | None:
+    """The form parents agree to now (the highest version), or None when none is published."""
+    return DataProcessingForm.objects.order_by("-version").first()
+
+
+def _current_children(parent: User) -> Any:
+    return Pupil.objects.current().filter(parent_links__parent=parent)
+
+
+def dp_children(parent: User, form: DataProcessingForm) -> list[Pupil]:
+    """The parent's current children (class loaded), each with ``dp_agreed_at``: when this
+    parent agreed to ``form`` for them, or None (one query)."""
+    agreed = DataProcessingAgreement.objects.filter(
+        parent=parent, form=form, pupil=OuterRef("pk")
+    ).values("agreed_at")[:1]
+    return list(
+        _current_children(parent)
+        .select_related("school_class")
+        .annotate(dp_agreed_at=Subquery(agreed))
+        .order_by("first_name", "pk")
+    )
+
+
+def dp_children_pending(parent: User) -> list[Pupil]:
+    """The parent's current children without their agreement to the CURRENT form version,
+    with their class loaded (two queries; none pending when no form is published)."""
+    form = dp_form_current()
+    if form is None:
+        return []
+    return [c for c in dp_children(parent, form) if c.dp_agreed_at is None]  # type: ignore[attr-defined]
+
+
+def dp_pending_exists(parent: User) -> bool:
+    """Whether the parent still has a child to agree for; ONE query, for the request gate."""
+    latest = DataProcessingForm.objects.order_by("-version").values("pk")[:1]
+    agreed = DataProcessingAgreement.objects.filter(
+        parent=parent, pupil=OuterRef("pk"), form=Subquery(latest)
+    )
+    return (
+        _current_children(parent)
+        .filter(Exists(DataProcessingForm.objects.all()))
+        .filter(~Exists(agreed))
+        .exists()
+    )
+
+
+@transaction.atomic
+def dp_agree(
+    *, acting_user: User, pupils: Iterable[Pupil], form: DataProcessingForm
+) -> list[DataProcessingAgreement]:
+    """Record that ``acting_user`` agrees to ``form`` for each of ``pupils``, now.
+
+    Only a parent, only for their own linked children (PermissionDenied otherwise), and only
+    to the current version (ValidationError ``FORM_OUTDATED`` otherwise). Agreeing again
+    changes nothing: the first agreement and its time are kept. Returns the agreements.
+    """
+    ids = {p.pk for p in pupils}
+    if not ids:
+        raise ValidationError(NO_CHILD_CHOSEN)
+    if not can_agree_data_processing(acting_user, ids):
+        raise PermissionDenied
+    current = dp_form_current()
+    if current is None or current.pk != form.pk:
+        raise ValidationError(FORM_OUTDATED)
+    mine = DataProcessingAgreement.objects.filter(parent=acting_user, form=form)
+    done = set(mine.filter(pupil_id__in=ids).values_list("pupil_id", flat=True))
+    now = timezone.now()
+    new = [
+        DataProcessingAgreement(parent=acting_user, pupil_id=pk, form=form, agreed_at=now)
+        for pk in sorted(ids - done)
+    ]
+    for agreement in new:
+        agreement.full_clean(validate_constraints=False)
+    # A second tab submitting at the same moment must not fail: the unique constraint keeps
+    # one row per parent, child and version, and the first one stands.
+    DataProcessingAgreement.objects.bulk_create(new, ignore_conflicts=True)
+    return list(mine.filter(pupil_id__in=ids).order_by("pupil_id"))
