@@ -79,20 +79,53 @@ PAGES = {
     "qr_other": Page("get", lambda w: reverse("pupil_class_qr", args=[w.elm.pk])),
     "unlock_own": Page("post", lambda w: reverse("pupil_unlock", args=[w.oak_pupil.pk])),
     "unlock_other": Page("post", lambda w: reverse("pupil_unlock", args=[w.elm_pupil.pk])),
+    "rosters": Page("get", lambda w: reverse("consent_roster")),
+    "roster_own": Page("get", lambda w: reverse("consent_roster_class", args=[w.oak.pk])),
+    "roster_other": Page("get", lambda w: reverse("consent_roster_class", args=[w.elm.pk])),
+    "roster_print": Page("get", lambda w: reverse("consent_roster_print_all")),
+    "dp_consent": Page("get", lambda w: reverse("dp_consent")),
 }
 
 # fmt: off
 EXPECTED: dict[str, tuple[str, ...]] = {
-    # columns:           home    conduct join    admin   a.pupils qr_own qr_other unl_own unl_other
-    "anonymous":         (LOGIN, LOGIN,  OK,     LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN,  LOGIN),
-    "parent":            (OK,    OK,     OK,     DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
-    "parent_no_conduct": (GATE,  OK,     OK,     GATE,   GATE,   GATE,   GATE,   GATE,   GATE),
-    "teacher":           (OK,    OK,     OK,     DENIED, DENIED, OK,     HIDDEN, HOME,   HIDDEN),
-    "support":           (OK,    OK,     OK,     DENIED, DENIED, OK,     HIDDEN, HOME,   HIDDEN),
-    "office":            (OK,    OK,     OK,     MFA,    MFA,    OK,     OK,     HOME,   HOME),
-    "office_totp":       (OK,    OK,     OK,     OK,     OK,     OK,     OK,     HOME,   HOME),
-    "leader_totp":       (OK,    OK,     OK,     OK,     OK,     OK,     OK,     HOME,   HOME),
-    "pupil":             (OK,    HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    # columns: home, conduct, join, admin, admin pupils, QR own, QR other, unlock own,
+    # unlock other; then rosters, roster own, roster other, roster print, dp consent
+    "anonymous": (
+        LOGIN, LOGIN, OK, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+        LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+    ),
+    "parent": (
+        OK, OK, OK, DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HOME,
+    ),
+    "parent_no_conduct": (
+        GATE, OK, OK, GATE, GATE, GATE, GATE, GATE, GATE,
+        GATE, GATE, GATE, GATE, GATE,
+    ),
+    "teacher": (
+        OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN,
+    ),
+    "support": (
+        OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN,
+    ),
+    "office": (
+        OK, OK, OK, MFA, MFA, OK, OK, HOME, HOME,
+        OK, OK, OK, OK, HIDDEN,
+    ),
+    "office_totp": (
+        OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
+        OK, OK, OK, OK, HIDDEN,
+    ),
+    "leader_totp": (
+        OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
+        OK, OK, OK, OK, HIDDEN,
+    ),
+    "pupil": (
+        OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+    ),
 }
 # fmt: on
 
