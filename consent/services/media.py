@@ -115,6 +115,11 @@ def media_consent_record(
     consents = _consents_for(pupils)
     if scan is not None and len(consents) > 1:
         raise ValidationError({"scan": SCAN_FOR_ONE_PUPIL})
+    if scan is not None:
+        try:
+            scan_suffix(scan)  # refused before anything is written, on the scan's own field
+        except ValidationError as error:
+            raise ValidationError({"scan": error.error_list}) from error
     lost = {
         c.pupil_id
         for c in consents
