@@ -50,7 +50,7 @@ messages: install
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=node_modules --ignore=var
 
 benchmark: install-test
-	$(PY) benchmarks/run.py
+	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -1,0 +1,57 @@
+"""CSV the portal writes, safe to open in a spreadsheet (no CSV injection).
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
+formula by Excel, LibreOffice or Google Sheets (``=HYPERLINK("http://…","Click")``). Every cell
+the portal exports goes through :func:`safe_cell`, which puts an apostrophe in front: the
+spreadsheet then shows the text as it was typed and runs nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext_lazy as _
+
+from .parse import (
+    CLASS,
+    DATE_OF_BIRTH,
+    FIRST_NAME,
+    MEDIA_CONSENT,
+    PARENT_EMAILS,
+    SURNAME,
+    looks_like_formula,
+)
+from .plan import ImportPlan
+
+PROBLEM_COLUMNS = (
+    (None, _("Row")),
+    (FIRST_NAME, _("First name")),
+    (SURNAME, _("Surname")),
+    (DATE_OF_BIRTH, _("Date of birth")),
+    (CLASS, _("Class")),
+    (PARENT_EMAILS, _("Parent emails")),
+    (MEDIA_CONSENT, _("Media consent")),
+    (None, _("Problems")),
+)
+
+
+def safe_cell(value: object) -> str:
+    """``value`` as text a spreadsheet shows and never runs: ``'=HYPERLINK(…)``."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if looks_like_formula(text) else text
+
+
+def problem_rows_csv(plan: ImportPlan) -> str:
+    """The rows with problems, cells as typed (neutralised) and the problems in words, so the
+    office can correct them in the school's records. UTF-8 with a BOM, so Excel reads accents."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(label) for _field, label in PROBLEM_COLUMNS])
+    for row in plan.problem_rows:
+        cells = [row.cells.get(field, "") for field, _label in PROBLEM_COLUMNS[1:-1]]
+        writer.writerow(
+            [safe_cell(value) for value in [row.number, *cells, " ".join(row.problems)]]
+        )
+    return out.getvalue()
