@@ -4,7 +4,7 @@ a change that takes permission away emits ``media_permission_lost`` once (R13)."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -46,23 +46,25 @@ def _apply(
     form_date: dt.date | None,
     evidence: str,
     scan: UploadedFile | None,
-) -> bool:
-    """Write one pupil's change and its history row; True when permission was taken away."""
+) -> ConsentChange | None:
+    """Change one pupil's record in memory; return its (unsaved) history row, or None when
+    nothing changes. :func:`_save` writes every changed record at once."""
     before = (consent.media_status, consent.looked_after, consent.form_date)
-    had_permission = consent.pk is not None and _may_appear(consent)
+    if (status, looked_after, form_date) == before and scan is None:
+        return None  # nothing changed: no history row, no event
     if scan is not None:
-        suffix = scan_suffix(scan)
-        consent.scan.save(f"scan.{suffix}", scan, save=False)
-    consent.media_status, consent.looked_after = status, looked_after
-    consent.form_date = form_date
-    if (status, looked_after, consent.form_date) == before and scan is None:
-        return False  # nothing changed: no history row, no event
+        consent.scan.save(f"scan.{scan_suffix(scan)}", scan, save=False)
+    consent.media_status, consent.looked_after, consent.form_date = status, looked_after, form_date
     consent.recorded_by, consent.recorded_at = acting_user, timezone.now()
-    consent.full_clean()
-    consent.save()
-    ConsentChange.objects.create(
+    # The pupil rows are locked and the rules are checked above (and by the database's
+    # constraints): skipping per-row lookups keeps a whole year group to a few queries.
+    consent.full_clean(
+        exclude=["pupil", "recorded_by"], validate_unique=False, validate_constraints=False
+    )
+    return ConsentChange(
         pupil_id=consent.pupil_id,
         changed_by=acting_user,
+        changed_at=consent.recorded_at,
         old_status=before[0],
         new_status=status,
         old_looked_after=before[1],
@@ -71,7 +73,35 @@ def _apply(
         evidence=evidence.strip()[:300],
         scan_name=consent.scan.name if scan is not None else "",
     )
-    return had_permission and not _may_appear(consent)
+
+
+UPDATED_FIELDS = [
+    "media_status",
+    "looked_after",
+    "form_date",
+    "scan",
+    "recorded_by",
+    "recorded_at",
+]
+
+
+def _save(changed: list[tuple[PupilConsent, ConsentChange]]) -> None:
+    """Write the changed records and their history rows in a handful of queries."""
+    PupilConsent.objects.bulk_create([c for c, _change in changed if c.pk is None])
+    PupilConsent.objects.bulk_update(
+        [c for c, _change in changed if c.pk is not None], UPDATED_FIELDS
+    )
+    ConsentChange.objects.bulk_create([change for _c, change in changed])
+
+
+def _record(
+    consents: list[PupilConsent], apply_one: Callable[[PupilConsent], ConsentChange | None]
+) -> set[int]:
+    """Apply a change to every record and save; returns the pupils who lost permission."""
+    had = {c.pupil_id for c in consents if c.pk is not None and _may_appear(c)}
+    changed = [(c, history) for c in consents if (history := apply_one(c)) is not None]
+    _save(changed)
+    return {c.pupil_id for c, _history in changed if c.pupil_id in had and not _may_appear(c)}
 
 
 def _consents_for(pupils: Iterable[Pupil]) -> list[PupilConsent]:
@@ -120,10 +150,9 @@ def media_consent_record(
             scan_suffix(scan)  # refused before anything is written, on the scan's own field
         except ValidationError as error:
             raise ValidationError({"scan": error.error_list}) from error
-    lost = {
-        c.pupil_id
-        for c in consents
-        if _apply(
+    lost = _record(
+        consents,
+        lambda c: _apply(
             c,
             acting_user=acting_user,
             status=status,
@@ -131,8 +160,8 @@ def media_consent_record(
             form_date=form_date,
             evidence=evidence,
             scan=scan,
-        )
-    }
+        ),
+    )
     _emit(lost, acting_user, status or "withdrawn")
     return consents
 
@@ -145,10 +174,9 @@ def looked_after_set(
     if not can_manage_consent(acting_user):
         raise PermissionDenied
     consents = _consents_for(pupils)
-    lost = {
-        c.pupil_id
-        for c in consents
-        if _apply(
+    lost = _record(
+        consents,
+        lambda c: _apply(
             c,
             acting_user=acting_user,
             status=c.media_status,
@@ -156,7 +184,7 @@ def looked_after_set(
             form_date=c.form_date,
             evidence=evidence,
             scan=None,
-        )
-    }
+        ),
+    )
     _emit(lost, acting_user, "looked_after")
     return consents
