@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import signed_in_user
 
+from .admin.common import OfficeConsentAdmin
 from .imports.apply import FILE_NAME_MAX_LENGTH, pupil_import_apply
 from .imports.export import problem_rows_csv
 from .imports.parse import FILE_TOO_LARGE, MAX_BYTES, MAX_ROWS
@@ -104,7 +105,7 @@ def _plan_for(request: HttpRequest, token: str) -> ImportPlan | None:
 
 
 @admin.register(PupilImport)
-class PupilImportAdmin(admin.ModelAdmin):
+class PupilImportAdmin(OfficeConsentAdmin):
     """Past imports (read-only), and the import itself under "Import pupils from a CSV"."""
 
     list_display = [
@@ -120,21 +121,6 @@ class PupilImportAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["uploaded_by"]
     change_list_template = "admin/consent/import_changelist.html"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_manage_consent(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_manage_consent(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PupilImport]:
         return super().get_queryset(request).select_related("uploaded_by")

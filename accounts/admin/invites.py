@@ -18,9 +18,9 @@ from django.utils.translation import ngettext
 
 from ..http import signed_in_user
 from ..models import ExtraParentRequest, InviteCode
-from ..permissions import can_manage_accounts
 from ..selectors import parents_of
 from ..services.invites import extra_parent_request_decide, invite_revoke
+from .base import OfficeOnlyAdmin
 
 UNUSED, USED, EXPIRED, REVOKED = "unused", "used", "expired", "revoked"
 STATUS_LABELS = {
@@ -80,25 +80,6 @@ class InviteStatusFilter(admin.SimpleListFilter):
         }
         value = self.value()
         return queryset.filter(conditions[value]) if value in conditions else queryset
-
-
-class OfficeOnlyAdmin(admin.ModelAdmin):
-    """Seen by office staff and leaders; records change only through the services' actions."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_manage_accounts(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_manage_accounts(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InviteCode)

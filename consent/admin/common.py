@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from accounts.admin.base import OfficeOnlyAdmin
 
 from ..models import MediaStatus, PupilConsent
 from ..permissions import can_manage_consent
@@ -46,21 +46,8 @@ def add_service_error(form: Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class OfficeConsentAdmin(admin.ModelAdmin):
+class OfficeConsentAdmin(OfficeOnlyAdmin):
     """Seen by office staff and leaders only (R11); nothing is added, changed or deleted
     unless a subclass says so."""
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_manage_consent(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_manage_consent(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    may_manage = staticmethod(can_manage_consent)
