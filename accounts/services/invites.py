@@ -1,6 +1,6 @@
 """Invite codes: the office makes them, a parent redeems one to link to a child (R1, R2, R3).
 
-A code is 12 characters from ``TYPEABLE_ALPHABET`` (60 bits), shown as ``XXXX-XXXX-XXXX``.
+A code is 12 characters from ``TYPEABLE_ALPHABET`` (60 bits), shown as ``ABCD-EFGH-JKLM``.
 Only an HMAC-SHA256 of the normalised code (keyed with ``SECRET_KEY``) is stored, so a code can
 be looked up by its hash and the plaintext exists only in the office's printed letters. A code
 works once, until it expires, and only with the child's date of birth. Failed attempts count
