@@ -51,7 +51,19 @@ class SuspendedAccountMiddleware:
 
 # The only pages a signed-in pupil can reach; every other page answers a pupil with 404.
 PUPIL_URL_NAMES = frozenset(
-    {"home", "account_logout", "healthz", "pupil_start", "pupil_class", "pupil_code"}
+    {
+        "home",
+        "account_logout",
+        "healthz",
+        "pupil_start",
+        "pupil_class",
+        "pupil_code",
+        # the pupil area (points app): their points, their monster, the picture notice
+        "pupil_points",
+        "pupil_monster",
+        "pupil_monster_preview",
+        "pupil_notice",
+    }
 )
 
 

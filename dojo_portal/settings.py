@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "classes",
     "accounts",
     "consent",
+    "points",
 ]
 
 MIDDLEWARE = [
@@ -203,7 +205,7 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
 # No anonymous user row: anonymous visitors never hold object permissions.
 ANONYMOUS_USER_NAME = None
 # Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
-OFFICE_ADMIN_APPS = ["classes", "accounts", "consent"]
+OFFICE_ADMIN_APPS = ["classes", "accounts", "consent", "points"]
 GUARDIAN_RAISE_403 = False
 
 # Internationalisation: the portal's own strings are translatable; parents choose a language.
@@ -296,6 +298,11 @@ else:
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
     "heartbeat": {"task": "dojo_portal.tasks.heartbeat", "schedule": 60.0},
+    # R28: points older than 12 months are deleted every night.
+    "delete-expired-points": {
+        "task": "points.tasks.delete_expired_points",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Security: sessions and cookies.

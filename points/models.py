@@ -1,0 +1,121 @@
+"""Skills, awards and monster avatars (R25–R27)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from classes.models import Pupil, SchoolClass
+
+
+class SkillKind(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEEDS_WORK = "needs_work", _("Needs work")
+
+
+class Skill(models.Model):
+    """What a point is for. School-wide (no class, set by leaders) or a class's own skill."""
+
+    name = models.CharField(_("name"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=SkillKind.choices)
+    value = models.SmallIntegerField(
+        _("points"), help_text=_("+1 to +5 for a positive skill, 0 to −5 for needs work.")
+    )
+    icon = models.CharField(_("icon"), max_length=20, help_text=_("One of the built-in icons."))
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="skills",
+        help_text=_("Empty for a skill of the whole school."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    archived = models.BooleanField(
+        _("archived"), default=False, help_text=_("Hidden from awarding; past awards keep it.")
+    )
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["-kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="positive") & Q(value__gte=1) & Q(value__lte=5))
+                | (Q(kind="needs_work") & Q(value__gte=-5) & Q(value__lte=0)),
+                name="skill_value_fits_its_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(school_class__isnull=True),
+                name="school_skill_name_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["school_class", "name"], name="class_skill_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.value:+d})"
+
+
+class Award(models.Model):
+    """Points given to one pupil for a skill. One click of a teacher is one ``batch`` (one
+    pupil, several, or the whole class): undo removes the batch, and a repeated click with
+    the same batch id adds nothing (a double-click gives one award, not two)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="awards")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="awards")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="awards")
+    value = models.SmallIntegerField(help_text=_("The skill's points when it was given."))
+    note = models.CharField(_("note for parents"), max_length=200, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    awarded_at = models.DateTimeField(default=timezone.now)
+    batch = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-awarded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "pupil"], name="one_award_per_click_and_pupil"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["pupil", "awarded_at"]),
+            models.Index(fields=["school_class", "awarded_at"]),
+            models.Index(fields=["awarded_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:+d} to pupil {self.pupil_id}"
+
+
+class Avatar(models.Model):
+    """A pupil's monster, drawn by the server from a fixed set of parts (R27)."""
+
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="avatar")
+    body = models.CharField(max_length=20)
+    eyes = models.CharField(max_length=20)
+    mouth = models.CharField(max_length=20)
+    colour = models.CharField(max_length=20)
+    accessory = models.CharField(max_length=20)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("avatar")
+        verbose_name_plural = _("avatars")
+
+    def __str__(self) -> str:
+        return f"monster of pupil {self.pupil_id}"

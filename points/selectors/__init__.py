@@ -1,0 +1,1 @@
+"""Reads about points: totals (``totals``), and the pages built on them."""

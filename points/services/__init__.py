@@ -1,0 +1,1 @@
+"""Writes: ``skills`` (R25), ``awards`` (R25), ``avatars`` (R27), ``retention`` (R28)."""
