@@ -25,5 +25,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
     path("consent/", include("consent.urls")),
+    path("points/", include("points.urls")),
     path("", include("accounts.urls")),
 ]

@@ -31,6 +31,20 @@ def can_manage_class_skills(user: Any, school_class: SchoolClass) -> bool:
     )
 
 
+def _is_class_staff(user: Any, class_id: int | None) -> bool:
+    """Teacher or support staff of the class (assigned, or covering now)."""
+    return (
+        class_id is not None
+        and has_role(user, Role.TEACHER, Role.SUPPORT)
+        and class_id in staff_class_ids(user)
+    )
+
+
+def can_view_class_points(user: Any, school_class: SchoolClass) -> bool:
+    """A class's points and reports are for its staff, the office and leaders (R26)."""
+    return has_role(user, *ADMIN_ROLES) or _is_class_staff(user, school_class.pk)
+
+
 def can_view_pupil_points(user: Any, pupil: Pupil) -> bool:
     """A child's points are seen by their parents, the child, and staff of the class (R26)."""
     if has_role(user, *ADMIN_ROLES):
@@ -39,15 +53,9 @@ def can_view_pupil_points(user: Any, pupil: Pupil) -> bool:
         return getattr(user, "pupil", None) is not None and user.pupil.pk == pupil.pk
     if has_role(user, Role.PARENT):
         return ParentLink.objects.filter(parent=user, pupil=pupil).exists()
-    return has_role(user, Role.TEACHER, Role.SUPPORT) and (
-        pupil.school_class_id is not None and pupil.school_class_id in staff_class_ids(user)
-    )
+    return _is_class_staff(user, pupil.school_class_id)
 
 
 def can_reset_avatar(user: Any, pupil: Pupil) -> bool:
     """Staff of the pupil's class (or the office and leaders) can reset a monster."""
-    return has_role(user, *ADMIN_ROLES) or (
-        has_role(user, Role.TEACHER, Role.SUPPORT)
-        and pupil.school_class_id is not None
-        and pupil.school_class_id in staff_class_ids(user)
-    )
+    return has_role(user, *ADMIN_ROLES) or _is_class_staff(user, pupil.school_class_id)

@@ -207,6 +207,19 @@ def test_R4_demo_parents_agreed_to_data_processing_but_the_new_parent(report: Se
     assert "ewa.mazur@parents.example.org" not in set(agreed)
 
 
+def test_R25_demo_school_has_a_term_of_points_with_notes_for_parents(report: SeedReport) -> None:
+    from points.models import Award
+    from points.selectors.totals import pupil_totals
+
+    rowan = SchoolClass.objects.get(name="Rowan", academic_year=2026)
+    awards = Award.objects.filter(school_class=rowan)
+    assert awards.count() > 100
+    assert awards.exclude(note="").exists()
+    assert awards.filter(value__lt=0).exists(), "now and then something to work on"
+    amir = rowan.pupils.get(first_name="Amir", surname="Khan")
+    assert pupil_totals([amir.pk])[amir.pk].all_time != 0
+
+
 def test_demo_parent_has_two_children_in_different_classes(report: SeedReport) -> None:
     parent = next(s for s in demo_sign_ins() if s.role == "parent")
     classes = Pupil.objects.filter(parent_links__parent__email=parent.email).values_list(

@@ -51,7 +51,19 @@ PUBLIC_URL_NAMES = frozenset(
 )
 # What a signed-in pupil may open: their home (their name), their sign-in pages, sign out.
 PUPIL_URL_NAMES = frozenset(
-    {"home", "healthz", "account_logout", "pupil_start", "pupil_class", "pupil_code"}
+    {
+        "home",
+        "healthz",
+        "account_logout",
+        "pupil_start",
+        "pupil_class",
+        "pupil_code",
+        # the pupil area: their own points and monster, and the picture notice (R26, R27)
+        "pupil_points",
+        "pupil_monster",
+        "pupil_monster_preview",
+        "pupil_notice",
+    }
 )
 # Where a pupil may be sent: their own pages, or signed out to the sign-in page.
 PUPIL_LANDINGS = PUPIL_URL_NAMES | {"account_login"}
@@ -67,7 +79,9 @@ class Walked:
 
 def _fill_route(route: str) -> str | None:
     def value(match: re.Match[str]) -> str:
-        return "1" if match.group("converter") == "int" else "x"
+        return {"int": "1", "uuid": "00000000-0000-4000-8000-000000000001"}.get(
+            match.group("converter") or "", "x"
+        )
 
     return ROUTE_PARAM.sub(value, route)
 

@@ -23,8 +23,9 @@ from classes.services import staff_assign
 
 from .consent import ensure_consent, ensure_data_processing
 from .extras import DemoInvite, ensure_conduct, ensure_invite, ensure_pupil_code
-from .people import DEMO_PASSWORD, OFFICE_EMAIL, PARENT_DOMAIN, STAFF_DOMAIN
+from .people import DEMO_PASSWORD, LEADER_EMAIL, OFFICE_EMAIL, PARENT_DOMAIN, STAFF_DOMAIN
 from .plan import ACADEMIC_YEAR, DEFAULT_SEED, PupilKey, SchoolPlan, build_plan
+from .points import ensure_needs_work_skills, ensure_points
 from .schoolyear import ensure_closures, ensure_covers
 
 UNCONFIGURED_SCHOOL_NAME = "Our school"  # what the migration names it
@@ -76,6 +77,8 @@ def seed_demo(
         plan, office=office, pupil_ids=pupil_ids, seed=seed
     )
     created["data-processing agreements"] = ensure_data_processing(users=users)
+    created["skills"] = ensure_needs_work_skills(leader=users[LEADER_EMAIL])
+    created["points"] = ensure_points(today=today, seed=seed, tz=school.tz)
     created["picture codes"] = ensure_pupil_code(office=office)
     invite = ensure_invite(office=office)
     created["invite codes"] = int(invite is not None)
