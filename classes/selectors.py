@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .models import CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
@@ -41,13 +41,25 @@ def classes_covered_by(user: User, *, at: datetime | None = None) -> QuerySet[Sc
 
 
 def staff_class_ids(user: User, *, at: datetime | None = None) -> set[int]:
-    """Ids of the classes ``user`` works with now: assigned, or covering (one query)."""
+    """Ids of the classes ``user`` works with now: assigned, or covering (one query).
+
+    A UNION of two indexed lookups rather than one query OR-ing two joins, which databases
+    plan poorly: this runs on every award and every class page.
+    """
     at = at or timezone.now()
-    assigned = Q(
-        staff_permissions__user=user, staff_permissions__permission__codename__in=(TEACH, SUPPORT)
+    assigned = (
+        SchoolClassUserObjectPermission.objects.filter(
+            user=user, permission__codename__in=(TEACH, SUPPORT)
+        )
+        .values_list("content_object_id", flat=True)
+        .order_by()
     )
-    covering = Q(covers__teacher=user, covers__starts_at__lte=at, covers__ends_at__gt=at)
-    return set(SchoolClass.objects.filter(assigned | covering).values_list("pk", flat=True))
+    covering = (
+        CoverAssignment.objects.filter(teacher=user, starts_at__lte=at, ends_at__gt=at)
+        .values_list("school_class_id", flat=True)
+        .order_by()
+    )
+    return set(assigned.union(covering))
 
 
 def teachers_by_class(class_ids: set[int]) -> dict[int, list[User]]:
