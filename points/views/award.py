@@ -56,6 +56,10 @@ SKILL_ARCHIVED = _("“%(name)s” is archived: it is no longer given, and past 
 NAMED_AT_MOST = 4
 
 
+def today_label(points: int) -> str:
+    return f"{points:+d}" if points else "0"
+
+
 @dataclass(frozen=True)
 class Tile:
     pupil_id: int
@@ -65,7 +69,7 @@ class Tile:
 
     @property
     def today_label(self) -> str:
-        return f"{self.today:+d}" if self.today else "0"
+        return today_label(self.today)
 
 
 # Reads of the screen: each a fixed number of queries whatever the class's size or history.
@@ -88,14 +92,7 @@ def class_tiles(school_class: SchoolClass, *, only: Collection[int] | None = Non
     names = display_names(pupils)
     ids = [pupil.pk for pupil in pupils]
     avatars = avatars_for(ids)
-    today = periods_at(timezone.now(), school_get().tz).today
-    totals = dict(
-        Award.objects.filter(school_class=school_class, pupil_id__in=ids, awarded_at__gte=today)
-        .values("pupil_id")
-        .annotate(total=Sum("value"))
-        .order_by()
-        .values_list("pupil_id", "total")
-    )
+    totals = today_totals(school_class, ids)
     tiles = [
         Tile(
             pupil_id=pk,
@@ -106,6 +103,20 @@ def class_tiles(school_class: SchoolClass, *, only: Collection[int] | None = Non
         for pk in ids
     ]
     return sorted(tiles, key=lambda tile: (tile.name.casefold(), tile.pupil_id))
+
+
+def today_totals(school_class: SchoolClass, pupil_ids: Collection[int]) -> dict[int, int]:
+    """Each pupil's points today in the class (two queries: the school's day, the sums)."""
+    today = periods_at(timezone.now(), school_get().tz).today
+    return dict(
+        Award.objects.filter(
+            school_class=school_class, pupil_id__in=pupil_ids, awarded_at__gte=today
+        )
+        .values("pupil_id")
+        .annotate(total=Sum("value"))
+        .order_by()
+        .values_list("pupil_id", "total")
+    )
 
 
 def class_skills(school_class: SchoolClass) -> list[Skill]:
@@ -155,15 +166,34 @@ def _fragment(
     undo: uuid.UUID | None = None,
     error: bool = False,
     tiles: list[Tile] | None = None,
+    badges: list[tuple[int, str]] | None = None,
     whole_class: bool = False,
 ) -> HttpResponse:
     """The confirmation (or refusal) for htmx. After a change, also fresh ``tiles`` (those of
     the pupils concerned, or the whole grid after a whole-class click) and a new batch."""
     context: dict[str, Any] = {"school_class": school_class, "text": text, "undo": undo}
-    context.update(error=error, tiles=tiles, whole_class=whole_class)
+    context.update(error=error, tiles=tiles, badges=badges, whole_class=whole_class)
     if not error:
         context["form"] = AwardForm()
     return render(request, "points/includes/award_result.html", context)
+
+
+def _whole_class_fragment(
+    request: AuthedRequest, school_class: SchoolClass, awards: list[Award], *, ticked: list[int]
+) -> HttpResponse:
+    """After a whole-class click only today's badges change: send those (and the few tiles
+    someone had ticked as well, to untick them), not thirty monsters again."""
+    totals = today_totals(school_class, [award.pupil_id for award in awards])
+    badges = [(a.pupil_id, today_label(totals.get(a.pupil_id) or 0)) for a in awards]
+    return _fragment(
+        request,
+        school_class,
+        text=confirmation_text(awards, whole_class=True),
+        undo=awards[0].batch,
+        tiles=class_tiles(school_class, only=set(ticked)) if ticked else [],
+        badges=badges,
+        whole_class=True,
+    )
 
 
 def _refused(request: AuthedRequest, school_class: SchoolClass, message: Any) -> HttpResponse:
@@ -237,13 +267,12 @@ def award(request: AuthedRequest, class_id: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, school_class, error.messages[0])
     whole_class, batch = data["whole_class"], awards[0].batch
+    if request.htmx and whole_class:  # type: ignore[attr-defined]
+        return _whole_class_fragment(request, school_class, awards, ticked=data["pupils"])
     if request.htmx:  # type: ignore[attr-defined]
-        tiles = class_tiles(school_class, only=None if whole_class else set(pupil_ids))
-        names = [tile.name for tile in tiles]
-        text = confirmation_text(awards, whole_class=whole_class, names=names)
-        return _fragment(
-            request, school_class, text=text, undo=batch, tiles=tiles, whole_class=whole_class
-        )
+        tiles = class_tiles(school_class, only=set(pupil_ids))
+        text = confirmation_text(awards, whole_class=False, names=[t.name for t in tiles])
+        return _fragment(request, school_class, text=text, undo=batch, tiles=tiles)
     text = confirmation_text(awards, whole_class=whole_class)
     messages.success(request, text)
     return redirect(_screen_url(school_class, batch))

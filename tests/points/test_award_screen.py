@@ -283,13 +283,32 @@ def test_R25_whole_class_is_one_bulk_insert_whatever_its_size(
             response = post_award(client, school_class, resilience, whole_class="on", **HTMX)
         html = response.content.decode()
         assert f"+1 Resilience for the whole class ({size})" in html
-        assert 'id="pupil-tiles" class="award-tiles" hx-swap-oob="true"' in html  # all unticked
+        assert '<li id="tile-whole-class" hx-swap-oob="true">' in html  # unticked again
+        assert html.count('id="tile-today-') == size  # every pupil's points today, fresh
+        assert "<svg" not in html, "a whole-class click does not redraw thirty monsters"
         assert Award.objects.filter(school_class=school_class).count() == size
         writes = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
         assert len(writes) == 1
         return len(queries)
 
     assert inserts(10) == inserts(60)
+
+
+def test_R25_a_whole_class_click_unticks_pupils_ticked_as_well(
+    school, teacher: User, school_class: SchoolClass, resilience: Skill
+) -> None:
+    ticked, other = (
+        PupilFactory(school_class=school_class),
+        PupilFactory(school_class=school_class),
+    )
+    response = post_award(
+        client_for(teacher), school_class, resilience, whole_class="on", pupils=[ticked.pk], **HTMX
+    )
+    html = response.content.decode()
+    assert f'<li id="tile-{ticked.pk}" hx-swap-oob="true">' in html  # redrawn, unticked
+    assert f'<li id="tile-{other.pk}"' not in html  # only its points badge changes
+    assert f'id="tile-today-{other.pk}"' in html
+    assert Award.objects.filter(school_class=school_class).count() == 2
 
 
 def test_R25_whole_class_message_without_js(
