@@ -40,6 +40,8 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
@@ -117,10 +119,15 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("award_points: DATABASE_URL must name a PostgreSQL database.", file=sys.stderr)
         return 2
+    if not settings.DEBUG:
+        # Production settings serve hashed static names from the manifest: build it first
+        # (into this run's own var/ folder).
+        call_command("collectstatic", "--noinput", verbosity=0)
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
     try:
         print(f"PostgreSQL, throwaway database {connection.settings_dict['NAME']}")
+        print(f"DEBUG {'on (test settings)' if settings.DEBUG else 'off (production settings)'}")
         run(args.rounds)
     finally:
         teardown_databases(databases, verbosity=0)
