@@ -29,10 +29,15 @@ def is_static_request(request: HttpRequest) -> bool:
 
 
 def url_name_of(request: HttpRequest) -> str | None:
-    try:
-        return resolve(request.path_info).url_name
-    except Resolver404:
-        return None
+    """The name of the URL the request is for; resolved once per request, however many gates
+    ask (the view's own resolution comes later, after the middleware)."""
+    if not hasattr(request, "_dojo_url_name"):
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            name = None
+        request._dojo_url_name = name  # type: ignore[attr-defined]
+    return request._dojo_url_name  # type: ignore[attr-defined]
 
 
 class SuspendedAccountMiddleware:

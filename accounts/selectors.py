@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 
 from classes.models import Pupil
 from classes.names import with_display_names
 from classes.selectors import teachers_by_class
 
-from .models import CodeOfConduct, ConductAcceptance, ParentLink, Role, User
+from .models import CodeOfConduct, ConductAcceptance, Role, User
 
 
 def conduct_audience(user: User) -> str | None:
@@ -58,7 +58,3 @@ def children_of(parent: User) -> list[Pupil]:
 
 def parents_of(pupil: Pupil) -> list[User]:
     return list(User.objects.filter(parent_links__pupil=pupil).order_by("last_name", "first_name"))
-
-
-def pupils_with_parent_links() -> Prefetch:
-    return Prefetch("parent_links", queryset=ParentLink.objects.select_related("parent"))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
@@ -29,14 +29,6 @@ def classes_assigned_to(
     """Classes where ``user`` holds one of the staff permissions (their own classes)."""
     return SchoolClass.objects.filter(
         staff_permissions__user=user, staff_permissions__permission__codename__in=codenames
-    ).distinct()
-
-
-def classes_covered_by(user: User, *, at: datetime | None = None) -> QuerySet[SchoolClass]:
-    """Classes that ``user`` covers right now (or at ``at``)."""
-    at = at or timezone.now()
-    return SchoolClass.objects.filter(
-        covers__teacher=user, covers__starts_at__lte=at, covers__ends_at__gt=at
     ).distinct()
 
 
@@ -80,13 +72,3 @@ def teachers_by_class(class_ids: set[int]) -> dict[int, list[User]]:
 def current_covers_for(user: User, *, at: datetime | None = None) -> QuerySet[CoverAssignment]:
     at = at or timezone.now()
     return CoverAssignment.objects.filter(teacher=user, starts_at__lte=at, ends_at__gt=at)
-
-
-def classes_with_staff() -> QuerySet[SchoolClass]:
-    """Classes with their staff assignments prefetched (for the office's lists)."""
-    return SchoolClass.objects.prefetch_related(
-        Prefetch(
-            "staff_permissions",
-            queryset=SchoolClassUserObjectPermission.objects.select_related("user", "permission"),
-        )
-    )

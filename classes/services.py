@@ -27,11 +27,3 @@ def staff_assign(
     remove_perm(f"classes.{other}", staff, school_class)
     assign_perm(f"classes.{codename}", staff, school_class)
     return school_class
-
-
-@transaction.atomic
-def staff_unassign(*, acting_user: User, staff: User, school_class: SchoolClass) -> None:
-    if not can_manage_school(acting_user):
-        raise PermissionDenied
-    for codename in (TEACH, SUPPORT):
-        remove_perm(f"classes.{codename}", staff, school_class)

@@ -3,6 +3,7 @@ not, why (R11, R12) — answered by display name (R6), in one query for any numb
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -87,8 +88,19 @@ def media_refusals(pupil_ids: Iterable[int]) -> list[MediaVerdict]:
     return sorted((v for v in verdicts if not v.may_appear), key=lambda v: v.display_name)
 
 
+def class_verdicts(class_ids: Iterable[int]) -> dict[int, list[MediaVerdict]]:
+    """Every current pupil of each class with their verdict, by class id (one query, R14)."""
+    rows = list(
+        Pupil.objects.current().filter(school_class__in=list(class_ids)).values_list(*_FIELDS)
+    )
+    verdicts = _verdicts(rows, wanted={r[0] for r in rows})
+    by_class: dict[int, list[MediaVerdict]] = defaultdict(list)
+    for row in rows:
+        by_class[row[1]].append(verdicts[row[0]])
+    return by_class
+
+
 def roster_for(school_class: SchoolClass) -> list[MediaVerdict]:
     """Every current pupil of the class with their verdict, by display name (one query, R14)."""
-    rows = list(Pupil.objects.current().filter(school_class=school_class).values_list(*_FIELDS))
-    verdicts = _verdicts(rows, wanted={r[0] for r in rows})
-    return sorted(verdicts.values(), key=lambda v: v.display_name.casefold())
+    verdicts = class_verdicts([school_class.pk])[school_class.pk]
+    return sorted(verdicts, key=lambda v: v.display_name.casefold())

@@ -3,18 +3,17 @@ display name (R6). Every function here is a fixed number of queries whatever the
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet, Subquery
 
 from accounts.models import User
-from classes.models import Pupil, SchoolClass
+from classes.models import SchoolClass
 from classes.selectors import staff_class_ids
 
 from ..permissions import can_manage_consent
-from .media import _FIELDS, MediaVerdict, _verdicts
+from .media import MediaVerdict, class_verdicts
 
 
 @dataclass(frozen=True)
@@ -64,13 +63,5 @@ def rosters_for(classes: Sequence[SchoolClass]) -> list[Roster]:
     """The rosters of ``classes``, in their order, in ONE query whatever their number and size."""
     if not classes:
         return []
-    rows = list(
-        Pupil.objects.current()
-        .filter(school_class__in=[c.pk for c in classes])
-        .values_list(*_FIELDS)
-    )
-    verdicts = _verdicts(rows, wanted={r[0] for r in rows})
-    by_class: dict[int, list[MediaVerdict]] = defaultdict(list)
-    for row in rows:
-        by_class[row[1]].append(verdicts[row[0]])
+    by_class = class_verdicts(c.pk for c in classes)
     return [Roster.of(c, by_class[c.pk]) for c in classes]
