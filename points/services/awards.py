@@ -31,17 +31,35 @@ def _check_skill(skill: Skill, school_class: SchoolClass) -> None:
         raise ValidationError({"skill": SKILL_ARCHIVED})
 
 
+def _pupils_of(school_class: SchoolClass, pupil_ids: Iterable[int] | None) -> set[int]:
+    """The ids to award, read once: all current pupils of the class, or ``pupil_ids`` if each
+    is one of them (otherwise 404)."""
+    wanted = None if pupil_ids is None else set(pupil_ids)
+    if wanted is not None and not wanted:
+        raise ValidationError(NO_PUPILS)
+    in_class = Pupil.objects.current().filter(school_class=school_class)
+    if wanted is not None:
+        in_class = in_class.filter(pk__in=wanted)
+    found = set(in_class.values_list("pk", flat=True))
+    if not found:
+        raise ValidationError(NO_PUPILS)
+    if wanted is not None and found != wanted:
+        raise Http404
+    return found
+
+
 @transaction.atomic
 def points_award(
     *,
     acting_user: User,
     school_class: SchoolClass,
-    pupil_ids: Iterable[int],
+    pupil_ids: Iterable[int] | None,
     skill: Skill,
     note: str = "",
     batch: uuid.UUID | None = None,
 ) -> list[Award]:
-    """Give ``skill`` to pupils of ``school_class`` in one bulk write; returns the batch's awards.
+    """Give ``skill`` to pupils of ``school_class`` (``pupil_ids=None``: all its current pupils)
+    in one bulk write; returns the batch's awards.
 
     A pupil who is not a current pupil of the class makes the whole call a 404 (one family
     never learns of another class's children). Repeating a call with the same ``batch`` adds
@@ -49,19 +67,10 @@ def points_award(
     """
     if not can_award_in_class(acting_user, school_class):
         raise PermissionDenied
-    ids = set(pupil_ids)
-    if not ids:
-        raise ValidationError(NO_PUPILS)
     _check_skill(skill, school_class)
     if len(note) > 200:
         raise ValidationError({"note": NOTE_TOO_LONG})
-    found = set(
-        Pupil.objects.current()
-        .filter(school_class=school_class, pk__in=ids)
-        .values_list("pk", flat=True)
-    )
-    if found != ids:
-        raise Http404
+    ids = _pupils_of(school_class, pupil_ids)
     batch = batch or uuid.uuid4()
     now = timezone.now()
     Award.objects.bulk_create(

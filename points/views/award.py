@@ -250,11 +250,7 @@ def award(request: AuthedRequest, class_id: int) -> HttpResponse:
     skill = Skill.objects.filter(pk=data["skill"]).first()
     if skill is None:
         return _refused(request, school_class, CHOOSE_SKILL)
-    pupil_ids = (
-        Pupil.objects.current().filter(school_class=school_class).values_list("pk", flat=True)
-        if data["whole_class"]
-        else data["pupils"]
-    )
+    pupil_ids = None if data["whole_class"] else data["pupils"]
     try:
         awards = points_award(
             acting_user=request.user,
@@ -270,7 +266,7 @@ def award(request: AuthedRequest, class_id: int) -> HttpResponse:
     if request.htmx and whole_class:  # type: ignore[attr-defined]
         return _whole_class_fragment(request, school_class, awards, ticked=data["pupils"])
     if request.htmx:  # type: ignore[attr-defined]
-        tiles = class_tiles(school_class, only=set(pupil_ids))
+        tiles = class_tiles(school_class, only={award.pupil_id for award in awards})
         text = confirmation_text(awards, whole_class=False, names=[t.name for t in tiles])
         return _fragment(request, school_class, text=text, undo=batch, tiles=tiles)
     text = confirmation_text(awards, whole_class=whole_class)
