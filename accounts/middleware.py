@@ -68,6 +68,12 @@ PUPIL_URL_NAMES = frozenset(
         "pupil_monster",
         "pupil_monster_preview",
         "pupil_notice",
+        # stories (R15, R16): their Student Story with the Class and School Stories
+        "stories_feed",
+        "stories_post",
+        "stories_like",
+        "stories_media",
+        "stories_thumbnail",
     }
 )
 

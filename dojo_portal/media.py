@@ -16,11 +16,16 @@ from django.http.response import HttpResponseBase
 
 
 def protected_file_response(
-    file: FieldFile, *, download_name: str, cache: str = "private, no-store"
+    file: FieldFile,
+    *,
+    download_name: str,
+    cache: str = "private, no-store",
+    content_type: str | None = None,
 ) -> HttpResponseBase:
-    """The response for ``file``, already permission-checked, named ``download_name``."""
+    """The response for ``file``, already permission-checked, named ``download_name``; served
+    as ``content_type`` when the caller knows it (from the file's checked content)."""
     name = file.name or ""
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     response: HttpResponseBase
     if settings.MEDIA_ACCEL_REDIRECT_PREFIX:
         response = HttpResponse(content_type=content_type)

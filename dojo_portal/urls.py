@@ -26,5 +26,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("consent/", include("consent.urls")),
     path("points/", include("points.urls")),
+    path("stories/", include("stories.urls")),
     path("", include("accounts.urls")),
 ]

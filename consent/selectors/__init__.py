@@ -3,6 +3,6 @@
 from consent.selectors import media_verdicts, media_refusals
 """
 
-from .media import MediaVerdict, media_refusals, media_verdicts, roster_for
+from .media import MediaVerdict, class_verdicts, media_refusals, media_verdicts, roster_for
 
-__all__ = ["MediaVerdict", "media_refusals", "media_verdicts", "roster_for"]
+__all__ = ["MediaVerdict", "class_verdicts", "media_refusals", "media_verdicts", "roster_for"]

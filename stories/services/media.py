@@ -1,0 +1,134 @@
+"""Storing a post's attachments under random names and re-encoding its photos (R8, R9).
+
+Uploads are checked (``stories.uploads``) before this module writes anything. A photo is kept
+as uploaded only until the worker re-encodes it from its pixels; then only the re-encoded
+display size and thumbnail remain. Files of a post that is not saved are removed at once, and
+files of deleted attachments once the deletion commits: nothing half-stored stays behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from dojo_portal.queue import enqueue_on_commit
+
+from ..images import process_photo
+from ..models import Attachment, AttachmentStatus, Post
+from ..uploads import CheckedUpload, MediaKind
+
+logger = logging.getLogger(__name__)
+
+
+def _random_name(folder: str, extension: str) -> str:
+    return f"stories/{folder}{uuid.uuid4().hex}{extension}"
+
+
+def _save(folder: str, extension: str, content: File) -> str:
+    return default_storage.save(_random_name(folder, extension), content)
+
+
+def attachments_store(
+    post: Post, uploads: Sequence[UploadedFile], checked: Sequence[CheckedUpload]
+) -> list[Attachment]:
+    """Write each checked upload under a random name and its row; photos wait for the worker.
+    If anything fails, the files written so far are removed before the error goes on."""
+    written: list[str] = []
+    try:
+        attachments = [
+            _store_one(post, position, upload, info, written)
+            for position, (upload, info) in enumerate(zip(uploads, checked, strict=True))
+        ]
+    except BaseException:
+        files_delete(written)
+        raise
+    for attachment in attachments:
+        if attachment.status == AttachmentStatus.PROCESSING:
+            from ..tasks import process_attachment
+
+            enqueue_on_commit(process_attachment, attachment.pk)
+    return attachments
+
+
+def _store_one(
+    post: Post, position: int, upload: UploadedFile, info: CheckedUpload, written: list[str]
+) -> Attachment:
+    upload.seek(0)
+    name = _save("pending/" if info.kind == MediaKind.PHOTO else "", info.extension, upload)
+    written.append(name)
+    attachment = Attachment(
+        post=post, position=position, kind=info.kind, content_type=info.content_type
+    )
+    attachment.size, attachment.width, attachment.height = info.size, info.width, info.height
+    if info.kind == MediaKind.PHOTO:
+        attachment.status = AttachmentStatus.PROCESSING
+        attachment.pending.name = name
+    else:
+        attachment.file.name = name
+    attachment.save()
+    return attachment
+
+
+def attachment_process(attachment_id: int) -> None:
+    """Re-encode a waiting photo: display size and thumbnail without metadata (R9). Running it
+    again for a photo already done does nothing."""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update()
+            .filter(pk=attachment_id, status=AttachmentStatus.PROCESSING)
+            .first()
+        )
+        if attachment is None:
+            return
+        try:
+            with attachment.pending.open("rb") as source:
+                photo = process_photo(source)
+        except Exception:
+            logger.exception("photo %s could not be processed", attachment.pk)
+            attachment.status = AttachmentStatus.FAILED
+            attachment.save(update_fields=["status"])
+            return
+        written = [
+            _save("", photo.extension, ContentFile(photo.display)),
+            _save("", photo.extension, ContentFile(photo.thumbnail)),
+        ]
+        pending = attachment.pending.name
+        attachment.file.name, attachment.thumbnail.name = written
+        attachment.pending.name = ""
+        attachment.content_type = photo.content_type
+        attachment.size = len(photo.display)
+        attachment.width, attachment.height = photo.display_width, photo.display_height
+        attachment.thumb_width, attachment.thumb_height = photo.thumb_width, photo.thumb_height
+        attachment.status = AttachmentStatus.READY
+        attachment.save()
+        files_delete_on_commit([pending])
+
+
+def attachment_files(attachments: Iterable[Attachment]) -> list[str]:
+    """Every stored file name of ``attachments``."""
+    return [
+        field.name
+        for attachment in attachments
+        for field in (attachment.pending, attachment.file, attachment.thumbnail)
+        if field.name
+    ]
+
+
+def files_delete(names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # already gone, or the disk refuses: log it, the rest still goes
+            logger.warning("could not delete %s", name, exc_info=True)
+
+
+def files_delete_on_commit(names: Iterable[str]) -> None:
+    """Remove files once the rows that named them are gone for good."""
+    names = list(names)
+    transaction.on_commit(lambda: files_delete(names))

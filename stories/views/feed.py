@@ -1,0 +1,102 @@
+"""The feeds (R15): a parent's children's stories merged, a teacher's classes (with a filter), a
+pupil's own; one post; likes without a reload (htmx) or with a plain form (R16)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.http import AuthedRequest
+from accounts.models import Role
+from classes.models import SchoolClass
+from classes.selectors import staff_class_ids
+
+from ..models import Post
+from ..permissions import can_like_post, can_post_to_school, can_see_reach
+from ..selectors import Cursor, feed_page, hidden_for, post_for, reach_for, scheduled_for
+from ..services.likes import post_like, post_unlike, posts_mark_seen
+
+STAFF = (Role.TEACHER, Role.SUPPORT, Role.LEADER, Role.OFFICE)
+
+
+def _class_filter(request: AuthedRequest) -> tuple[list[SchoolClass], int | None]:
+    """Staff's classes (to filter by and to post to) and the chosen one, if it is theirs."""
+    if request.user.role not in (Role.TEACHER, Role.SUPPORT, Role.LEADER):
+        return [], None
+    classes = list(
+        SchoolClass.objects.filter(pk__in=staff_class_ids(request.user)).order_by(
+            "year_group", "name"
+        )
+    )
+    try:
+        chosen = int(request.GET.get("class", ""))
+    except ValueError:
+        return classes, None
+    return classes, chosen if chosen in {c.pk for c in classes} else None
+
+
+def _with_reach(request: AuthedRequest, posts: list[Post]) -> None:
+    mine = [post for post in posts if can_see_reach(request.user, post)]
+    reach = reach_for(mine)
+    for post in posts:
+        post.reach = reach.get(post.pk)  # type: ignore[attr-defined]
+
+
+@require_GET
+def feed(request: AuthedRequest) -> HttpResponse:
+    """The stories this person may see, newest first; ``?after=`` continues (htmx appends the
+    next page; without JavaScript it is a link to the next page)."""
+    classes, class_id = _class_filter(request)
+    page = feed_page(
+        request.user, cursor=Cursor.parse(request.GET.get("after")), class_id=class_id
+    )
+    posts_mark_seen(viewer=request.user, post_ids=[post.pk for post in page.posts])
+    _with_reach(request, page.posts)
+    context = {
+        "posts": page.posts,
+        "next_cursor": page.next_cursor,
+        "classes": classes,
+        "class_id": class_id,
+        "may_like": can_like_post(request.user),
+        "may_post_school": can_post_to_school(request.user),
+    }
+    if request.htmx and request.GET.get("after"):  # type: ignore[attr-defined]
+        return render(request, "stories/includes/feed_page.html", context)
+    if request.user.role in STAFF:
+        context["hidden"] = hidden_for(request.user)
+        context["scheduled"] = scheduled_for(request.user)
+    return render(request, "stories/feed.html", context)
+
+
+@require_GET
+def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = post_for(request.user, post_id)
+    if post is None:
+        raise Http404
+    posts_mark_seen(viewer=request.user, post_ids=[post.pk] if post.published_at else [])
+    _with_reach(request, [post])
+    context = {"post": post, "may_like": can_like_post(request.user), "single": True}
+    return render(request, "stories/post.html", context)
+
+
+@require_POST
+def like(request: AuthedRequest, post_id: int) -> HttpResponse:
+    """Like (or, with ``action=unlike``, take back a like of) a post the person can see."""
+    post = post_for(request.user, post_id)
+    if post is None or post.published_at is None or not can_like_post(request.user):
+        raise Http404
+    change = post_unlike if request.POST.get("action") == "unlike" else post_like
+    post = change(acting_user=request.user, post=post)
+    post.liked = change is post_like  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "stories/includes/like.html", {"post": post, "may_like": True})
+    return redirect(f"{reverse('stories_feed')}#post-{post.pk}")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", feed, name="stories_feed"),
+    path("<int:post_id>/", post_detail, name="stories_post"),
+    path("<int:post_id>/like/", like, name="stories_like"),
+]

@@ -1,0 +1,58 @@
+"""Attachments are only ever served here, after checking that the viewer may see the post (R8):
+by nginx (X-Accel-Redirect) in production, by Django with the embedded default. Private to the
+browser, never sniffed as another type."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
+
+from accounts.http import AuthedRequest
+from dojo_portal.media import protected_file_response
+
+from ..selectors import attachment_for
+from ..uploads import MediaKind
+
+# Files never change under a key (an edit makes new ones), so the browser may keep them for a
+# day — privately: never a shared cache.
+CACHE = "private, max-age=86400"
+NAMES = {
+    MediaKind.PHOTO: "photo",
+    MediaKind.AUDIO: "recording",
+    MediaKind.VIDEO: "video",
+    MediaKind.DOCUMENT: "work-sample",
+}
+
+
+def _serve(request: AuthedRequest, key: uuid.UUID, *, thumbnail: bool) -> HttpResponseBase:
+    attachment = attachment_for(request.user, key)
+    if attachment is None:
+        raise Http404
+    file = attachment.thumbnail if thumbnail else attachment.file
+    if not file.name:  # a photo still processing, or one that failed
+        raise Http404
+    extension = "." + file.name.rsplit(".", 1)[-1] if "." in file.name else ""
+    name = f"{NAMES.get(MediaKind(attachment.kind), 'file')}-{attachment.post_id}{extension}"
+    return protected_file_response(
+        file, download_name=name, cache=CACHE, content_type=attachment.content_type
+    )
+
+
+@require_GET
+def media(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
+    return _serve(request, key, thumbnail=False)
+
+
+@require_GET
+def thumbnail(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
+    return _serve(request, key, thumbnail=True)
+
+
+urlpatterns: list[URLPattern] = [
+    path("media/<uuid:key>/", media, name="stories_media"),
+    path("media/<uuid:key>/thumb/", thumbnail, name="stories_thumbnail"),
+]
