@@ -6,7 +6,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
@@ -18,9 +19,22 @@ TEACH = "teach_class"
 SUPPORT = "support_class"
 
 
+SCHOOL_CACHE_KEY = "classes:school"
+SCHOOL_CACHE_SECONDS = 300
+
+
 def school_get() -> School:
-    """The school. A migration creates it, so there is always exactly one."""
-    return School.objects.get()
+    """The school. A migration creates it, so there is always exactly one.
+
+    Nearly every page needs it (its name, time zone, office phone), so it is kept in the shared
+    cache; saving or deleting it drops the cached copy (``classes.receivers``), and the timeout
+    bounds how stale a change made around the ORM could be.
+    """
+    school = cache.get(SCHOOL_CACHE_KEY)
+    if school is None:
+        school = School.objects.get()
+        cache.set(SCHOOL_CACHE_KEY, school, SCHOOL_CACHE_SECONDS)
+    return school
 
 
 def classes_assigned_to(
@@ -52,6 +66,23 @@ def staff_class_ids(user: User, *, at: datetime | None = None) -> set[int]:
         .order_by()
     )
     return set(assigned.union(covering))
+
+
+def staff_classes(user: User, *, at: datetime | None = None) -> list[SchoolClass]:
+    """The classes ``user`` works with now (assigned, or covering), by year group and name, in
+    one query: for pages that list them and need their ids too."""
+    at = at or timezone.now()
+    assigned = SchoolClassUserObjectPermission.objects.filter(
+        user=user, permission__codename__in=(TEACH, SUPPORT)
+    ).values("content_object_id")
+    covering = CoverAssignment.objects.filter(
+        teacher=user, starts_at__lte=at, ends_at__gt=at
+    ).values("school_class_id")
+    return list(
+        SchoolClass.objects.filter(Q(pk__in=assigned) | Q(pk__in=covering)).order_by(
+            "year_group", "name"
+        )
+    )
 
 
 def teachers_by_class(class_ids: set[int]) -> dict[int, list[User]]:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "accounts",
     "consent",
     "points",
+    "stories",
 ]
 
 MIDDLEWARE = [
@@ -243,8 +244,26 @@ STORAGES = {
         )
     },
 }
+# Stories' attachments (R9). nginx's client_max_body_size (deploy/nginx.conf) must be at least
+# STORIES_MAX_POST_BYTES, or nginx refuses a post before Django can say why.
+STORIES_MAX_PHOTO_BYTES = int(env("STORIES_MAX_PHOTO_BYTES", str(20 * 1024 * 1024)))
+STORIES_MAX_RECORDING_BYTES = int(env("STORIES_MAX_RECORDING_BYTES", str(50 * 1024 * 1024)))
+STORIES_MAX_DOCUMENT_BYTES = int(env("STORIES_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024)))
+STORIES_MAX_POST_BYTES = int(env("STORIES_MAX_POST_BYTES", str(60 * 1024 * 1024)))
+STORIES_MAX_ATTACHMENTS = 10
+# A photo larger than this many pixels is refused before it is decoded (decompression bombs).
+STORIES_MAX_PIXELS = 50_000_000
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Translation of posts and messages (R17): "auto" uses a local Apertium when installed, else
+# nothing; "apertium" (local), "apy" (an Apertium APY server), "libretranslate", or "off".
+TRANSLATION_BACKEND = env("TRANSLATION_BACKEND", "auto")
+TRANSLATION_URL = env("TRANSLATION_URL")
+TRANSLATION_API_KEY = env("TRANSLATION_API_KEY")
+TRANSLATION_TIMEOUT = float(env("TRANSLATION_TIMEOUT", "2"))
 
 # Email: console unless EMAIL_URL-style settings are given.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -303,6 +322,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "points.tasks.delete_expired_points",
         "schedule": crontab(hour=2, minute=30),
     },
+    # R29: scheduled posts and weekly reminders are published on time; photos whose
+    # processing was never enqueued (broker down) are enqueued again.
+    "stories-publish-due": {"task": "stories.tasks.publish_due", "schedule": 60.0},
 }
 
 # Security: sessions and cookies.

@@ -12,6 +12,7 @@ twin ``posts_visible_to`` that every read starts from, so "missing" and "not you
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Q
@@ -44,24 +45,26 @@ def _family_posts(user: Any) -> PostQuerySet:
     return Post.objects.shown_to_families().filter(Q(audience=Audience.SCHOOL) | mine)
 
 
-def _staff_posts(user: Any) -> PostQuerySet:
+def _staff_posts(user: Any, class_ids: Collection[int] | None) -> PostQuerySet:
     own = Q(author=user)
     if user.role == Role.LEADER:
         return Post.objects.filter(Q(published_at__isnull=False) | own)
     school = Q(audience=Audience.SCHOOL)
     if user.role in (Role.TEACHER, Role.SUPPORT):
-        school |= Q(school_class_id__in=staff_class_ids(user))
+        ids = staff_class_ids(user) if class_ids is None else class_ids
+        school |= Q(school_class_id__in=ids)
     return Post.objects.filter((Q(published_at__isnull=False) & school) | own)
 
 
-def posts_visible_to(user: Any) -> PostQuerySet:
-    """Every post ``user`` may see (R15). Staff need one query for their classes; families
-    none (their children are a subquery)."""
+def posts_visible_to(user: Any, *, class_ids: Collection[int] | None = None) -> PostQuerySet:
+    """Every post ``user`` may see (R15). Staff need one query for their classes (none when
+    the caller passes ``class_ids``, the result of ``staff_class_ids`` it already has);
+    families none (their children are a subquery)."""
     if not user.is_authenticated or not user.is_active:
         return Post.objects.none()
     if user.role in (Role.PARENT, Role.PUPIL):
         return _family_posts(user)
-    return _staff_posts(user)
+    return _staff_posts(user, class_ids)
 
 
 def can_view_post(user: Any, post: Post) -> bool:

@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import ParentLink, Role, User
 from classes.models import Pupil
 from classes.names import display_names
 
-from .models import Attachment, Audience, Like, Post, PostSeen, PostTranslation
+from .models import Attachment, Audience, Like, Post, PostQuerySet, PostTranslation
 from .permissions import posts_visible_to
 
 PAGE_SIZE = 20
@@ -55,75 +66,113 @@ def _reader_language(viewer: User) -> str:
     return getattr(viewer, "preferred_language", "") or ""
 
 
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery's rows, as a column of the outer query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def _reach_annotations(viewer: User) -> dict[str, Case]:
+    """R30 as two columns of the posts query, filled only where the viewer may see the reach
+    (their own posts; every post for leaders): ``families`` — current pupils of the audience
+    with a parent linked — and ``families_seen`` — those with a parent who had it on screen."""
+    linked = Exists(ParentLink.objects.filter(pupil=OuterRef("pk")))
+    current = Pupil.objects.current().filter(linked)
+    seen = ParentLink.objects.filter(
+        parent__posts_seen__post_id=OuterRef("pk"),
+        pupil__leaving_date__isnull=True,
+        pupil__school_class__isnull=False,
+    )
+    families = {
+        Audience.CLASS: current.filter(school_class_id=OuterRef("school_class_id")).values("pk"),
+        Audience.STUDENT: current.filter(pk=OuterRef("pupil_id")).values("pk"),
+        Audience.SCHOOL: current.values("pk"),
+    }
+    seen_by = {
+        Audience.CLASS: seen.filter(pupil__school_class_id=OuterRef("school_class_id")),
+        Audience.STUDENT: seen.filter(pupil_id=OuterRef("pupil_id")),
+        Audience.SCHOOL: seen,
+    }
+    mine = Q() if viewer.role == Role.LEADER else Q(author_id=viewer.pk)
+
+    def per_audience(queries: Mapping[Any, QuerySet[Any, Any]]) -> Case:
+        whens = [
+            When(mine & Q(audience=audience), then=SubqueryCount(query.distinct()))
+            for audience, query in queries.items()
+        ]
+        return Case(*whens, default=Value(None), output_field=IntegerField(null=True))
+
+    seen_pupils = {k: q.values("pupil_id") for k, q in seen_by.items()}
+    return {"families": per_audience(families), "families_seen": per_audience(seen_pupils)}
+
+
+def _with_extras(posts: PostQuerySet, viewer: User) -> PostQuerySet:
+    """What every shown post needs, in the same query: its class, pupil and author, whether
+    the viewer liked it, its text in the viewer's language, its reach; attachments prefetched."""
+    translation = PostTranslation.objects.filter(
+        post=OuterRef("pk"), language=_reader_language(viewer)
+    ).values("body")[:1]
+    return (
+        posts.select_related("school_class", "pupil", "author")
+        .annotate(
+            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer.pk)),
+            translated=Subquery(translation),
+            **_reach_annotations(viewer),
+        )
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("position"))
+        )
+    )
+
+
+def _finish(posts: list[Post]) -> None:
+    """Student Story posts get their pupil's display name (one query, none without any), and
+    every post its ``reach`` (or None)."""
+    pupils = [post.pupil for post in posts if post.pupil is not None]
+    names = display_names(pupils) if pupils else {}
+    for post in posts:
+        post.pupil_name = names.get(post.pupil_id or 0, "")  # type: ignore[attr-defined]
+        families = getattr(post, "families", None)
+        seen = getattr(post, "families_seen", None) or 0
+        reach = Reach(min(seen, families), families) if families is not None else None
+        post.reach = reach  # type: ignore[attr-defined]
+
+
 def feed_page(
     viewer: User,
     *,
     cursor: Cursor | None = None,
     class_id: int | None = None,
+    class_ids: Collection[int] | None = None,
     size: int = PAGE_SIZE,
 ) -> FeedPage:
     """Published posts ``viewer`` may see, newest first, ``size`` at a time. Each post comes
     with ``liked`` (by the viewer), ``translated`` (its text in the viewer's language, or None),
-    its attachments and, for Student Story posts, ``pupil_name`` (R6). Three queries (four for
-    staff: their classes), whatever the number of posts."""
-    posts = posts_visible_to(viewer).filter(published_at__isnull=False)
+    ``reach`` (R30, for its author), its attachments and, for Student Story posts,
+    ``pupil_name`` (R6). Three queries whatever the number of posts (staff: one more for their
+    classes, unless ``class_ids`` gives them)."""
+    posts = posts_visible_to(viewer, class_ids=class_ids).filter(published_at__isnull=False)
     if class_id is not None:
         posts = posts.filter(school_class_id=class_id)
     if cursor is not None:
         posts = posts.filter(
             Q(published_at__lt=cursor.at) | Q(published_at=cursor.at, pk__lt=cursor.pk)
         )
-    translation = PostTranslation.objects.filter(
-        post=OuterRef("pk"), language=_reader_language(viewer)
-    ).values("body")[:1]
-    rows = list(
-        posts.select_related("school_class", "pupil", "author")
-        .annotate(
-            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer.pk)),
-            translated=Subquery(translation),
-        )
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("position"))
-        )
-        .order_by("-published_at", "-pk")[: size + 1]
-    )
+    rows = list(_with_extras(posts, viewer).order_by("-published_at", "-pk")[: size + 1])
     page, more = rows[:size], len(rows) > size
-    _name_pupils(page)
+    _finish(page)
     last = page[-1] if more else None
-    return FeedPage(
-        page, Cursor(last.published_at, last.pk) if last and last.published_at else None
-    )
-
-
-def _name_pupils(posts: Sequence[Post]) -> None:
-    """Student Story posts carry their pupil's display name (one query, none without any)."""
-    pupils = {post.pupil_id: post.pupil for post in posts if post.pupil is not None}
-    names = display_names([p for p in pupils.values() if p is not None]) if pupils else {}
-    for post in posts:
-        post.pupil_name = names.get(post.pupil_id or 0, "")  # type: ignore[attr-defined]
+    after = Cursor(last.published_at, last.pk) if last and last.published_at else None
+    return FeedPage(page, after)
 
 
 def post_for(viewer: User, pk: int) -> Post | None:
     """One post ``viewer`` may see (published, or their own scheduled one), with the same
     extras as a feed's posts; None when it does not exist for them."""
-    translation = PostTranslation.objects.filter(
-        post=OuterRef("pk"), language=_reader_language(viewer)
-    ).values("body")[:1]
-    post = (
-        posts_visible_to(viewer)
-        .filter(pk=pk)
-        .select_related("school_class", "pupil", "author")
-        .annotate(
-            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer.pk)),
-            translated=Subquery(translation),
-        )
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("position"))
-        )
-        .first()
-    )
+    post = _with_extras(posts_visible_to(viewer).filter(pk=pk), viewer).first()
     if post is not None:
-        _name_pupils([post])
+        _finish([post])
     return post
 
 
@@ -136,83 +185,27 @@ def attachment_for(viewer: User, key: uuid.UUID | str) -> Attachment | None:
     )
 
 
-def scheduled_for(author: User) -> list[Post]:
-    """The author's posts waiting for their time (R29), soonest first."""
-    return list(
-        Post.objects.filter(author=author, published_at__isnull=True)
-        .select_related("school_class")
-        .order_by("publish_at")
-    )
-
-
-def hidden_for(author: User) -> list[Post]:
-    """The author's posts hidden for a withdrawn consent, waiting to be edited or deleted
-    (R13)."""
-    return list(
-        Post.objects.filter(author=author, hidden_at__isnull=False)
-        .select_related("school_class")
-        .order_by("-hidden_at")
-    )
-
-
 @dataclass(frozen=True)
 class Reach:
     seen: int
     families: int
 
 
-def reach_for(posts: Sequence[Post]) -> dict[int, Reach]:
-    """R30 for each post: of the families it was for (current pupils of its audience with at
-    least one parent linked), how many had it on screen (any of a pupil's parents counts once).
-    Two queries for any number of posts."""
-    if not posts:
-        return {}
-    families = _families_by_class()
-    seen = _families_seen([post.pk for post in posts])
-    reach = {}
-    for post in posts:
-        if post.audience == Audience.SCHOOL:
-            total = sum(families.values())
-        elif post.audience == Audience.STUDENT:
-            total = 1
-        else:
-            total = families.get(post.school_class_id or 0, 0)
-        reach[post.pk] = Reach(seen=min(seen.get(post.pk, 0), total), families=total)
-    return reach
+@dataclass(frozen=True)
+class OwnPosts:
+    hidden: list[Post]  # hidden for a withdrawn consent: to edit or delete (R13)
+    scheduled: list[Post]  # waiting for their time (R29)
 
 
-def _families_by_class() -> dict[int, int]:
-    rows = (
-        Pupil.objects.current()
-        .filter(Exists(ParentLink.objects.filter(pupil=OuterRef("pk"))))
-        .values("school_class_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+def own_posts_to_attend(author: User) -> OwnPosts:
+    """The author's posts that wait on them: hidden for a withdrawn consent (newest first) and
+    scheduled (soonest first). One query."""
+    rows = list(
+        Post.objects.filter(author=author)
+        .filter(Q(published_at__isnull=True) | Q(hidden_at__isnull=False))
+        .select_related("school_class")
     )
-    return {row["school_class_id"]: row["n"] for row in rows}
-
-
-def _families_seen(post_ids: list[int]) -> dict[int, int]:
-    in_audience = (
-        Q(post__audience=Audience.SCHOOL)
-        | Q(
-            post__audience=Audience.CLASS,
-            user__parent_links__pupil__school_class_id=F("post__school_class_id"),
-        )
-        | Q(post__audience=Audience.STUDENT, user__parent_links__pupil_id=F("post__pupil_id"))
-    )
-    rows = (
-        PostSeen.objects.filter(
-            in_audience,
-            post_id__in=post_ids,
-            user__role=Role.PARENT,
-            user__parent_links__pupil__leaving_date__isnull=True,
-        )
-        .values("post_id")
-        .annotate(n=Count("user__parent_links__pupil", distinct=True))
-        .order_by()
-    )
-    counts: dict[int, int] = defaultdict(int)
-    for row in rows:
-        counts[row["post_id"]] = row["n"]
-    return counts
+    hidden = sorted((p for p in rows if p.hidden_at), key=lambda p: p.hidden_at or p.publish_at)
+    hidden.reverse()
+    scheduled = sorted((p for p in rows if not p.published_at), key=lambda p: p.publish_at)
+    return OwnPosts(hidden=hidden, scheduled=scheduled)

@@ -6,6 +6,7 @@ from django.test import Client
 
 from accounts.models import User
 from classes.models import School, SchoolClass
+from classes.selectors import school_get
 from tests.factories import (
     ParentLinkFactory,
     PupilFactory,
@@ -27,7 +28,7 @@ def school(db: None) -> School:
     school.office_phone = "01302 555 0100"
     school.office_email = "office@school.example.org"
     school.save()
-    return school
+    return school_get()  # cached, as on a server after its first page
 
 
 @pytest.fixture

@@ -63,6 +63,12 @@ PUPIL_URL_NAMES = frozenset(
         "pupil_monster",
         "pupil_monster_preview",
         "pupil_notice",
+        # stories: their Student Story with their Class and School Stories, likes (R15, R16)
+        "stories_feed",
+        "stories_post",
+        "stories_like",
+        "stories_media",
+        "stories_thumbnail",
     }
 )
 # Where a pupil may be sent: their own pages, or signed out to the sign-in page.

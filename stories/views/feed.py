@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthedRequest
 from accounts.models import Role
 from classes.models import SchoolClass
-from classes.selectors import staff_class_ids
+from classes.selectors import staff_classes
 
-from ..models import Post
-from ..permissions import can_like_post, can_post_to_school, can_see_reach
-from ..selectors import Cursor, feed_page, hidden_for, post_for, reach_for, scheduled_for
+from ..permissions import can_like_post, can_post_to_school
+from ..selectors import Cursor, feed_page, own_posts_to_attend, post_for
 from ..services.likes import post_like, post_unlike, posts_mark_seen
 
 STAFF = (Role.TEACHER, Role.SUPPORT, Role.LEADER, Role.OFFICE)
@@ -25,23 +24,12 @@ def _class_filter(request: AuthedRequest) -> tuple[list[SchoolClass], int | None
     """Staff's classes (to filter by and to post to) and the chosen one, if it is theirs."""
     if request.user.role not in (Role.TEACHER, Role.SUPPORT, Role.LEADER):
         return [], None
-    classes = list(
-        SchoolClass.objects.filter(pk__in=staff_class_ids(request.user)).order_by(
-            "year_group", "name"
-        )
-    )
+    classes = staff_classes(request.user)
     try:
         chosen = int(request.GET.get("class", ""))
     except ValueError:
         return classes, None
     return classes, chosen if chosen in {c.pk for c in classes} else None
-
-
-def _with_reach(request: AuthedRequest, posts: list[Post]) -> None:
-    mine = [post for post in posts if can_see_reach(request.user, post)]
-    reach = reach_for(mine)
-    for post in posts:
-        post.reach = reach.get(post.pk)  # type: ignore[attr-defined]
 
 
 @require_GET
@@ -50,10 +38,12 @@ def feed(request: AuthedRequest) -> HttpResponse:
     next page; without JavaScript it is a link to the next page)."""
     classes, class_id = _class_filter(request)
     page = feed_page(
-        request.user, cursor=Cursor.parse(request.GET.get("after")), class_id=class_id
+        request.user,
+        cursor=Cursor.parse(request.GET.get("after")),
+        class_id=class_id,
+        class_ids={school_class.pk for school_class in classes},
     )
     posts_mark_seen(viewer=request.user, post_ids=[post.pk for post in page.posts])
-    _with_reach(request, page.posts)
     context = {
         "posts": page.posts,
         "next_cursor": page.next_cursor,
@@ -65,8 +55,8 @@ def feed(request: AuthedRequest) -> HttpResponse:
     if request.htmx and request.GET.get("after"):  # type: ignore[attr-defined]
         return render(request, "stories/includes/feed_page.html", context)
     if request.user.role in STAFF:
-        context["hidden"] = hidden_for(request.user)
-        context["scheduled"] = scheduled_for(request.user)
+        own = own_posts_to_attend(request.user)
+        context.update(hidden=own.hidden, scheduled=own.scheduled)
     return render(request, "stories/feed.html", context)
 
 
@@ -76,7 +66,6 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     if post is None:
         raise Http404
     posts_mark_seen(viewer=request.user, post_ids=[post.pk] if post.published_at else [])
-    _with_reach(request, [post])
     context = {"post": post, "may_like": can_like_post(request.user), "single": True}
     return render(request, "stories/post.html", context)
 
