@@ -14,12 +14,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import CodeOfConduct, User
 from accounts.services.pupil_login import pupil_code_set
 from classes.models import Pupil, SchoolClass
+from stories.models import Attachment, Audience, Post
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     CodeOfConductFactory,
@@ -43,12 +47,14 @@ HOME = "302 home"
 GATE = "302 code of conduct"
 DENIED = "403"
 HIDDEN = "404"
+FEED = "302 stories"
 
 REDIRECT_LABELS = {
     "account_login": LOGIN,
     "admin_needs_mfa": MFA,
     "home": HOME,
     "conduct": GATE,
+    "stories_feed": FEED,
 }
 
 
@@ -61,6 +67,9 @@ class World:
     oak_pupil: Pupil
     elm_pupil: Pupil
     office: User
+    oak_post: Post
+    elm_post: Post
+    elm_media: Attachment
 
 
 @dataclass(frozen=True)
@@ -84,47 +93,66 @@ PAGES = {
     "roster_other": Page("get", lambda w: reverse("consent_roster_class", args=[w.elm.pk])),
     "roster_print": Page("get", lambda w: reverse("consent_roster_print_all")),
     "dp_consent": Page("get", lambda w: reverse("dp_consent")),
+    "stories": Page("get", lambda w: reverse("stories_feed")),
+    "post_own": Page("get", lambda w: reverse("stories_post", args=[w.oak_post.pk])),
+    "post_other": Page("get", lambda w: reverse("stories_post", args=[w.elm_post.pk])),
+    "compose_own": Page("get", lambda w: reverse("stories_new_class", args=[w.oak.pk])),
+    "compose_other": Page("get", lambda w: reverse("stories_new_class", args=[w.elm.pk])),
+    "compose_school": Page("get", lambda w: reverse("stories_new_school")),
+    "like_own": Page("post", lambda w: reverse("stories_like", args=[w.oak_post.pk])),
+    "media_other": Page("get", lambda w: reverse("stories_media", args=[w.elm_media.key])),
 }
 
 # fmt: off
 EXPECTED: dict[str, tuple[str, ...]] = {
     # columns: home, conduct, join, admin, admin pupils, QR own, QR other, unlock own,
-    # unlock other; then rosters, roster own, roster other, roster print, dp consent
+    # unlock other; then rosters, roster own, roster other, roster print, dp consent; then
+    # stories, post own, post other, compose own, compose other, compose school, like own,
+    # media other
     "anonymous": (
         LOGIN, LOGIN, OK, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+        LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
     ),
     "parent": (
         OK, OK, OK, DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HOME,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
     ),
     "parent_no_conduct": (
         GATE, OK, OK, GATE, GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE,
+        GATE, GATE, GATE, GATE, GATE, GATE, GATE, GATE,
     ),
     "teacher": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
+        OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
     "support": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
+        OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
     "office": (
         OK, OK, OK, MFA, MFA, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
+        OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
     ),
     "office_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
+        OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
     ),
     "leader_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
+        OK, OK, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
     ),
     "pupil": (
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
     ),
 }
 # fmt: on
@@ -142,16 +170,41 @@ def leader_with_totp() -> User:
     return leader
 
 
+def story_post(school_class: SchoolClass) -> Post:
+    """A published Class Story post by a teacher of the class."""
+    author = assign_teacher(TeacherFactory.create(), school_class)
+    now = timezone.now()
+    return Post.objects.create(
+        audience=Audience.CLASS,
+        school_class=school_class,
+        author=author,
+        body="News",
+        language="en-gb",
+        published_at=now,
+    )
+
+
+def work_sample(post: Post) -> Attachment:
+    name = default_storage.save("stories/matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return Attachment.objects.create(
+        post=post, kind="document", content_type="application/pdf", file=name
+    )
+
+
 def make_world() -> World:
     oak, elm = SchoolClassFactory.create(name="Oak"), SchoolClassFactory.create(name="Elm")
     office = OfficeFactory.create()
     with_totp(office)
+    oak_post, elm_post = (story_post(school_class) for school_class in (oak, elm))
     world = World(
         oak,
         elm,
         PupilFactory.create(school_class=oak),
         PupilFactory.create(school_class=elm),
         office,
+        oak_post,
+        elm_post,
+        work_sample(elm_post),
     )
     for pupil in (world.oak_pupil, world.elm_pupil):
         pupil_code_set(acting_user=office, pupil=pupil)
