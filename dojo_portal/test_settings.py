@@ -13,6 +13,8 @@ os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{secrets.token_hex(4)}")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# No translation unless a test asks for it (R17): a machine with Apertium gives the same pages.
+os.environ.setdefault("TRANSLATION_BACKEND", "off")
 
 from .settings import *  # noqa: F403
 

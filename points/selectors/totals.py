@@ -24,7 +24,8 @@ class Totals:
 
 
 def pupil_totals(pupil_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, Totals]:
-    """Each pupil's totals for today, this week, this term and all time (two queries)."""
+    """Each pupil's totals for today, this week, this term and all time (one query; the school
+    for its calendar is cached)."""
     ids = set(pupil_ids)
     if not ids:
         return {}

@@ -85,8 +85,8 @@ def _class_for(user: Any, class_id: int) -> SchoolClass:
 
 def class_tiles(school_class: SchoolClass, *, only: Collection[int] | None = None) -> list[Tile]:
     """The class's current pupils (or ``only`` these of them) by display name, never by points,
-    each with their monster and today's total. Five queries: pupils, names, avatars, school,
-    totals."""
+    each with their monster and today's total. Four queries: pupils, names, avatars, totals
+    (and the school when it is not in the cache)."""
     in_class = Pupil.objects.current().filter(school_class=school_class)
     pupils = list(in_class if only is None else in_class.filter(pk__in=only))
     names = display_names(pupils)
@@ -106,7 +106,8 @@ def class_tiles(school_class: SchoolClass, *, only: Collection[int] | None = Non
 
 
 def today_totals(school_class: SchoolClass, pupil_ids: Collection[int]) -> dict[int, int]:
-    """Each pupil's points today in the class (two queries: the school's day, the sums)."""
+    """Each pupil's points today in the class (one query, the sums; the school's day comes
+    from the cached school)."""
     today = periods_at(timezone.now(), school_get().tz).today
     return dict(
         Award.objects.filter(
