@@ -80,6 +80,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
+    translated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When the worker last translated it.")
+    )
     reminder = models.ForeignKey(
         "Reminder", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
     )

@@ -9,15 +9,18 @@ from django.utils import timezone
 
 from dojo_portal.queue import enqueue_on_commit
 
-from .models import Attachment, AttachmentStatus
+from .models import Attachment, AttachmentStatus, Post
 from .services.media import attachment_process
 from .services.posts import posts_publish_due
 from .services.reminders import reminders_publish_due
 from .services.translations import post_translate
 
-# A photo still waiting this long was probably never enqueued (broker down): the sweep
-# enqueues it again (processing twice is harmless: the second run finds it done).
-STALE_PROCESSING = dt.timedelta(minutes=2)
+# A photo still waiting, or a post still untranslated, this long after it was published was
+# probably never enqueued (broker down): the sweep enqueues it again (running twice is harmless:
+# the second run finds the work done).
+STALE = dt.timedelta(minutes=2)
+# Translations are re-driven for a day; after that, readers see the original with the notice.
+TRANSLATE_WITHIN = dt.timedelta(days=1)
 
 
 @shared_task(acks_late=True)
@@ -36,9 +39,16 @@ def publish_due() -> None:
     photos whose processing was never started."""
     posts_publish_due()
     reminders_publish_due()
+    now = timezone.now()
     stale = Attachment.objects.filter(
-        status=AttachmentStatus.PROCESSING,
-        post__created_at__lt=timezone.now() - STALE_PROCESSING,
+        status=AttachmentStatus.PROCESSING, post__created_at__lt=now - STALE
     ).values_list("pk", flat=True)[:100]
     for pk in stale:
         enqueue_on_commit(process_attachment, pk)
+    untranslated = Post.objects.filter(
+        translated_at__isnull=True,
+        published_at__lt=now - STALE,
+        published_at__gt=now - TRANSLATE_WITHIN,
+    ).values_list("pk", flat=True)[:100]
+    for pk in untranslated:
+        enqueue_on_commit(translate_post, pk)

@@ -138,6 +138,7 @@ def post_update(
     _remove_attachments(removed)
     if post.published_at and post.body != old_body:
         post.translations.all().delete()
+        Post.objects.filter(pk=post.pk).update(translated_at=None)
         _after_publish(post)
     return post
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from dojo_portal.translation import covers, translate
 
@@ -20,11 +21,11 @@ def post_translate(post_id: int) -> list[str]:
     and keep each translation. Languages already done are skipped, so running it again does
     no work twice. Returns the languages added."""
     post = Post.objects.filter(pk=post_id, published_at__isnull=False).first()
-    if post is None or not post.body:
+    if post is None:
         return []
     done = set(post.translations.values_list("language", flat=True))
-    added = []
-    for language in reader_languages(post.language):
+    added: list[str] = []
+    for language in reader_languages(post.language) if post.body else []:
         if language in done or not covers(post.language, language):
             continue
         text = translate(post.body, source=post.language, target=language)
@@ -33,4 +34,5 @@ def post_translate(post_id: int) -> list[str]:
                 post=post, language=language, defaults={"body": text}
             )
             added.append(language)
+    Post.objects.filter(pk=post.pk).update(translated_at=timezone.now())
     return added
