@@ -255,6 +255,14 @@ STORIES_MAX_ATTACHMENTS = 10
 STORIES_MAX_PIXELS = 50_000_000
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The files of one request, whatever the page: beyond this they are dropped while the request
+# is read, never stored (dojo_portal/upload_limit.py).
+MAX_UPLOAD_BYTES = STORIES_MAX_POST_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "dojo_portal.upload_limit.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -20,6 +22,7 @@ from accounts.http import AuthedRequest
 from classes.models import Pupil, SchoolClass
 from classes.selectors import school_get
 from consent.selectors import MediaVerdict, class_verdicts, roster_for
+from dojo_portal.upload_limit import upload_too_large
 
 from ..forms import AboutForm, PostForm, SchoolPostForm
 from ..models import Audience, Post
@@ -33,6 +36,10 @@ SCHEDULED = _("Scheduled: it will be published on %(when)s.")
 UPDATED = _("Saved.")
 DELETED = _("The post is deleted.")
 NOT_A_PUPIL = _("Choose a pupil of this class.")
+UPLOAD_TOO_LARGE = _(
+    "The files were too large to receive: a post can carry at most %(limit)s in all. Nothing "
+    "was saved."
+)
 
 # Where each of the services' refusals is shown (by its code); anything else is about the files.
 FIELD_OF_CODE = {
@@ -68,6 +75,10 @@ def _done_message(request: AuthedRequest, post: Post, text: Any = POSTED) -> Non
 
 
 def _create(request: AuthedRequest, form: PostForm, **where: Any) -> Post | None:
+    if upload_too_large(request):
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        form.add_error("attachments", UPLOAD_TOO_LARGE % {"limit": limit})
+        return None
     data = form.cleaned_data
     try:
         return post_create(

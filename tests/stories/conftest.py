@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,6 +55,5 @@ def media_files() -> list[Path]:
 
 
 @pytest.fixture(autouse=True)
-def _own_media_root(tmp_path: Path, settings) -> Iterator[None]:
+def _own_media_root(tmp_path: Path, settings) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    return

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import User
 from classes.models import Pupil, SchoolClass
 from classes.selectors import school_get
 from consent.models import MediaStatus
@@ -92,7 +91,11 @@ def test_a_teacher_posts_a_photo_tagging_pupils_with_consent(
     )
     assert response.status_code == 302
     post = Post.objects.get()
-    assert (post.audience, post.body, post.attachments.count()) == (Audience.CLASS, "Pond dipping!", 1)
+    assert (post.audience, post.body, post.attachments.count()) == (
+        Audience.CLASS,
+        "Pond dipping!",
+        1,
+    )
     assert set(post.tagged.all()) == {maya, amir}
 
 
@@ -102,7 +105,11 @@ def test_R12_a_pupil_without_consent_is_named_and_nothing_is_saved(
     set_consent(maya)
     set_consent(amir, status=MediaStatus.REFUSED)
     response = compose(
-        client_for(teacher), school_class, body="Trip", attachments=[photo()], tagged=[maya.pk, amir.pk]
+        client_for(teacher),
+        school_class,
+        body="Trip",
+        attachments=[photo()],
+        tagged=[maya.pk, amir.pk],
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -115,7 +122,12 @@ def test_R12_a_student_story_post_goes_to_the_pupil(teacher, school_class, maya)
     response = compose(
         client_for(teacher),
         school_class,
-        **{"to-about": maya.pk, "body": "Her painting", "attachments": [photo()], "tagged": [maya.pk]},
+        **{
+            "to-about": maya.pk,
+            "body": "Her painting",
+            "attachments": [photo()],
+            "tagged": [maya.pk],
+        },
     )
     assert response.status_code == 302
     post = Post.objects.get()
@@ -124,7 +136,9 @@ def test_R12_a_student_story_post_goes_to_the_pupil(teacher, school_class, maya)
 
 def test_a_student_story_about_a_pupil_of_another_class_is_refused(teacher, school_class) -> None:
     stranger = PupilFactory(school_class=SchoolClassFactory())
-    response = compose(client_for(teacher), school_class, **{"to-about": stranger.pk, "body": "Hi"})
+    response = compose(
+        client_for(teacher), school_class, **{"to-about": stranger.pk, "body": "Hi"}
+    )
     assert response.status_code == 400 and nothing_saved()
 
 
@@ -132,7 +146,9 @@ def test_R7_a_surname_is_refused_on_the_page(teacher, school_class, maya) -> Non
     response = compose(client_for(teacher), school_class, body="Maya Okafor sang")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "“Okafor”, the surname of a pupil" in html and "Maya Okafor" in html  # the typed text is kept
+    assert (
+        "“Okafor”, the surname of a pupil" in html and "Maya Okafor" in html
+    )  # the typed text is kept
     assert nothing_saved()
 
 
@@ -153,9 +169,15 @@ def _tiff() -> bytes:
 
 
 BAD_FILES = {
-    "html_as_png": (_upload("cat.png", b"<!doctype html><script>alert(1)</script>", "image/png"), "is not a photo"),
+    "html_as_png": (
+        _upload("cat.png", b"<!doctype html><script>alert(1)</script>", "image/png"),
+        "is not a photo",
+    ),
     "tiff_as_jpg": (_upload("scan.jpg", _tiff()), "format we cannot accept"),
-    "eps_as_jpg": (_upload("logo.jpg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"), "cannot accept"),
+    "eps_as_jpg": (
+        _upload("logo.jpg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"),
+        "cannot accept",
+    ),
     "truncated_jpeg": (_upload("cut.jpg", jpeg_bytes((400, 300))[:600]), "damaged or incomplete"),
     "zero_bytes": (_upload("empty.jpg", b""), "is empty"),
 }
@@ -187,7 +209,10 @@ def test_R9_a_decompression_bomb_is_refused(teacher, school_class) -> None:
 def test_R9_an_over_size_upload_is_refused(teacher, school_class, settings) -> None:
     settings.STORIES_MAX_PHOTO_BYTES = 1000
     response = compose(
-        client_for(teacher), school_class, body="Look", attachments=[photo(size=(600, 400))],
+        client_for(teacher),
+        school_class,
+        body="Look",
+        attachments=[photo(size=(600, 400))],
         no_child_appears="on",
     )
     assert response.status_code == 400 and "too large" in response.content.decode()
@@ -197,7 +222,11 @@ def test_R9_an_over_size_upload_is_refused(teacher, school_class, settings) -> N
 def test_fifty_attachments_at_once_are_refused(teacher, school_class) -> None:
     files = [photo(f"p{n}.jpg", size=(8, 8)) for n in range(50)]
     response = compose(
-        client_for(teacher), school_class, body="All of them", attachments=files, no_child_appears="on"
+        client_for(teacher),
+        school_class,
+        body="All of them",
+        attachments=files,
+        no_child_appears="on",
     )
     assert response.status_code == 400
     assert "at most 10 attachments" in response.content.decode()
@@ -216,7 +245,9 @@ def test_R29_a_post_scheduled_on_the_page_shows_when_it_will_be_published(
     tz = school_get().tz
     when = (timezone.now() + dt.timedelta(days=2)).astimezone(tz).replace(second=0, microsecond=0)
     client = client_for(teacher)
-    response = compose(client, school_class, body="PE tomorrow", publish_at=when.strftime("%Y-%m-%dT%H:%M"))
+    response = compose(
+        client, school_class, body="PE tomorrow", publish_at=when.strftime("%Y-%m-%dT%H:%M")
+    )
     assert response.status_code == 302
     post = Post.objects.get()
     assert post.published_at is None and post.publish_at == when
@@ -260,3 +291,17 @@ def test_html_escaping_of_post_text(teacher, school_class, parent_with_child) ->
     html = client_for(parent).get(reverse("stories_feed")).content.decode()
     assert '<a href="https://example.org/trip" rel="nofollow noopener noreferrer">' in html
     assert "&amp; see<br>line two" in html
+
+
+def test_files_beyond_the_request_limit_are_never_stored_and_the_page_says_so(
+    teacher, school_class, settings
+) -> None:
+    settings.MAX_UPLOAD_BYTES = 2000
+    big = SimpleUploadedFile("big.jpg", jpeg_bytes((300, 300)) + b"\0" * 5000)
+    response = compose(
+        client_for(teacher), school_class, body="Look", attachments=[big], no_child_appears="on"
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "too large to receive" in html and "Look" in html  # the text typed is kept
+    assert nothing_saved()

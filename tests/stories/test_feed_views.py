@@ -22,7 +22,6 @@ from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,
     OfficeFactory,
-    ParentFactory,
     ParentLinkFactory,
     PupilFactory,
     SchoolClassFactory,
@@ -185,7 +184,7 @@ def test_R8_media_is_served_privately_and_never_sniffed(teacher, school_class, p
     assert response["Content-Type"] == "image/webp"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"].startswith("private")
-    assert b"".join(response.streaming_content)[:4] == b"RIFF"
+    assert b"".join(response.streaming_content)[:4] == b"RIFF"  # type: ignore[attr-defined]
     assert "stories/" not in response["Content-Disposition"]  # never the stored name
 
 
@@ -267,7 +266,9 @@ def test_R17_a_spanish_reader_sees_the_translation_with_the_original_one_tap_awa
         post=post, language="es", body="Los niños gozaron el viaje escolar."
     )
     html = feed_html(client_for(parent))
-    assert '<div class="post-text" lang="es"><p>Los niños gozaron el viaje escolar.</p></div>' in html
+    assert (
+        '<div class="post-text" lang="es"><p>Los niños gozaron el viaje escolar.</p></div>' in html
+    )
     assert "<details" in html and "The children enjoyed the school trip." in html
 
 
@@ -389,7 +390,9 @@ def test_feed_is_a_fixed_number_of_queries_at_1_and_50_posts(
     small = {who: count_queries(client, url) for who, client in clients.items()}
     make_posts(teacher, school_class, 30)
     for n in range(18):
-        p = student_post(teacher, maya, f"Student post {n}", uploads=[photo()], tagged_ids=[maya.pk])
+        p = student_post(
+            teacher, maya, f"Student post {n}", uploads=[photo()], tagged_ids=[maya.pk]
+        )
         process(p)
     PupilFactory.create_batch(10, school_class=school_class)
     large = {who: count_queries(client, url) for who, client in clients.items()}

@@ -27,8 +27,8 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 TUESDAY_1530 = (1, dt.time(15, 30))
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=LONDON)
+def at(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.mark.parametrize(
@@ -63,15 +63,23 @@ def test_R29_a_reminder_posts_once_per_week_at_its_time(teacher, school_class) -
     assert len(first) == 1
     assert reminders_publish_due(now=due + dt.timedelta(minutes=1)) == []  # not twice
     post = Post.objects.get()
-    assert (post.body, post.school_class, post.published_at) == ("PE kit tomorrow", school_class, due)
+    assert (post.body, post.school_class, post.published_at) == (
+        "PE kit tomorrow",
+        school_class,
+        due,
+    )
     reminder.refresh_from_db()
     assert reminder.next_at == due + dt.timedelta(days=7)
 
 
 def test_R29_after_downtime_a_missed_week_is_posted_once(teacher, school_class) -> None:
     reminder = reminder_create(
-        acting_user=teacher, audience=Audience.CLASS, school_class=school_class,
-        body="Library books", weekday=4, time_of_day=dt.time(8, 0),
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="Library books",
+        weekday=4,
+        time_of_day=dt.time(8, 0),
     )
     three_weeks_later = reminder.next_at + dt.timedelta(days=21, hours=1)
     reminders_publish_due(now=three_weeks_later)
@@ -83,8 +91,12 @@ def test_R29_after_downtime_a_missed_week_is_posted_once(teacher, school_class) 
 
 def test_R29_the_same_occurrence_is_never_posted_twice(teacher, school_class) -> None:
     reminder = reminder_create(
-        acting_user=teacher, audience=Audience.CLASS, school_class=school_class,
-        body="Spellings", weekday=0, time_of_day=dt.time(9, 0),
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="Spellings",
+        weekday=0,
+        time_of_day=dt.time(9, 0),
     )
     due = reminder.next_at
     reminders_publish_due(now=due)
@@ -97,8 +109,12 @@ def test_R29_a_reminder_stops_when_its_author_no_longer_teaches_the_class(
     teacher, school_class
 ) -> None:
     reminder = reminder_create(
-        acting_user=teacher, audience=Audience.CLASS, school_class=school_class,
-        body="Spellings", weekday=0, time_of_day=dt.time(9, 0),
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="Spellings",
+        weekday=0,
+        time_of_day=dt.time(9, 0),
     )
     from guardian.shortcuts import remove_perm
 
@@ -110,8 +126,12 @@ def test_R29_a_reminder_stops_when_its_author_no_longer_teaches_the_class(
 
 def test_R29_the_beat_task_publishes_reminders_and_scheduled_posts(teacher, school_class) -> None:
     reminder = reminder_create(
-        acting_user=teacher, audience=Audience.CLASS, school_class=school_class,
-        body="Spellings", weekday=0, time_of_day=dt.time(9, 0),
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="Spellings",
+        weekday=0,
+        time_of_day=dt.time(9, 0),
     )
     Reminder.objects.filter(pk=reminder.pk).update(next_at=reminder.next_at - dt.timedelta(days=8))
     publish_due()
@@ -122,8 +142,12 @@ def test_R7_a_reminder_is_refused_with_a_surname(teacher, school_class) -> None:
     PupilFactory(school_class=school_class, first_name="Ivy", surname="Blackwood")
     with pytest.raises(ValidationError, match="Blackwood"):
         reminder_create(
-            acting_user=teacher, audience=Audience.CLASS, school_class=school_class,
-            body="Ivy Blackwood brings the register", weekday=0, time_of_day=dt.time(9, 0),
+            acting_user=teacher,
+            audience=Audience.CLASS,
+            school_class=school_class,
+            body="Ivy Blackwood brings the register",
+            weekday=0,
+            time_of_day=dt.time(9, 0),
         )
 
 
@@ -132,12 +156,20 @@ def test_R15_only_staff_of_the_class_set_reminders_and_only_the_author_stops(
 ) -> None:
     with pytest.raises(PermissionDenied):
         reminder_create(
-            acting_user=TeacherFactory(), audience=Audience.CLASS, school_class=school_class,
-            body="PE", weekday=1, time_of_day=dt.time(15, 30),
+            acting_user=TeacherFactory(),
+            audience=Audience.CLASS,
+            school_class=school_class,
+            body="PE",
+            weekday=1,
+            time_of_day=dt.time(15, 30),
         )
     reminder = reminder_create(
-        acting_user=teacher, audience=Audience.CLASS, school_class=school_class,
-        body="PE", weekday=1, time_of_day=dt.time(15, 30),
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="PE",
+        weekday=1,
+        time_of_day=dt.time(15, 30),
     )
     colleague = assign_teacher(TeacherFactory(), school_class)
     with pytest.raises(PermissionDenied):

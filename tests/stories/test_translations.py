@@ -99,9 +99,7 @@ def test_R17_a_translation_never_enqueued_is_re_driven_by_the_sweep(
     teacher, school_class, django_capture_on_commit_callbacks
 ) -> None:
     post = class_post(teacher, school_class, body=TRIP)  # its task never ran (no commit)
-    Post.objects.filter(pk=post.pk).update(
-        published_at=timezone.now() - dt.timedelta(minutes=5)
-    )
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - dt.timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):
         publish_due()
     post.refresh_from_db()
