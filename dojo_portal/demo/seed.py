@@ -27,6 +27,7 @@ from .people import DEMO_PASSWORD, LEADER_EMAIL, OFFICE_EMAIL, PARENT_DOMAIN, ST
 from .plan import ACADEMIC_YEAR, DEFAULT_SEED, PupilKey, SchoolPlan, build_plan
 from .points import ensure_needs_work_skills, ensure_points
 from .schoolyear import ensure_closures, ensure_covers
+from .stories import ensure_stories
 
 UNCONFIGURED_SCHOOL_NAME = "Our school"  # what the migration names it
 SCHOOL_NAME = "New Village Primary School"
@@ -79,6 +80,7 @@ def seed_demo(
     created["data-processing agreements"] = ensure_data_processing(users=users)
     created["skills"] = ensure_needs_work_skills(leader=users[LEADER_EMAIL])
     created["points"] = ensure_points(today=today, seed=seed, tz=school.tz)
+    created.update(ensure_stories(today=today, seed=seed, tz=school.tz))
     created["picture codes"] = ensure_pupil_code(office=office)
     invite = ensure_invite(office=office)
     created["invite codes"] = int(invite is not None)

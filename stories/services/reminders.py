@@ -91,7 +91,7 @@ def reminders_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     tz = school_get().tz
     created: list[int] = []
     with transaction.atomic():
-        due = Reminder.objects.select_for_update(skip_locked=True).filter(
+        due = Reminder.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             active=True, next_at__lte=now
         )
         for reminder in due.select_related("author", "school_class")[:200]:
