@@ -198,3 +198,57 @@ def test_reminders_pages_are_404_to_others(teacher, school_class) -> None:
     assert client_for(TeacherFactory()).get(url).status_code == 404
     assert client_for(teacher).get(reverse("stories_school_reminders")).status_code == 404
     assert client_for(OfficeFactory()).get(reverse("stories_school_reminders")).status_code == 200
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_R29_two_beats_at_once_post_each_reminder_and_scheduled_post_once(
+    teacher, school_class
+) -> None:
+    import threading
+
+    from django.db import connection
+
+    from stories.services.posts import post_create
+
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("needs PostgreSQL: threads cannot share SQLite's in-memory test database")
+    reminder = reminder_create(
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="Spellings",
+        weekday=0,
+        time_of_day=dt.time(9, 0),
+    )
+    later = reminder.next_at
+    post_create(
+        acting_user=teacher,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body="Trip letter",
+        publish_at=later,
+    )
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def beat() -> None:
+        try:
+            start.wait()
+            reminders_publish_due(now=later)
+            from stories.services.posts import posts_publish_due
+
+            posts_publish_due(now=later)
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=beat) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert Post.objects.filter(reminder=reminder).count() == 1
+    assert Post.objects.filter(body="Trip letter", published_at=later).count() == 1
