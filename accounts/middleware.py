@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.translation import to_locale
 
 from .models import Role
 from .selectors import conduct_pending_for
@@ -104,17 +106,33 @@ class PupilSessionMiddleware:
         return self.get_response(request)
 
 
+def interface_language(preferred: str) -> str | None:
+    """``preferred`` if the portal's own pages are translated into it (a catalogue in
+    ``locale/``), else None. A page must not claim a language its text is not in (WCAG 3.1.1):
+    until a language's catalogue exists, its readers get English pages, and posts and messages
+    in their language, each marked with its own ``lang``."""
+    base = preferred.split("-")[0]
+    for code in (preferred, base):
+        if (
+            Path(settings.LOCALE_PATHS[0]) / to_locale(code) / "LC_MESSAGES" / "django.mo"
+        ).exists():
+            return preferred
+    return None
+
+
 class UserLanguageMiddleware:
-    """A signed-in adult sees the portal in their preferred language."""
+    """A signed-in adult sees the portal in their preferred language (anyone else in their
+    browser's), where the portal is translated into it; otherwise in the default language."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.preferred_language:
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = translation.get_language()
+        wanted = user.preferred_language if user.is_authenticated else ""
+        language = interface_language(wanted or translation.get_language() or "")
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

@@ -184,3 +184,15 @@ def test_teacher_home_query_count_does_not_grow_with_classes_or_pupils(school) -
     large = _count(client_for(_teacher_with_classes(3, 30)))
     assert small == large
     assert large <= 9
+
+
+def test_a_page_claims_only_a_language_it_is_written_in(parent_with_child) -> None:
+    """WCAG 3.1.1: a Spanish reader (or browser) gets the default language's pages until the
+    portal's own pages are translated into Spanish; posts carry their own ``lang``."""
+    parent, _child = parent_with_child
+    parent.preferred_language = "es"
+    parent.save()
+    html = client_for(parent).get(reverse("home")).content.decode()
+    assert '<html lang="en-gb">' in html
+    anonymous = Client().get(reverse("account_login"), headers={"accept-language": "es"})
+    assert '<html lang="en-gb">' in anonymous.content.decode()

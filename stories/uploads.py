@@ -1,0 +1,213 @@
+"""Checking what an uploaded attachment really is, before anything is stored (R9).
+
+``check_upload`` decides a file's kind from its content (``stories.media_formats``), never from
+its name or the content type the browser sent, and refuses — with one clear, translated message
+naming the file — anything not on the allow-list, too large, empty, damaged or cut short, and
+photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression bombs). Content decides: a
+PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF.
+
+Photos are opened by Pillow restricted to the one decoder their signature names, their size
+checked from the header before any pixel is decoded, and then decoded once, so a truncated
+photo is refused here, at upload time, not later in the worker. ``check_uploads`` adds the
+post's limits: how many files and how many bytes in all.
+
+These are pure checks: nothing is written. Each leaves the file's read position at the start.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from . import media_formats
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+NOT_ACCEPTED = _("“%(name)s” is not a photo, recording or PDF we can accept.")
+UNSUPPORTED_PICTURE = _(
+    "“%(name)s” is a picture in a format we cannot accept: please save it as a JPEG or PNG "
+    "and add it again."
+)
+DAMAGED = _(
+    "“%(name)s” is damaged or incomplete: please save or export it again and add it again."
+)
+EMPTY = _("“%(name)s” is empty.")
+TOO_LARGE = _("“%(name)s” is too large (%(size)s): a file of this kind can be at most %(limit)s.")
+TOO_MANY_PIXELS = _(
+    "“%(name)s” has too many pixels: a photo can have at most %(limit)s million pixels."
+)
+TOO_MANY_FILES = _("A post can have at most %(limit)s attachments: %(count)s were added.")
+POST_TOO_LARGE = _("These files add up to %(size)s: a post can carry at most %(limit)s.")
+
+
+class MediaKind(models.TextChoices):
+    PHOTO = "photo", _("photo")
+    AUDIO = "audio", _("audio recording")
+    VIDEO = "video", _("video")
+    DOCUMENT = "document", _("work sample (PDF)")
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What an accepted upload is.
+
+    ``content_type`` and ``extension`` are those of the file as uploaded, read from its content
+    (for a photo, the original's: what parents are shown is the re-encoded photo from
+    ``stories.images.process_photo``). ``width`` and ``height`` are set for photos only, as
+    stored (before the EXIF orientation is applied).
+    """
+
+    kind: MediaKind
+    content_type: str
+    extension: str
+    size: int
+    width: int | None
+    height: int | None
+
+
+def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
+    """Check a post's attachments together: the count, the total size, then each file.
+
+    Raises one ``ValidationError`` with a message for every file refused (so the author learns
+    of all of them at once), or a single message when the count or the total is over the limit.
+    Returns the checked uploads in the order given.
+    """
+    if len(uploads) > settings.STORIES_MAX_ATTACHMENTS:
+        raise _refusal(
+            TOO_MANY_FILES,
+            "too_many_files",
+            limit=settings.STORIES_MAX_ATTACHMENTS,
+            count=len(uploads),
+        )
+    total = sum(_size_of(upload) for upload in uploads)
+    if total > settings.STORIES_MAX_POST_BYTES:
+        raise _refusal(
+            POST_TOO_LARGE,
+            "post_too_large",
+            size=filesizeformat(total),
+            limit=filesizeformat(settings.STORIES_MAX_POST_BYTES),
+        )
+    checked, refusals = [], []
+    for upload in uploads:
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as refusal:
+            refusals.append(refusal)
+    if refusals:
+        raise ValidationError(refusals)
+    return checked
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Check one attachment; raise ``ValidationError`` (one message, naming it) if refused."""
+    name = upload.name or ""
+    try:
+        size = _size_of(upload)
+        if size == 0:
+            raise _refusal(EMPTY, "empty", name=name)
+        try:
+            found = media_formats.identify(upload, size)
+        except media_formats.FormatError as problem:
+            raise _format_refusal(problem, name) from None
+        kind = MediaKind(found.kind)
+        limit = _size_limit(kind)
+        if size > limit:
+            raise _refusal(
+                TOO_LARGE,
+                "too_large",
+                name=name,
+                size=filesizeformat(size),
+                limit=filesizeformat(limit),
+            )
+        width = height = None
+        if kind == MediaKind.PHOTO:
+            width, height = _check_photo(upload, found.pillow_format, name)
+        return CheckedUpload(kind, found.content_type, found.extension, size, width, height)
+    finally:
+        upload.seek(0)
+
+
+def _check_photo(upload: UploadedFile, pillow_format: str, name: str) -> tuple[int, int]:
+    """Open with the one allowed decoder, check the pixel count, then decode once.
+
+    Pillow's own decompression-bomb warning is made an error here so that it, too, ends in
+    our message rather than a log line (it only fires when ``STORIES_MAX_PIXELS`` is set
+    above Pillow's limit). ``catch_warnings`` changes the process's filters for the moment:
+    another thread meanwhile would see only this one warning turned into an error.
+    """
+    upload.seek(0)
+    too_many_pixels = _refusal(
+        TOO_MANY_PIXELS,
+        "too_many_pixels",
+        name=name,
+        limit=f"{settings.STORIES_MAX_PIXELS / 1_000_000:g}",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[pillow_format]) as image:
+                width, height = image.size
+                if width * height > settings.STORIES_MAX_PIXELS:
+                    raise too_many_pixels
+                _decode(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
+        # The signature said this kind of photo, but the decoder could not read it through.
+        raise _refusal(DAMAGED, "damaged", name=name) from None
+    return width, height
+
+
+def _decode(image: Image.Image) -> None:
+    """Decode every byte of the image once, so that a file cut short fails now.
+
+    A JPEG is decoded at an eighth of its size: libjpeg still reads the whole stream (and so
+    still notices a missing end), at a fraction of the cost.
+    """
+    if image.format in ("JPEG", "MPO"):
+        width, height = image.size
+        image.draft(None, (math.ceil(width / 8), math.ceil(height / 8)))
+    image.load()
+
+
+def _size_of(upload: UploadedFile) -> int:
+    """The number of bytes actually received (not a size any client declared)."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def _size_limit(kind: MediaKind) -> int:
+    limits = {
+        MediaKind.PHOTO: settings.STORIES_MAX_PHOTO_BYTES,
+        MediaKind.AUDIO: settings.STORIES_MAX_RECORDING_BYTES,
+        MediaKind.VIDEO: settings.STORIES_MAX_RECORDING_BYTES,
+        MediaKind.DOCUMENT: settings.STORIES_MAX_DOCUMENT_BYTES,
+    }
+    return int(limits[kind])
+
+
+def _format_refusal(problem: media_formats.FormatError, name: str) -> ValidationError:
+    if isinstance(problem, media_formats.Damaged):
+        return _refusal(DAMAGED, "damaged", name=name)
+    if isinstance(problem, media_formats.UnsupportedPicture):
+        return _refusal(UNSUPPORTED_PICTURE, "unsupported_picture", name=name)
+    return _refusal(NOT_ACCEPTED, "not_accepted", name=name)
+
+
+def _refusal(message: StrPromise, code: str, **params: Any) -> ValidationError:
+    return ValidationError(message, code=code, params=params)
