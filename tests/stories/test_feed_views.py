@@ -398,3 +398,13 @@ def test_feed_is_a_fixed_number_of_queries_at_1_and_50_posts(
     large = {who: count_queries(client, url) for who, client in clients.items()}
     assert small == large
     assert max(large.values()) <= 8, large
+
+
+def test_a_post_that_is_not_yours_gets_the_portals_not_found_page(
+    teacher, school_class, parent, other_teacher, other_class
+) -> None:
+    post = class_post(other_teacher, other_class, body="Ash news")
+    response = client_for(parent).get(reverse("stories_post", args=[post.pk]))
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in html and reverse("home") in html and "Ash news" not in html
