@@ -7,6 +7,7 @@ each test runs in its own savepoint on top, so what a test changes is undone aft
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -18,11 +19,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
 
 from accounts.models import (
     CodeOfConduct,
@@ -43,17 +47,19 @@ from classes.models import (
     SchoolClassUserObjectPermission,
     YearGroup,
 )
-from classes.selectors import school_get
+from classes.selectors import school_get, teachers_by_class
 from dojo_portal.demo.extras import demo_pupil
 from dojo_portal.demo.people import DEMO_PASSWORD, DEMO_PUPIL_CODE, NEW_PARENT_EMAIL
 from dojo_portal.demo.plan import build_plan, rows_digest
 from dojo_portal.demo.seed import SeedReport, seed_demo
 from dojo_portal.demo.signins import demo_sign_ins, format_sign_ins
+from dojo_portal.demo.story_texts import every_text
 from dojo_portal.management.commands.seed_demo import (
     ALREADY_SEEDED,
     NOT_IN_PRODUCTION,
     NOTHING_CREATED,
 )
+from stories.models import Attachment, AttachmentStatus, Audience, Like, Post, PostSeen, Reminder
 
 MONDAY = date(2026, 11, 30)
 STAFF_ROLES = (Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER)
@@ -69,6 +75,11 @@ COUNTED_MODELS = (
     ConductAcceptance,
     PupilLogin,
     InviteCode,
+    Post,
+    Attachment,
+    Like,
+    PostSeen,
+    Reminder,
 )
 
 
@@ -220,6 +231,133 @@ def test_R25_demo_school_has_a_term_of_points_with_notes_for_parents(report: See
     assert pupil_totals([amir.pk])[amir.pk].all_time != 0
 
 
+def test_R15_demo_has_a_term_of_posts_in_all_three_stories(report: SeedReport) -> None:
+    posts = Post.objects.all()
+    assert set(posts.values_list("audience", flat=True)) == set(Audience.values)
+    assert not posts.filter(published_at__isnull=True).exists()
+    assert set(posts.values_list("language", flat=True)) == {"en-gb"}
+    term = datetime.combine(MONDAY - timedelta(weeks=10), time(0), tzinfo=ZoneInfo("UTC"))
+    assert not posts.filter(published_at__lt=term - timedelta(days=1)).exists()
+    classes = {c.pk: c for c in SchoolClass.objects.all()}
+    teachers = teachers_by_class(set(classes))
+    for class_id, school_class in classes.items():
+        story = posts.filter(audience=Audience.CLASS, school_class=school_class, reminder=None)
+        assert story.count() >= 15, f"about two posts a week in {school_class.name}"
+        assert set(story.values_list("author", flat=True)) == {teachers[class_id][0].pk}
+    student = posts.filter(audience=Audience.STUDENT)
+    assert student.count() >= 2 * len(classes)
+    for post in student.select_related("pupil"):
+        assert post.pupil is not None
+        assert post.school_class_id == post.pupil.school_class_id
+    school = posts.filter(audience=Audience.SCHOOL, reminder=None)
+    assert 3 <= school.count() <= 8
+    assert list(posts.filter(urgent=True)) == list(school.filter(urgent=True)[:1])
+    amir = demo_pupil()
+    assert student.filter(pupil=amir, attachments__isnull=False).exists()
+
+
+def test_R29_demo_reminders_have_posted_weekly_and_wait_for_their_next_time(
+    report: SeedReport,
+) -> None:
+    london = ZoneInfo("Europe/London")
+    reminders = Reminder.objects.all()
+    assert {r.audience for r in reminders} == {Audience.CLASS, Audience.SCHOOL}
+    for reminder in reminders:
+        occurrences = sorted(reminder.posts.values_list("occurrence", flat=True))
+        assert len(occurrences) >= 8
+        local = [at.astimezone(london) for at in occurrences]
+        assert {at.time() for at in local} == {reminder.time_of_day}, "through the clock change"
+        assert all((b.date() - a.date()).days == 7 for a, b in itertools.pairwise(local))
+        upcoming = reminder.next_at.astimezone(london)
+        assert (upcoming.weekday(), upcoming.time()) == (reminder.weekday, reminder.time_of_day)
+        assert reminder.next_at > occurrences[-1]
+        assert reminder.next_at - timedelta(weeks=1) <= max(occurrences[-1], timezone.now())
+
+
+def test_R9_demo_photos_are_ready_processed_files_that_exist(report: SeedReport) -> None:
+    posts = Post.objects.count()
+    with_photos = Post.objects.filter(attachments__isnull=False).distinct().count()
+    assert 0.2 * posts <= with_photos <= 0.45 * posts, "about a third of the posts"
+    photos = Attachment.objects.all()
+    assert set(photos.values_list("kind", "status", "content_type")) == {
+        ("photo", AttachmentStatus.READY, "image/webp")
+    }
+    names = [name for a in photos for name in (a.file.name, a.thumbnail.name)]
+    assert len(set(names)) == len(names), "each post's files are its own"
+    for photo in photos[:20]:
+        assert default_storage.size(photo.file.name) == photo.size
+        with default_storage.open(photo.thumbnail.name) as thumb, Image.open(thumb) as image:
+            assert image.size == (photo.thumb_width, photo.thumb_height)
+            assert not image.getexif()
+    assert all(default_storage.exists(name) for name in names)
+
+
+def test_R8_demo_parent_sees_the_photos_of_their_childs_class(report: SeedReport) -> None:
+    parent = next(s for s in demo_sign_ins() if s.role == "parent")
+    client = Client()
+    client.force_login(User.objects.get(email=parent.email))
+
+    page = client.get(reverse("stories_feed")).content.decode()
+
+    photo = Attachment.objects.filter(post__audience=Audience.STUDENT, post__pupil=demo_pupil())
+    key = photo.values_list("key", flat=True).first()
+    assert reverse("stories_thumbnail", args=[key]) in page
+    response = client.get(reverse("stories_thumbnail", args=[key]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+
+
+def test_R12_demo_photos_show_only_pupils_with_consent(report: SeedReport) -> None:
+    from consent.selectors import media_verdicts
+
+    with_photos = Post.objects.filter(attachments__isnull=False).distinct()
+    tagged = dict(Post.tagged.through.objects.values_list("post_id", "pupil_id"))
+    verdicts = media_verdicts(set(tagged.values()))
+    assert all(v.may_appear for v in verdicts.values())
+    for post in with_photos:
+        assert (post.pk in tagged) != post.no_child_appears, "tags, or no child appears"
+        if post.audience == Audience.STUDENT:
+            assert tagged.get(post.pk) == post.pupil_id
+    assert with_photos.filter(no_child_appears=True).exists()
+    assert Post.objects.filter(pk__in=tagged).exists()
+
+
+def test_R7_no_demo_post_contains_a_surname_of_its_audience(report: SeedReport) -> None:
+    from stories.services.checks import check_names
+
+    posts = list(Post.objects.all())
+    assert any("{" not in p.body and " and " in p.body for p in posts), "some name pupils"
+
+    for post in posts:
+        check_names(post, post.body)  # raises ValidationError naming the surname
+
+
+def test_R7_demo_texts_contain_no_surname_of_the_name_pools() -> None:
+    """Any scale of the demo draws its pupils from these pools: no text may name one."""
+    from dojo_portal.demo.names import ORIGINS
+    from stories.text import check_no_surnames
+
+    surnames = [("", surname) for origin in ORIGINS.values() for surname in origin.surnames]
+    for text in every_text():
+        check_no_surnames(text, pupils=surnames)
+
+
+def test_R30_demo_authors_see_reach_and_likes_come_from_readers(report: SeedReport) -> None:
+    teacher = next(s for s in demo_sign_ins() if s.role == "teacher")
+    client = Client()
+    client.force_login(User.objects.get(email=teacher.email))
+
+    page = client.get(reverse("stories_feed")).content.decode()
+
+    assert "Seen by " in page
+    likes = Post.objects.annotate(n=Count("likes")).values_list("like_count", "n")
+    assert all(count == n for count, n in likes)
+    assert sum(count for count, _n in likes) > 100
+    readers = set(PostSeen.objects.values_list("post", "user"))
+    assert set(Like.objects.values_list("post", "user")) <= readers
+    assert set(PostSeen.objects.values_list("user__role", flat=True)) == {Role.PARENT}
+
+
 def test_demo_parent_has_two_children_in_different_classes(report: SeedReport) -> None:
     parent = next(s for s in demo_sign_ins() if s.role == "parent")
     classes = Pupil.objects.filter(parent_links__parent__email=parent.email).values_list(
@@ -340,6 +478,9 @@ def test_scale_2_doubles_classes_pupils_and_staff(report: SeedReport) -> None:
     assert 1.8 * one["ParentLink"] <= two["ParentLink"] <= 2.2 * one["ParentLink"]
     assert User.objects.filter(role__in=STAFF_ROLES).count() == 2 * 40
     assert SchoolClass.objects.filter(name="Rowan 2").exists()
+    assert two["Post"] > 1.8 * one["Post"], "the second copy's classes have their stories"
+    assert Post.objects.filter(audience=Audience.SCHOOL, urgent=True).count() == 1
+    assert Reminder.objects.filter(school_class__name="Rowan 2").exists()
 
 
 @pytest.mark.parametrize("scale", ["0", "-1", "two"])
