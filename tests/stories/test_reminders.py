@@ -27,6 +27,18 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 TUESDAY_1530 = (1, dt.time(15, 30))
 
 
+def weekly(author, school_class, body: str = "Spellings", weekday: int = 0, hour: int = 9):
+    """A weekly Class Story reminder (by default Mondays 09:00)."""
+    return reminder_create(
+        acting_user=author,
+        audience=Audience.CLASS,
+        school_class=school_class,
+        body=body,
+        weekday=weekday,
+        time_of_day=dt.time(hour, 0),
+    )
+
+
 def at(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
@@ -73,14 +85,7 @@ def test_R29_a_reminder_posts_once_per_week_at_its_time(teacher, school_class) -
 
 
 def test_R29_after_downtime_a_missed_week_is_posted_once(teacher, school_class) -> None:
-    reminder = reminder_create(
-        acting_user=teacher,
-        audience=Audience.CLASS,
-        school_class=school_class,
-        body="Library books",
-        weekday=4,
-        time_of_day=dt.time(8, 0),
-    )
+    reminder = weekly(teacher, school_class, "Library books", 4, 8)
     three_weeks_later = reminder.next_at + dt.timedelta(days=21, hours=1)
     reminders_publish_due(now=three_weeks_later)
     reminders_publish_due(now=three_weeks_later)
@@ -90,14 +95,7 @@ def test_R29_after_downtime_a_missed_week_is_posted_once(teacher, school_class) 
 
 
 def test_R29_the_same_occurrence_is_never_posted_twice(teacher, school_class) -> None:
-    reminder = reminder_create(
-        acting_user=teacher,
-        audience=Audience.CLASS,
-        school_class=school_class,
-        body="Spellings",
-        weekday=0,
-        time_of_day=dt.time(9, 0),
-    )
+    reminder = weekly(teacher, school_class)
     due = reminder.next_at
     reminders_publish_due(now=due)
     Reminder.objects.filter(pk=reminder.pk).update(next_at=due)  # as if a second beat lagged
@@ -108,14 +106,7 @@ def test_R29_the_same_occurrence_is_never_posted_twice(teacher, school_class) ->
 def test_R29_a_reminder_stops_when_its_author_no_longer_teaches_the_class(
     teacher, school_class
 ) -> None:
-    reminder = reminder_create(
-        acting_user=teacher,
-        audience=Audience.CLASS,
-        school_class=school_class,
-        body="Spellings",
-        weekday=0,
-        time_of_day=dt.time(9, 0),
-    )
+    reminder = weekly(teacher, school_class)
     from guardian.shortcuts import remove_perm
 
     remove_perm("classes.teach_class", teacher, school_class)
@@ -125,14 +116,7 @@ def test_R29_a_reminder_stops_when_its_author_no_longer_teaches_the_class(
 
 
 def test_R29_the_beat_task_publishes_reminders_and_scheduled_posts(teacher, school_class) -> None:
-    reminder = reminder_create(
-        acting_user=teacher,
-        audience=Audience.CLASS,
-        school_class=school_class,
-        body="Spellings",
-        weekday=0,
-        time_of_day=dt.time(9, 0),
-    )
+    reminder = weekly(teacher, school_class)
     Reminder.objects.filter(pk=reminder.pk).update(next_at=reminder.next_at - dt.timedelta(days=8))
     publish_due()
     assert Post.objects.filter(reminder=reminder).count() == 1
@@ -141,14 +125,7 @@ def test_R29_the_beat_task_publishes_reminders_and_scheduled_posts(teacher, scho
 def test_R7_a_reminder_is_refused_with_a_surname(teacher, school_class) -> None:
     PupilFactory(school_class=school_class, first_name="Ivy", surname="Blackwood")
     with pytest.raises(ValidationError, match="Blackwood"):
-        reminder_create(
-            acting_user=teacher,
-            audience=Audience.CLASS,
-            school_class=school_class,
-            body="Ivy Blackwood brings the register",
-            weekday=0,
-            time_of_day=dt.time(9, 0),
-        )
+        weekly(teacher, school_class, "Ivy Blackwood brings the register")
 
 
 def test_R15_only_staff_of_the_class_set_reminders_and_only_the_author_stops(
@@ -213,14 +190,7 @@ def test_R29_two_beats_at_once_post_each_reminder_and_scheduled_post_once(
 
     if not connection.features.has_select_for_update_skip_locked:
         pytest.skip("needs PostgreSQL: threads cannot share SQLite's in-memory test database")
-    reminder = reminder_create(
-        acting_user=teacher,
-        audience=Audience.CLASS,
-        school_class=school_class,
-        body="Spellings",
-        weekday=0,
-        time_of_day=dt.time(9, 0),
-    )
+    reminder = weekly(teacher, school_class)
     later = reminder.next_at
     post_create(
         acting_user=teacher,
