@@ -41,6 +41,11 @@ class School(models.Model):
     working_day_starts = models.TimeField(_("working day starts"), default=time(8, 0))
     working_day_ends = models.TimeField(_("working day ends"), default=time(17, 0))
     office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    support_staff_messaging = models.BooleanField(
+        _("support staff can message parents"),
+        default=False,
+        help_text=_("Off by default: parents message class teachers only (R18)."),
+    )
     office_email = models.EmailField(_("office email"), blank=True)
 
     class Meta:

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "consent",
     "points",
     "stories",
+    "messaging",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,6 @@ urlpatterns = [
     path("consent/", include("consent.urls")),
     path("points/", include("points.urls")),
     path("stories/", include("stories.urls")),
+    path("messages/", include("messaging.urls")),
     path("", include("accounts.urls")),
 ]

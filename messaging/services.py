@@ -1,0 +1,125 @@
+"""Sending, withdrawing and reading messages (R18–R21). A message is stored at once and the
+request never waits on anything else: a parent's message reaches the teacher from its
+delivery time (the next working period, R19), which the inbox reads from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from classes.models import Pupil
+from classes.worktime import calendar_for, reply_due_at
+
+from .models import Message, Thread
+from .permissions import may_message, may_write_in
+
+MAX_LENGTH = 5000
+WITHDRAW_WITHIN = dt.timedelta(minutes=5)
+
+EMPTY = _("Write a message first.")
+TOO_LONG = _("Keep a message to %(limit)d characters (it has %(length)d).")
+NOT_ALLOWED = _(
+    "Messages go to your child's class teacher only (or the teacher covering the class now). "
+    "For anything else, please contact the school office%(phone)s."
+)
+TOO_LATE_TO_WITHDRAW = _("A message can only be withdrawn in the first 5 minutes.")
+
+
+def not_allowed_message() -> str:
+    from classes.selectors import school_get
+
+    phone = school_get().office_phone
+    return str(NOT_ALLOWED % {"phone": f" on {phone}" if phone else ""})
+
+
+def _check_body(body: str) -> str:
+    text = body.strip()
+    if not text:
+        raise ValidationError(EMPTY, code="empty")
+    if len(text) > MAX_LENGTH:
+        raise ValidationError(
+            TOO_LONG, code="too_long", params={"limit": MAX_LENGTH, "length": len(text)}
+        )
+    return text
+
+
+def _deliver(message: Message, now: dt.datetime) -> None:
+    """A parent's message reaches the teacher at the next working start and is due an answer
+    R21's window later; a teacher's reaches the parent at once."""
+    if message.from_parent:
+        calendar = calendar_for()
+        message.deliver_at = calendar.next_working_start(now)
+        message.reply_due_at = reply_due_at(calendar, message.deliver_at)
+    else:
+        message.deliver_at = now
+
+
+@transaction.atomic
+def message_start(*, acting_user: User, other: User, pupil: Pupil, body: str) -> Message:
+    """The first message about ``pupil`` between a parent and a teacher (either may start);
+    refused (PermissionDenied) unless R18 allows them to write to each other now."""
+    parent, teacher = (
+        (acting_user, other) if acting_user.role == Role.PARENT else (other, acting_user)
+    )
+    if not may_message(parent, teacher, pupil):
+        raise PermissionDenied(not_allowed_message())
+    text = _check_body(body)
+    thread, _created = Thread.objects.get_or_create(parent=parent, teacher=teacher, pupil=pupil)
+    return _add(thread, acting_user, text)
+
+
+@transaction.atomic
+def message_reply(*, acting_user: User, thread: Thread, body: str) -> Message:
+    """A message in an existing thread, while R18 still allows the two to write."""
+    if not may_write_in(acting_user, thread):
+        raise PermissionDenied(not_allowed_message())
+    return _add(thread, acting_user, _check_body(body))
+
+
+def _add(thread: Thread, author: User, text: str) -> Message:
+    now = timezone.now()
+    message = Message(
+        thread=thread,
+        author=author,
+        from_parent=author.pk == thread.parent_id,
+        body=text,
+        language=author.preferred_language,
+        sent_at=now,
+    )
+    _deliver(message, now)
+    message.save()
+    if not message.from_parent:  # a teacher's answer settles what the parent had asked
+        Message.objects.filter(thread=thread, from_parent=True, reply_due_at__isnull=False).update(
+            reply_due_at=None
+        )
+    return message
+
+
+@transaction.atomic
+def message_withdraw(*, acting_user: User, message: Message) -> Message:
+    """The author takes a message back within 5 minutes; it stays as "message withdrawn"."""
+    if message.author_id != acting_user.pk:
+        raise PermissionDenied
+    if timezone.now() - message.sent_at > WITHDRAW_WITHIN:
+        raise ValidationError(TOO_LATE_TO_WITHDRAW, code="too_late")
+    Message.objects.filter(pk=message.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), reply_due_at=None
+    )
+    message.refresh_from_db()
+    return message
+
+
+def messages_mark_seen(*, reader: User, thread: Thread, now: dt.datetime | None = None) -> int:
+    """Mark the other side's delivered messages seen by ``reader`` (R20). Returns how many."""
+    now = now or timezone.now()
+    return Message.objects.filter(
+        thread=thread,
+        from_parent=reader.pk == thread.teacher_id,
+        deliver_at__lte=now,
+        seen_at__isnull=True,
+    ).update(seen_at=now)

@@ -1,0 +1,179 @@
+"""The inbox, a thread and a new conversation, for parents and teachers only (R18): to anyone
+else these pages do not exist. Quiet time is honest (R19, R20)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.http import AuthedRequest
+from accounts.models import ParentLink, Role, User
+from classes.models import Pupil
+from classes.names import display_names
+from classes.worktime import calendar_for
+
+from .forms import MessageForm, StartForm
+from .models import Message, Thread
+from .permissions import (
+    can_use_messaging,
+    classes_messaged_by,
+    may_write_in,
+    teachers_for,
+    threads_visible_to,
+)
+from .selectors import inbox, thread_page
+from .services import (
+    message_reply,
+    message_start,
+    message_withdraw,
+    messages_mark_seen,
+    not_allowed_message,
+)
+
+
+def messaging_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For anyone without messaging (pupils, the office, leaders, support staff unless the
+    school allows it) these pages do not exist."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_use_messaging(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+SENT = _("Sent.")
+WITHDRAWN = _("The message is withdrawn.")
+MARKED_SEEN = _("Marked as seen: the parent can see that you have read it.")
+
+
+@require_http_methods(["GET"])
+@messaging_required
+def inbox_page(request: AuthedRequest) -> HttpResponse:
+    return render(request, "messaging/inbox.html", {"threads": inbox(request.user)})
+
+
+def _thread_for(request: AuthedRequest, thread_id: int) -> Thread:
+    return get_object_or_404(
+        threads_visible_to(request.user).select_related("parent", "teacher", "pupil"),
+        pk=thread_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@messaging_required
+def thread_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
+    """A conversation. Opening it marks the other side's messages seen, except for a teacher
+    in quiet time, who is told so and may mark them seen with a button (R20)."""
+    thread = _thread_for(request, thread_id)
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_reply(acting_user=request.user, thread=thread, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error)
+        except PermissionDenied:
+            form.add_error(None, not_allowed_message())
+        else:
+            flash.success(request, SENT)
+            return redirect("messaging_thread", thread_id=thread.pk)
+    now = timezone.now()
+    quiet = request.user.pk == thread.teacher_id and not calendar_for().is_working_time(now)
+    if not quiet and request.method == "GET":
+        messages_mark_seen(reader=request.user, thread=thread, now=now)
+    context = {
+        "page": thread_page(request.user, thread, now=now),
+        "form": form,
+        "quiet": quiet,
+        "may_write": may_write_in(request.user, thread),
+        "now": now,
+    }
+    return render(request, "messaging/thread.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@messaging_required
+def mark_seen(request: AuthedRequest, thread_id: int) -> HttpResponse:
+    thread = _thread_for(request, thread_id)
+    messages_mark_seen(reader=request.user, thread=thread)
+    flash.success(request, MARKED_SEEN)
+    return redirect("messaging_thread", thread_id=thread.pk)
+
+
+@require_POST
+@messaging_required
+def withdraw(request: AuthedRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(
+        Message.objects.filter(thread__in=threads_visible_to(request.user)), pk=message_id
+    )
+    try:
+        message_withdraw(acting_user=request.user, message=message)
+    except ValidationError as error:
+        flash.error(request, error.messages[0])
+    else:
+        flash.success(request, WITHDRAWN)
+    return redirect("messaging_thread", thread_id=message.thread_id)
+
+
+def _choices(user: User) -> dict[str, tuple[User, Pupil]]:
+    """Whom the user may start a conversation with now (R18), keyed for the form: for a
+    parent, each child's teachers; for a teacher, the parents of their classes' pupils."""
+    if user.role == Role.PARENT:
+        children = Pupil.objects.current().filter(parent_links__parent=user)
+        return {
+            f"{child.pk}-{teacher.pk}": (teacher, child)
+            for child in children
+            for teacher in teachers_for(user, child)
+        }
+    links = ParentLink.objects.filter(
+        pupil__school_class__in=classes_messaged_by(user), pupil__leaving_date__isnull=True
+    ).select_related("parent", "pupil")
+    return {f"{link.pupil_id}-{link.parent_id}": (link.parent, link.pupil) for link in links}
+
+
+@require_http_methods(["GET", "POST"])
+@messaging_required
+def start(request: AuthedRequest) -> HttpResponse:
+    """A new conversation with someone R18 allows now."""
+    allowed = _choices(request.user)
+    names = display_names([pupil for _other, pupil in allowed.values()])
+    labels = [
+        (key, f"{other.display_name} – {names.get(pupil.pk, '')}")
+        for key, (other, pupil) in allowed.items()
+    ]
+    form = StartForm(request.POST if request.method == "POST" else None, choices=labels)
+    if request.method == "POST" and form.is_valid():
+        other, pupil = allowed[form.cleaned_data["to"]]
+        try:
+            message = message_start(
+                acting_user=request.user, other=other, pupil=pupil, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        except PermissionDenied:
+            form.add_error(None, not_allowed_message())
+        else:
+            return redirect("messaging_thread", thread_id=message.thread_id)
+    context = {"form": form, "office_note": not_allowed_message(), "nobody": not allowed}
+    return render(request, "messaging/start.html", context, status=400 if form.errors else 200)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", inbox_page, name="messaging_inbox"),
+    path("new/", start, name="messaging_start"),
+    path("<int:thread_id>/", thread_view, name="messaging_thread"),
+    path("<int:thread_id>/seen/", mark_seen, name="messaging_mark_seen"),
+    path("message/<int:message_id>/withdraw/", withdraw, name="messaging_withdraw"),
+]
