@@ -13,16 +13,43 @@ from django.utils.translation import gettext_lazy as _
 from classes.models import Pupil
 
 
+class Topic(models.TextChoices):
+    """What belongs to the office rather than the teacher (R22)."""
+
+    ABSENCE = "absence", _("Absence")
+    SICKNESS = "sickness", _("Sickness")
+    DINNERS = "dinners", _("School dinners")
+    COMPLAINT = "complaint", _("Complaint")
+    URGENT = "urgent", _("Urgent (such as collecting a child)")
+    PROGRESS = "progress", _("Progress: a meeting")
+    OTHER = "other", _("Other")
+
+
 class Thread(models.Model):
-    """One parent, one teacher, one child: the only shape a conversation has (R18)."""
+    """One parent, one teacher, one child (R18); or, with no teacher, a parent's conversation
+    with the office inbox about one child and one topic (R22)."""
 
     parent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parent_threads"
     )
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_threads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="teacher_threads",
     )
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="message_threads")
+    topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_threads",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -30,8 +57,14 @@ class Thread(models.Model):
         verbose_name_plural = _("message threads")
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "teacher", "pupil"], name="one_thread_per_parent_teacher_child"
-            )
+                fields=["parent", "teacher", "pupil"],
+                condition=Q(teacher__isnull=False),
+                name="one_thread_per_parent_teacher_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(teacher__isnull=False, topic="") | Q(teacher__isnull=True),
+                name="thread_teacher_or_office",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,6 +88,9 @@ class Message(models.Model):
     seen_at = models.DateTimeField(null=True, blank=True)
     reply_due_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the teacher was reminded of an overdue reply.")
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -68,3 +104,144 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
+
+
+class NoticeKind(models.TextChoices):
+    NEW_MESSAGE = "new", _("New message")
+    REPLY_OVERDUE = "overdue", _("Reply overdue")
+    WARNING = "warning", _("Formal warning")
+
+
+class Notice(models.Model):
+    """One notification of one event to one person, recorded once (a unique key), so a sweep
+    run again, or by two beat processes, never repeats it (R19, R21)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_notices"
+    )
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "recipient", "kind"], name="notice_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notice_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id}"
+
+
+class OfficePhrase(models.Model):
+    """A word or phrase that suggests a message belongs to the office (R22); the office edits
+    the list in the admin."""
+
+    topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
+    phrase = models.CharField(_("word or phrase"), max_length=60)
+
+    class Meta:
+        verbose_name = _("office word")
+        verbose_name_plural = _("office words")
+        ordering = ["topic", "phrase"]
+        constraints = [models.UniqueConstraint(fields=["phrase"], name="office_phrase_once")]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class ReadyReply(models.Model):
+    """A short answer kept by the office that teachers send with one click (R24)."""
+
+    title = models.CharField(_("title"), max_length=60)
+    body = models.TextField(_("text"), help_text=_("{phone} is replaced by the office phone."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("ready reply")
+        verbose_name_plural = _("ready replies")
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Flag(models.Model):
+    """A teacher flags a message as inappropriate; it waits in the leaders' moderation queue
+    with its thread (R23)."""
+
+    class Outcome(models.TextChoices):
+        NO_ACTION = "none", _("No action")
+        WARNING = "warning", _("Formal warning")
+        SUSPENSION = "suspension", _("Suspension")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="flags")
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("what is wrong"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("flagged message")
+        verbose_name_plural = _("flagged messages")
+        constraints = [models.UniqueConstraint(fields=["message"], name="message_flagged_once")]
+
+    def __str__(self) -> str:
+        return f"flag on message #{self.message_id}"
+
+
+class ParentWarning(models.Model):
+    """The one formal warning a parent can be given before a suspension (R23)."""
+
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parent_warnings"
+    )
+    flag = models.ForeignKey(Flag, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"warning to {self.parent_id}"
+
+
+class MessageTranslation(models.Model):
+    """A message's text in its reader's language, made by the worker (R17)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10)
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "language"], name="message_translated_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.message_id} in {self.language}"
