@@ -1,3 +1,8 @@
-from .views import urlpatterns
+from django.urls import include, path
 
-__all__ = ["urlpatterns"]
+from . import views, views_moderation
+
+urlpatterns = [
+    path("", include(views.urlpatterns)),
+    path("", include(views_moderation.urlpatterns)),
+]

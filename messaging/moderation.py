@@ -1,0 +1,102 @@
+"""R23: a teacher flags a parent's message as inappropriate; a leader decides, with the thread
+in view: no action, the parent's one formal warning, or — only after a warning — suspending
+the account (R5). Every step is recorded; a warned parent is told in the portal and by email."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from accounts.permissions import has_role
+from accounts.services.suspensions import account_suspend
+
+from .models import Flag, Message, Notice, NoticeKind, ParentWarning
+
+ALREADY_FLAGGED = _("This message is already with the school's leaders.")
+ALREADY_DECIDED = _("This flag has already been decided.")
+REASON_NEEDED = _("Please write the reason: the parent reads it.")
+WARNING_FIRST = _("A parent is given one formal warning before their account can be suspended.")
+
+
+def can_flag(user: User, message: Message) -> bool:
+    """The teacher of the thread flags a parent's message."""
+    return message.from_parent and message.thread.teacher_id == user.pk
+
+
+def can_moderate(user: User) -> bool:
+    """Leaders (the line managers) decide flags."""
+    return has_role(user, Role.LEADER)
+
+
+@transaction.atomic
+def message_flag(*, acting_user: User, message: Message, reason: str = "") -> Flag:
+    if not can_flag(acting_user, message):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(message=message, flagged_by=acting_user, reason=reason)
+    except IntegrityError:
+        raise ValidationError(ALREADY_FLAGGED, code="flagged") from None
+
+
+def open_flags() -> QuerySet[Flag]:
+    """The moderation queue, oldest first, with the message, thread and people."""
+    return (
+        Flag.objects.filter(decided_at__isnull=True)
+        .select_related(
+            "message__thread__parent", "message__thread__teacher", "message__thread__pupil"
+        )
+        .order_by("created_at")
+    )
+
+
+def _decide(flag: Flag, leader: User, outcome: str) -> None:
+    if flag.decided_at is not None:
+        raise ValidationError(ALREADY_DECIDED, code="decided")
+    flag.decided_by, flag.decided_at, flag.outcome = leader, timezone.now(), outcome
+    flag.save(update_fields=["decided_by", "decided_at", "outcome"])
+
+
+@transaction.atomic
+def flag_dismiss(*, acting_user: User, flag: Flag) -> Flag:
+    if not can_moderate(acting_user):
+        raise PermissionDenied
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    _decide(flag, acting_user, Flag.Outcome.NO_ACTION)
+    return flag
+
+
+@transaction.atomic
+def parent_warn(*, acting_user: User, flag: Flag, reason: str) -> ParentWarning:
+    """The parent's formal warning: recorded, and the parent told (a notice in the portal,
+    emailed by the notices sweep)."""
+    if not can_moderate(acting_user):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(REASON_NEEDED, code="reason")
+    flag = Flag.objects.select_for_update().select_related("message__thread").get(pk=flag.pk)
+    _decide(flag, acting_user, Flag.Outcome.WARNING)
+    parent = flag.message.thread.parent
+    warning = ParentWarning.objects.create(
+        parent=parent, flag=flag, reason=reason.strip(), given_by=acting_user
+    )
+    Notice.objects.get_or_create(message=flag.message, recipient=parent, kind=NoticeKind.WARNING)
+    return warning
+
+
+@transaction.atomic
+def parent_suspend(*, acting_user: User, flag: Flag, reason: str) -> Flag:
+    """A further breach after a warning: the account is suspended (R5) and the flag closed."""
+    if not can_moderate(acting_user):
+        raise PermissionDenied
+    flag = Flag.objects.select_for_update().select_related("message__thread").get(pk=flag.pk)
+    parent = flag.message.thread.parent
+    if not ParentWarning.objects.filter(parent=parent).exists():
+        raise ValidationError(WARNING_FIRST, code="warning_first")
+    _decide(flag, acting_user, Flag.Outcome.SUSPENSION)
+    account_suspend(acting_user=acting_user, user=parent, reason=reason)
+    return flag
