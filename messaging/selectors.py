@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 from classes.names import display_names
 
-from .models import Message, Thread
+from .models import Message, MessageTranslation, Thread
 from .permissions import threads_visible_to
 
 
@@ -69,9 +69,17 @@ class ThreadPage:
 
 
 def thread_page(viewer: User, thread: Thread, *, now: dt.datetime | None = None) -> ThreadPage:
-    """The messages of a thread the viewer may see, oldest first (two queries)."""
+    """The messages of a thread the viewer may see, oldest first, each with ``translated``: its
+    text in the viewer's language when the worker has made it (R17). Two queries."""
     now = now or timezone.now()
-    messages = thread.messages.select_related("author").order_by("sent_at", "pk")
+    translated = MessageTranslation.objects.filter(
+        message=OuterRef("pk"), language=viewer.preferred_language
+    ).values("body")[:1]
+    messages = (
+        thread.messages.select_related("author")
+        .annotate(translated=Subquery(translated))
+        .order_by("sent_at", "pk")
+    )
     if viewer.pk == thread.teacher_id:
         messages = messages.filter(Q(from_parent=False) | Q(deliver_at__lte=now))
     name = display_names([thread.pupil]).get(thread.pupil_id, "")

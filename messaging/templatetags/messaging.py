@@ -1,0 +1,26 @@
+"""A message's text in the reader's language, the original one tap away (R17)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag
+def message_text(message: Any, user: Any) -> SafeString:
+    """``message.translated`` is its text in the reader's language, when there is one
+    (``messaging.selectors.thread_page`` reads it with the messages)."""
+    reader = (getattr(user, "preferred_language", "") or "").split("-")[0]
+    same = reader == message.language.split("-")[0] or message.author_id == user.pk
+    context = {
+        "message": message,
+        "same_language": same,
+        "translated": None if same else getattr(message, "translated", None),
+        "reader_language": getattr(user, "preferred_language", ""),
+    }
+    return render_to_string("messaging/includes/message_text.html", context)
