@@ -207,7 +207,7 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
 # No anonymous user row: anonymous visitors never hold object permissions.
 ANONYMOUS_USER_NAME = None
 # Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
-OFFICE_ADMIN_APPS = ["classes", "accounts", "consent", "points"]
+OFFICE_ADMIN_APPS = ["classes", "accounts", "consent", "points", "messaging"]
 GUARDIAN_RAISE_403 = False
 
 # Internationalisation: the portal's own strings are translatable; parents choose a language.
@@ -334,6 +334,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # R29: scheduled posts and weekly reminders are published on time; photos whose
     # processing was never enqueued (broker down) are enqueued again.
     "stories-publish-due": {"task": "stories.tasks.publish_due", "schedule": 60.0},
+    # R19, R21, R31: notices of delivered messages and overdue replies, and their emails (staff
+    # only in working time). A sweep still queued when the next is due is dropped (expires),
+    # so a worker that returns after an outage runs one sweep, not one per minute missed.
+    "messaging-sweep-notices": {
+        "task": "messaging.tasks.sweep_notices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Security: sessions and cookies.

@@ -3,19 +3,44 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from classes.models import SchoolClass
+
+from .models import Topic
 from .services import MAX_LENGTH
 
 CHOOSE_WHO = _("Choose whom to write to.")
+CHOOSE_WHERE = _("Choose where to send the message.")
+CHOOSE_CLASS = _("Choose one of your classes.")
+
+# A parent's choice when a draft looks like the office's (R22), sent by the button pressed.
+ROUTE_OFFICE, ROUTE_MEETING, ROUTE_TEACHER = "office", "meeting", "teacher"
 
 
-class MessageForm(forms.Form):
+class BodyForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_LENGTH * 4,  # the service gives the clear message; this bounds the input
         strip=False,
+    )
+
+
+class MessageForm(BodyForm):
+    """A message to the other side of a thread. ``route`` and ``topic`` come from the buttons
+    a parent is offered when the draft looks like the office's (R22); both are empty at first."""
+
+    route = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), (ROUTE_OFFICE, ""), (ROUTE_MEETING, ""), (ROUTE_TEACHER, "")],
+        error_messages={"invalid_choice": CHOOSE_WHERE},
+    )
+    topic = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), *Topic.choices],
+        error_messages={"invalid_choice": CHOOSE_WHERE},
     )
 
 
@@ -28,3 +53,25 @@ class StartForm(MessageForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["to"]).choices = [("", "—"), *choices]
         self.order_fields(["to", "body"])
+
+
+class ReadyReplyForm(forms.Form):
+    """One click on a ready reply (R24): which one; the service checks it is still in use."""
+
+    reply = forms.IntegerField(min_value=1)
+
+
+class BroadcastForm(BodyForm):
+    """One message to every parent of a class the sender may write to now (R18)."""
+
+    school_class = forms.ModelChoiceField(
+        label=_("Class"),
+        queryset=SchoolClass.objects.none(),
+        empty_label="—",
+        error_messages={"invalid_choice": CHOOSE_CLASS},
+    )
+
+    def __init__(self, *args: Any, classes: QuerySet[SchoolClass], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["school_class"]).queryset = classes
+        self.order_fields(["school_class", "body"])

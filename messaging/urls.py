@@ -1,8 +1,10 @@
 from django.urls import include, path
 
-from . import views, views_moderation
+from . import views, views_moderation, views_notices, views_office
 
 urlpatterns = [
     path("", include(views.urlpatterns)),
     path("", include(views_moderation.urlpatterns)),
+    path("", include(views_office.urlpatterns)),
+    path("", include(views_notices.urlpatterns)),
 ]

@@ -22,8 +22,14 @@ from classes.models import Pupil
 from classes.names import display_names
 from classes.worktime import calendar_for
 
-from .forms import MessageForm, StartForm
-from .models import Message, Thread
+from .forms import (
+    ROUTE_MEETING,
+    ROUTE_OFFICE,
+    ROUTE_TEACHER,
+    MessageForm,
+    StartForm,
+)
+from .models import Message, Thread, Topic
 from .permissions import (
     can_use_messaging,
     classes_messaged_by,
@@ -31,6 +37,7 @@ from .permissions import (
     teachers_for,
     threads_visible_to,
 )
+from .routing import Offer, offer_for
 from .selectors import inbox, thread_page
 from .services import (
     message_reply,
@@ -38,6 +45,15 @@ from .services import (
     message_withdraw,
     messages_mark_seen,
     not_allowed_message,
+)
+from .services_office import (
+    can_broadcast,
+    draft_check,
+    may_write_to_office,
+    office_meeting_request,
+    office_message_add,
+    office_message_send,
+    ready_replies_for,
 )
 
 
@@ -57,12 +73,15 @@ def messaging_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 SENT = _("Sent.")
 WITHDRAWN = _("The message is withdrawn.")
 MARKED_SEEN = _("Marked as seen: the parent can see that you have read it.")
+SENT_TO_OFFICE = _("Sent to the school office. The office answers here.")
+MEETING_ASKED = _("Your request for a meeting is with the school office. They answer here.")
 
 
 @require_http_methods(["GET"])
 @messaging_required
 def inbox_page(request: AuthedRequest) -> HttpResponse:
-    return render(request, "messaging/inbox.html", {"threads": inbox(request.user)})
+    context = {"threads": inbox(request.user), "can_broadcast": can_broadcast(request.user)}
+    return render(request, "messaging/inbox.html", context)
 
 
 def _thread_for(request: AuthedRequest, thread_id: int) -> Thread:
@@ -72,35 +91,127 @@ def _thread_for(request: AuthedRequest, thread_id: int) -> Thread:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@messaging_required
-def thread_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
-    """A conversation. Opening it marks the other side's messages seen, except for a teacher
+def _attempt(form: MessageForm, send: Callable[[], Message]) -> Message | None:
+    """Run one send; a refusal becomes the form's error (the draft is kept)."""
+    try:
+        return send()
+    except ValidationError as error:
+        form.add_error("body", error)
+    except PermissionDenied:
+        form.add_error(None, not_allowed_message())
+    return None
+
+
+def _to_office(
+    request: AuthedRequest, form: MessageForm, *, pupil: Pupil, teacher: User | None
+) -> Message | None:
+    """The parent chose the office inbox, or a meeting for progress (R22)."""
+    body = form.cleaned_data["body"]
+    if form.cleaned_data["route"] == ROUTE_MEETING:
+        note = MEETING_ASKED
+        message = _attempt(
+            form,
+            lambda: office_meeting_request(
+                acting_user=request.user, pupil=pupil, teacher=teacher, body=body
+            ),
+        )
+    else:
+        note, topic = SENT_TO_OFFICE, form.cleaned_data["topic"] or Topic.OTHER
+        message = _attempt(
+            form,
+            lambda: office_message_send(
+                acting_user=request.user, pupil=pupil, topic=topic, body=body
+            ),
+        )
+    if message is not None:
+        flash.success(request, note)
+    return message
+
+
+def _send_or_offer(
+    request: AuthedRequest,
+    form: MessageForm,
+    *,
+    pupil: Pupil,
+    teacher: User | None,
+    to_teacher: Callable[[], Message],
+) -> Message | Offer | None:
+    """R22 before a parent's message reaches a teacher: a draft that looks like the office's
+    is not sent but offered (the office inbox, a meeting, or the teacher anyway), unless the
+    parent has already chosen. Returns the message sent, the offer, or None on an error."""
+    route = form.cleaned_data["route"]
+    if request.user.role != Role.PARENT or route == ROUTE_TEACHER:
+        return _attempt(form, to_teacher)
+    if route in (ROUTE_OFFICE, ROUTE_MEETING):
+        return _to_office(request, form, pupil=pupil, teacher=teacher)
+    try:
+        offer = offer_for(draft_check(form.cleaned_data["body"]))
+    except ValidationError as error:
+        form.add_error("body", error)
+        return None
+    return offer or _attempt(form, to_teacher)
+
+
+def render_thread(
+    request: AuthedRequest, thread: Thread, form: MessageForm, **extra: Any
+) -> HttpResponse:
+    """The thread page. Opening it marks the other side's messages seen, except for a teacher
     in quiet time, who is told so and may mark them seen with a button (R20)."""
-    thread = _thread_for(request, thread_id)
-    form = MessageForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message_reply(acting_user=request.user, thread=thread, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            form.add_error("body", error)
-        except PermissionDenied:
-            form.add_error(None, not_allowed_message())
-        else:
-            flash.success(request, SENT)
-            return redirect("messaging_thread", thread_id=thread.pk)
     now = timezone.now()
+    office = thread.teacher_id is None
     quiet = request.user.pk == thread.teacher_id and not calendar_for().is_working_time(now)
     if not quiet and request.method == "GET":
         messages_mark_seen(reader=request.user, thread=thread, now=now)
+    may_write = (
+        may_write_to_office(request.user, thread.pupil)
+        if office
+        else may_write_in(request.user, thread)
+    )
     context = {
         "page": thread_page(request.user, thread, now=now),
         "form": form,
         "quiet": quiet,
-        "may_write": may_write_in(request.user, thread),
+        "may_write": may_write,
         "now": now,
+        "office_thread": office,
+        "ready_replies": ready_replies_for(request.user, thread) if may_write else [],
+        **extra,
     }
-    return render(request, "messaging/thread.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or extra.get("error") else 200
+    return render(request, "messaging/thread.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@messaging_required
+def thread_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
+    """A conversation with a teacher, or a parent's with the office (R22)."""
+    thread = _thread_for(request, thread_id)
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    offer = None
+    if request.method == "POST" and form.is_valid():
+        body = form.cleaned_data["body"]
+        result: Message | Offer | None
+        if thread.teacher_id is None:
+            result = _attempt(
+                form,
+                lambda: office_message_add(acting_user=request.user, thread=thread, body=body),
+            )
+        else:
+            result = _send_or_offer(
+                request,
+                form,
+                pupil=thread.pupil,
+                teacher=thread.teacher,
+                to_teacher=lambda: message_reply(
+                    acting_user=request.user, thread=thread, body=body
+                ),
+            )
+        if isinstance(result, Message):
+            if result.thread_id == thread.pk:
+                flash.success(request, SENT)
+            return redirect("messaging_thread", thread_id=result.thread_id)
+        offer = result
+    return render_thread(request, thread, form, offer=offer)
 
 
 @require_POST
@@ -146,7 +257,8 @@ def _choices(user: User) -> dict[str, tuple[User, Pupil]]:
 @require_http_methods(["GET", "POST"])
 @messaging_required
 def start(request: AuthedRequest) -> HttpResponse:
-    """A new conversation with someone R18 allows now."""
+    """A new conversation with someone R18 allows now; a parent's draft that looks like the
+    office's is offered to the office first (R22)."""
     allowed = _choices(request.user)
     names = display_names([pupil for _other, pupil in allowed.values()])
     labels = [
@@ -154,19 +266,29 @@ def start(request: AuthedRequest) -> HttpResponse:
         for key, (other, pupil) in allowed.items()
     ]
     form = StartForm(request.POST if request.method == "POST" else None, choices=labels)
+    offer, offer_teacher = None, None
     if request.method == "POST" and form.is_valid():
         other, pupil = allowed[form.cleaned_data["to"]]
-        try:
-            message = message_start(
-                acting_user=request.user, other=other, pupil=pupil, body=form.cleaned_data["body"]
-            )
-        except ValidationError as error:
-            form.add_error("body", error)
-        except PermissionDenied:
-            form.add_error(None, not_allowed_message())
-        else:
-            return redirect("messaging_thread", thread_id=message.thread_id)
-    context = {"form": form, "office_note": not_allowed_message(), "nobody": not allowed}
+        body = form.cleaned_data["body"]
+        result = _send_or_offer(
+            request,
+            form,
+            pupil=pupil,
+            teacher=other if request.user.role == Role.PARENT else request.user,
+            to_teacher=lambda: message_start(
+                acting_user=request.user, other=other, pupil=pupil, body=body
+            ),
+        )
+        if isinstance(result, Message):
+            return redirect("messaging_thread", thread_id=result.thread_id)
+        offer, offer_teacher = result, other
+    context = {
+        "form": form,
+        "office_note": not_allowed_message(),
+        "nobody": not allowed,
+        "offer": offer,
+        "offer_teacher": offer_teacher,
+    }
     return render(request, "messaging/start.html", context, status=400 if form.errors else 200)
 
 

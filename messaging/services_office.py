@@ -1,0 +1,305 @@
+"""What the office keeps and works beyond the one-to-one threads: the office inbox (R22), the
+ready replies teachers send (R24), and a teacher's message to every parent of a class.
+
+The office inbox is a ``Thread`` with no teacher, filed under a topic, between one parent and
+the office about one child. It is not bound to teachers' quiet time (R19 protects teachers):
+a parent's message to the office is delivered at once, so an absence reported at 07:30 is
+there when the office opens, and the office's answer reaches the parent at once. R21's reply
+promise is the teacher's, so office messages carry no reply-due time: the office works its
+inbox urgent first, then by who has waited longest. A new message from a parent goes into
+their open thread on the same child and topic; a parent writing in a closed thread reopens it,
+so nothing they send lies unread in the closed list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ParentLink, Role, User
+from accounts.permissions import has_role
+from classes.models import Pupil, SchoolClass
+from classes.names import display_names
+from classes.selectors import school_get
+
+from .models import Message, ReadyReply, Thread, Topic
+from .permissions import can_use_messaging, classes_messaged_by
+from .services import _check_body, message_reply
+
+UNKNOWN_TOPIC = _("Choose what the message is about.")
+NOT_A_READY_REPLY = _("That ready reply is not in use any more.")
+NOBODY_IN_CLASS = _("Nobody to send to: no parent of this class has joined the portal yet.")
+MEETING_REQUEST = _("Please can we arrange a meeting with %(teacher)s about my child's progress?")
+MEETING_REQUEST_ANY = _("Please can we arrange a meeting about my child's progress?")
+
+READY_REPLIES_CACHE_KEY = "messaging:ready-replies"
+READY_REPLIES_CACHE_SECONDS = 600
+
+
+def draft_check(body: str) -> str:
+    """The text of a message as every send stores it (stripped), or ValidationError when it is
+    empty or too long: the same checks as a message to a teacher."""
+    return _check_body(body)
+
+
+# Who may do what
+
+
+def can_work_office_inbox(user: Any) -> bool:
+    """Office staff and leaders work the office inbox (R22)."""
+    return has_role(user, Role.OFFICE, Role.LEADER)
+
+
+def office_threads_for(user: Any) -> QuerySet[Thread]:
+    """Office threads ``user`` may read as the office: all of them for office staff and
+    leaders, none for anyone else (a parent reads their own through ``threads_visible_to``)."""
+    if not can_work_office_inbox(user):
+        return Thread.objects.none()
+    return Thread.objects.filter(teacher__isnull=True)
+
+
+def may_write_to_office(user: Any, pupil: Pupil) -> bool:
+    """A parent writes to the office about a child they are linked to."""
+    return (
+        has_role(user, Role.PARENT)
+        and ParentLink.objects.filter(parent=user, pupil=pupil).exists()
+    )
+
+
+def can_broadcast(user: Any) -> bool:
+    """Staff who have messaging (R18) may write to all parents of the classes they message."""
+    return has_role(user, Role.TEACHER, Role.SUPPORT) and can_use_messaging(user)
+
+
+# The office inbox (R22)
+
+
+def office_inbox(*, viewer: User, closed: bool = False) -> list[Thread]:
+    """Open (or closed) office threads with ``unread`` (the parent's messages nobody in the
+    office has seen), ``last_at`` and ``pupil_name``: urgent first, then whoever has waited
+    longest. Two queries whatever the number of threads."""
+    unseen = Q(
+        messages__from_parent=True,
+        messages__seen_at__isnull=True,
+        messages__withdrawn_at__isnull=True,
+    )
+    threads = (
+        office_threads_for(viewer)
+        .filter(closed_at__isnull=not closed)
+        .annotate(
+            unread=Count("messages", filter=unseen),
+            waiting_since=Min("messages__sent_at", filter=unseen),
+            last_at=Max("messages__sent_at"),
+            urgent=Case(
+                When(topic=Topic.URGENT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(last_at__isnull=False)
+        .select_related("parent", "pupil__school_class", "assigned_to")
+        .order_by("urgent", F("waiting_since").asc(nulls_last=True), "-last_at")
+    )
+    rows: list[Thread] = list(threads)
+    names = display_names([t.pupil for t in rows])
+    for thread in rows:
+        thread.pupil_name = names.get(thread.pupil_id, "")  # type: ignore[attr-defined]
+    return rows
+
+
+def _office_add(thread: Thread, author: User, text: str) -> Message:
+    """A message in an office thread, delivered at once (the office has no quiet time)."""
+    now = timezone.now()
+    return Message.objects.create(
+        thread=thread,
+        author=author,
+        from_parent=author.pk == thread.parent_id,
+        body=text,
+        language=author.preferred_language,
+        sent_at=now,
+        deliver_at=now,
+    )
+
+
+@transaction.atomic
+def office_message_send(*, acting_user: User, pupil: Pupil, topic: str, body: str) -> Message:
+    """A parent's message to the office about their child, filed under ``topic``: into their
+    open office thread on that child and topic, or a new one."""
+    if not may_write_to_office(acting_user, pupil):
+        raise PermissionDenied
+    if topic not in Topic.values:
+        raise ValidationError(UNKNOWN_TOPIC, code="topic")
+    text = draft_check(body)
+    thread = (
+        Thread.objects.select_for_update()
+        .filter(parent=acting_user, pupil=pupil, topic=topic, teacher__isnull=True)
+        .filter(closed_at__isnull=True)
+        .first()
+    ) or Thread.objects.create(parent=acting_user, pupil=pupil, topic=topic, teacher=None)
+    return _office_add(thread, acting_user, text)
+
+
+def office_meeting_request(
+    *, acting_user: User, pupil: Pupil, teacher: User | None, body: str
+) -> Message:
+    """A parent asks the office for a meeting about their child's progress (R22): the request
+    names the teacher, and the parent's own words follow it so the office knows the matter."""
+    text = draft_check(body)
+    request = (
+        MEETING_REQUEST % {"teacher": teacher.display_name} if teacher else MEETING_REQUEST_ANY
+    )
+    return office_message_send(
+        acting_user=acting_user, pupil=pupil, topic=Topic.PROGRESS, body=f"{request}\n\n{text}"
+    )
+
+
+@transaction.atomic
+def office_message_add(*, acting_user: User, thread: Thread, body: str) -> Message:
+    """A message in an office thread: from its parent (reopening the thread if the office had
+    closed it), or from office staff (who take an unassigned thread by answering it)."""
+    if thread.teacher_id is not None:
+        raise PermissionDenied
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if acting_user.pk == thread.parent_id:
+        if not may_write_to_office(acting_user, thread.pupil):
+            raise PermissionDenied
+        thread.closed_at = None
+    elif can_work_office_inbox(acting_user):
+        thread.assigned_to = thread.assigned_to or acting_user
+    else:
+        raise PermissionDenied
+    message = _office_add(thread, acting_user, draft_check(body))
+    thread.save(update_fields=["closed_at", "assigned_to"])
+    return message
+
+
+def _office_update(acting_user: User, thread: Thread, **fields: Any) -> Thread:
+    if not can_work_office_inbox(acting_user) or thread.teacher_id is not None:
+        raise PermissionDenied
+    Thread.objects.filter(pk=thread.pk).update(**fields)
+    thread.refresh_from_db()
+    return thread
+
+
+def office_thread_assign(*, acting_user: User, thread: Thread) -> Thread:
+    """Office staff take an office thread: it is theirs to answer."""
+    return _office_update(acting_user, thread, assigned_to=acting_user)
+
+
+def office_thread_close(*, acting_user: User, thread: Thread) -> Thread:
+    """The matter is dealt with: the thread moves to the closed list (kept, never deleted)."""
+    return _office_update(acting_user, thread, closed_at=thread.closed_at or timezone.now())
+
+
+def office_thread_reopen(*, acting_user: User, thread: Thread) -> Thread:
+    return _office_update(acting_user, thread, closed_at=None)
+
+
+def office_messages_mark_seen(
+    *, reader: User, thread: Thread, now: dt.datetime | None = None
+) -> int:
+    """The office has read the parent's messages (the parent sees "seen", R20)."""
+    if not can_work_office_inbox(reader) or thread.teacher_id is not None:
+        return 0
+    return Message.objects.filter(
+        thread=thread, from_parent=True, seen_at__isnull=True, withdrawn_at__isnull=True
+    ).update(seen_at=now or timezone.now())
+
+
+# Ready replies (R24)
+
+
+def ready_reply_text(reply: ReadyReply) -> str:
+    """The reply as it is sent: ``{phone}`` becomes the office phone (a plain replacement, so
+    other braces in the office's text stay as written)."""
+    return reply.body.replace("{phone}", school_get().office_phone)
+
+
+def ready_replies_in_use() -> list[ReadyReply]:
+    """The ready replies in use, in order. Every teacher's thread page shows them and the
+    office seldom changes them, so they are kept in the shared cache (no query on the page);
+    the admin drops the cached copy when it saves or deletes one (``ready_replies_changed``),
+    and the timeout bounds how stale a change made around the admin could be."""
+    replies = cache.get(READY_REPLIES_CACHE_KEY)
+    if replies is None:
+        replies = list(ReadyReply.objects.filter(active=True))
+        cache.set(READY_REPLIES_CACHE_KEY, replies, READY_REPLIES_CACHE_SECONDS)
+    return replies
+
+
+def ready_replies_changed() -> None:
+    cache.delete(READY_REPLIES_CACHE_KEY)
+
+
+def ready_replies_for(viewer: User, thread: Thread) -> list[ReadyReply]:
+    """The ready replies offered to the staff side of a teacher thread, each with ``text``
+    as it would be sent; none to anyone else. Those that need the office phone are left out
+    while the school has none."""
+    if thread.teacher_id is None or viewer.pk != thread.teacher_id:
+        return []
+    has_phone = bool(school_get().office_phone)
+    replies = [r for r in ready_replies_in_use() if has_phone or "{phone}" not in r.body]
+    for reply in replies:
+        reply.text = ready_reply_text(reply)  # type: ignore[attr-defined]
+    return replies
+
+
+def ready_reply_send(*, acting_user: User, thread: Thread, reply_id: int) -> Message:
+    """A teacher answers with a ready reply in one click; sent as any reply is, so R18 and the
+    rest hold (``messaging.services.message_reply``)."""
+    if thread.teacher_id is None or acting_user.pk != thread.teacher_id:
+        raise PermissionDenied
+    reply = ReadyReply.objects.filter(pk=reply_id, active=True).first()
+    if reply is None:
+        raise ValidationError(NOT_A_READY_REPLY, code="ready_reply")
+    return message_reply(acting_user=acting_user, thread=thread, body=ready_reply_text(reply))
+
+
+# One message to every parent of a class (R18)
+
+
+@transaction.atomic
+def class_broadcast(*, acting_user: User, school_class: SchoolClass, body: str) -> list[Message]:
+    """The same message from ``acting_user`` in each parent's own thread with them about each
+    of their children in the class, so no parent sees another. Only for a class R18 lets the
+    sender write to now. A fixed number of queries whatever the size of the class."""
+    allowed = classes_messaged_by(acting_user).filter(pk=school_class.pk)
+    if not can_broadcast(acting_user) or not allowed.exists():
+        raise PermissionDenied
+    text = draft_check(body)
+    pairs = set(
+        ParentLink.objects.filter(
+            pupil__school_class=school_class,
+            pupil__leaving_date__isnull=True,
+            parent__role=Role.PARENT,
+            parent__is_active=True,
+        ).values_list("parent_id", "pupil_id")
+    )
+    if not pairs:
+        raise ValidationError(NOBODY_IN_CLASS, code="nobody")
+    Thread.objects.bulk_create(
+        [Thread(parent_id=p, teacher=acting_user, pupil_id=c) for p, c in pairs],
+        ignore_conflicts=True,  # an existing conversation is used, not repeated
+    )
+    threads = Thread.objects.filter(teacher=acting_user, pupil__school_class=school_class)
+    now = timezone.now()
+    return Message.objects.bulk_create(
+        Message(
+            thread_id=thread_id,
+            author=acting_user,
+            from_parent=False,
+            body=text,
+            language=acting_user.preferred_language,
+            sent_at=now,
+            deliver_at=now,  # a teacher's message reaches parents at once, as any reply does
+        )
+        for thread_id, parent_id, pupil_id in threads.values_list("pk", "parent_id", "pupil_id")
+        if (parent_id, pupil_id) in pairs
+    )
