@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import to_locale
 
 from .models import Role
-from .selectors import conduct_pending_for
+from .selectors import conduct_accepted, conduct_audience, conduct_current_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -136,6 +136,24 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+CONDUCT_SESSION_KEY = "conduct_accepted"
+
+
+def conduct_pending(request: HttpRequest) -> bool:
+    """Whether the signed-in adult has yet to accept the current code of conduct (R4). The
+    current version comes from the cache and an acceptance, once seen, is remembered in the
+    session: most pages cost no query for this gate."""
+    user = request.user
+    audience = conduct_audience(user)  # type: ignore[arg-type]
+    current = conduct_current_id(audience) if audience else None
+    if current is None or request.session.get(CONDUCT_SESSION_KEY) == current:
+        return False
+    if conduct_accepted(user, current):  # type: ignore[arg-type]
+        request.session[CONDUCT_SESSION_KEY] = current
+        return False
+    return True
+
+
 class CodeOfConductMiddleware:
     """Until a parent or staff member accepts the current code of conduct, only it shows (R4)."""
 
@@ -149,7 +167,7 @@ class CodeOfConductMiddleware:
             and user.role != Role.PUPIL
             and not is_static_request(request)
             and url_name_of(request) not in CONDUCT_EXEMPT_URL_NAMES
-            and conduct_pending_for(user) is not None
+            and conduct_pending(request)
         ):
             return redirect("conduct")
         return self.get_response(request)

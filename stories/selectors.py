@@ -8,29 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from accounts.models import ParentLink, Role, User
 from classes.models import Pupil
 from classes.names import display_names
 
-from .models import Attachment, Audience, Like, Post, PostQuerySet, PostTranslation
-from .permissions import posts_visible_to
+from .models import Attachment, Audience, Like, Post, PostQuerySet, PostSeen, PostTranslation
+from .permissions import can_see_reach, posts_visible_to
 
 PAGE_SIZE = 20
 
@@ -66,77 +56,39 @@ def _reader_language(viewer: User) -> str:
     return getattr(viewer, "preferred_language", "") or ""
 
 
-class SubqueryCount(Subquery):
-    """COUNT(*) of a correlated subquery's rows, as a column of the outer query."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
-
-
-def _reach_annotations(viewer: User) -> dict[str, Case]:
-    """R30 as two columns of the posts query, filled only where the viewer may see the reach
-    (their own posts; every post for leaders): ``families`` — current pupils of the audience
-    with a parent linked — and ``families_seen`` — those with a parent who had it on screen."""
-    linked = Exists(ParentLink.objects.filter(pupil=OuterRef("pk")))
-    current = Pupil.objects.current().filter(linked)
-    seen = ParentLink.objects.filter(
-        parent__posts_seen__post_id=OuterRef("pk"),
-        pupil__leaving_date__isnull=True,
-        pupil__school_class__isnull=False,
-    )
-    families = {
-        Audience.CLASS: current.filter(school_class_id=OuterRef("school_class_id")).values("pk"),
-        Audience.STUDENT: current.filter(pk=OuterRef("pupil_id")).values("pk"),
-        Audience.SCHOOL: current.values("pk"),
-    }
-    seen_by = {
-        Audience.CLASS: seen.filter(pupil__school_class_id=OuterRef("school_class_id")),
-        Audience.STUDENT: seen.filter(pupil_id=OuterRef("pupil_id")),
-        Audience.SCHOOL: seen,
-    }
-    mine = Q() if viewer.role == Role.LEADER else Q(author_id=viewer.pk)
-
-    def per_audience(queries: Mapping[Any, QuerySet[Any, Any]]) -> Case:
-        whens = [
-            When(mine & Q(audience=audience), then=SubqueryCount(query.distinct()))
-            for audience, query in queries.items()
-        ]
-        return Case(*whens, default=Value(None), output_field=IntegerField(null=True))
-
-    seen_pupils = {k: q.values("pupil_id") for k, q in seen_by.items()}
-    return {"families": per_audience(families), "families_seen": per_audience(seen_pupils)}
-
-
 def _with_extras(posts: PostQuerySet, viewer: User) -> PostQuerySet:
     """What every shown post needs, in the same query: its class, pupil and author, whether
-    the viewer liked it, its text in the viewer's language, its reach; attachments prefetched."""
+    the viewer liked it and (parents) has seen it, its text in the viewer's language;
+    attachments prefetched."""
     translation = PostTranslation.objects.filter(
         post=OuterRef("pk"), language=_reader_language(viewer)
     ).values("body")[:1]
+    extras: dict[str, Any] = {
+        "liked": Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer.pk)),
+        "translated": Subquery(translation),
+    }
+    if viewer.role == Role.PARENT:
+        extras["seen"] = Exists(PostSeen.objects.filter(post=OuterRef("pk"), user_id=viewer.pk))
     return (
         posts.select_related("school_class", "pupil", "author")
-        .annotate(
-            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer.pk)),
-            translated=Subquery(translation),
-            **_reach_annotations(viewer),
-        )
+        .annotate(**extras)
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("position"))
         )
     )
 
 
-def _finish(posts: list[Post]) -> None:
+def _finish(posts: list[Post], viewer: User) -> None:
     """Student Story posts get their pupil's display name (one query, none without any), and
-    every post its ``reach`` (or None)."""
+    every post its ``reach`` where the viewer may see it (their own; all for leaders), else
+    None (one query, none without any)."""
     pupils = [post.pupil for post in posts if post.pupil is not None]
     names = display_names(pupils) if pupils else {}
+    shown = [p for p in posts if p.published_at and can_see_reach(viewer, p)]
+    reach = reach_for(shown) if shown else {}
     for post in posts:
         post.pupil_name = names.get(post.pupil_id or 0, "")  # type: ignore[attr-defined]
-        families = getattr(post, "families", None)
-        seen = getattr(post, "families_seen", None) or 0
-        reach = Reach(min(seen, families), families) if families is not None else None
-        post.reach = reach  # type: ignore[attr-defined]
+        post.reach = reach.get(post.pk)  # type: ignore[attr-defined]
 
 
 def feed_page(
@@ -161,7 +113,7 @@ def feed_page(
         )
     rows = list(_with_extras(posts, viewer).order_by("-published_at", "-pk")[: size + 1])
     page, more = rows[:size], len(rows) > size
-    _finish(page)
+    _finish(page, viewer)
     last = page[-1] if more else None
     after = Cursor(last.published_at, last.pk) if last and last.published_at else None
     return FeedPage(page, after)
@@ -172,7 +124,7 @@ def post_for(viewer: User, pk: int) -> Post | None:
     extras as a feed's posts; None when it does not exist for them."""
     post = _with_extras(posts_visible_to(viewer).filter(pk=pk), viewer).first()
     if post is not None:
-        _finish([post])
+        _finish([post], viewer)
     return post
 
 
@@ -183,12 +135,6 @@ def attachment_for(viewer: User, key: uuid.UUID | str) -> Attachment | None:
         .select_related("post")
         .first()
     )
-
-
-@dataclass(frozen=True)
-class Reach:
-    seen: int
-    families: int
 
 
 @dataclass(frozen=True)
@@ -209,3 +155,73 @@ def own_posts_to_attend(author: User) -> OwnPosts:
     hidden.reverse()
     scheduled = sorted((p for p in rows if not p.published_at), key=lambda p: p.publish_at)
     return OwnPosts(hidden=hidden, scheduled=scheduled)
+
+
+@dataclass(frozen=True)
+class Reach:
+    seen: int
+    families: int
+
+
+FAMILIES_CACHE_KEY = "stories:families-by-class"
+FAMILIES_CACHE_SECONDS = 60
+
+
+def families_by_class() -> dict[int, int]:
+    """Current pupils with at least one parent linked, by class: the families a post can
+    reach. Kept a minute in the shared cache (it changes when the office links a parent)."""
+    cached = cache.get(FAMILIES_CACHE_KEY)
+    if cached is None:
+        rows = (
+            Pupil.objects.current()
+            .filter(Exists(ParentLink.objects.filter(pupil=OuterRef("pk"))))
+            .values("school_class_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        cached = {row["school_class_id"]: row["n"] for row in rows}
+        cache.set(FAMILIES_CACHE_KEY, cached, FAMILIES_CACHE_SECONDS)
+    return cached
+
+
+def reach_for(posts: Sequence[Post]) -> dict[int, Reach]:
+    """R30 for each post: of the families it was for (current pupils of its audience with a
+    parent linked), how many had it on screen (any of a pupil's parents counts once). One
+    query (and the families per class from the cache)."""
+    families = families_by_class()
+    seen = _families_seen([post.pk for post in posts])
+    reach = {}
+    for post in posts:
+        if post.audience == Audience.SCHOOL:
+            total = sum(families.values())
+        elif post.audience == Audience.STUDENT:
+            total = 1
+        else:
+            total = families.get(post.school_class_id or 0, 0)
+        reach[post.pk] = Reach(seen=min(seen.get(post.pk, 0), total), families=total)
+    return reach
+
+
+def _families_seen(post_ids: list[int]) -> dict[int, int]:
+    """Per post, the distinct current pupils of its audience whose parent saw it. One
+    ``filter()`` call, so the audience test and the count share their joins."""
+    pupil = "user__parent_links__pupil"
+    in_audience = (
+        Q(post__audience=Audience.SCHOOL)
+        | Q(
+            post__audience=Audience.CLASS,
+            **{f"{pupil}__school_class_id": F("post__school_class_id")},
+        )
+        | Q(post__audience=Audience.STUDENT, **{f"{pupil}_id": F("post__pupil_id")})
+    )
+    rows = (
+        PostSeen.objects.filter(
+            in_audience,
+            post_id__in=post_ids,
+            **{f"{pupil}__leaving_date__isnull": True, f"{pupil}__school_class__isnull": False},
+        )
+        .values("post_id")
+        .annotate(n=Count(pupil, distinct=True))
+        .order_by()
+    )
+    return {row["post_id"]: row["n"] for row in rows}

@@ -3,6 +3,7 @@ line breaks only, through a well-kept sanitiser)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -65,9 +66,11 @@ def check_no_surnames(text: str, *, pupils: Iterable[tuple[str, str]]) -> None:
             raise ValidationError(SURNAME, code="surname", params={"word": word})
 
 
+@functools.lru_cache(maxsize=2048)
 def format_body(text: str) -> SafeString:
     """The text as HTML: escaped, links made clickable, line breaks kept; then cleaned by nh3
-    to paragraphs, line breaks and http(s)/mailto links only."""
+    to paragraphs, line breaks and http(s)/mailto links only. A pure function of the text, so
+    its results are kept per process: a feed shows the same recent posts to many parents."""
     html = linebreaks(urlize(escape(text), nofollow=True))
     cleaned = nh3.clean(
         html,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -43,10 +43,10 @@ def post_unlike(*, acting_user: User, post: Post) -> Post:
     return post
 
 
-def posts_mark_seen(*, viewer: User, post_ids: Iterable[int]) -> None:
+def posts_mark_seen(*, viewer: User, post_ids: Collection[int]) -> None:
     """Record that a parent had these posts on screen (one write, repeats ignored). Only
     parents count towards a post's reach: it is families the author wants to reach."""
-    if viewer.role != Role.PARENT:
+    if viewer.role != Role.PARENT or not post_ids:
         return
     PostSeen.objects.bulk_create(
         [PostSeen(post_id=pk, user=viewer) for pk in post_ids], ignore_conflicts=True

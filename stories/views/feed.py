@@ -43,7 +43,8 @@ def feed(request: AuthedRequest) -> HttpResponse:
         class_id=class_id,
         class_ids={school_class.pk for school_class in classes},
     )
-    posts_mark_seen(viewer=request.user, post_ids=[post.pk for post in page.posts])
+    unseen = [post.pk for post in page.posts if not getattr(post, "seen", True)]
+    posts_mark_seen(viewer=request.user, post_ids=unseen)
     context = {
         "posts": page.posts,
         "next_cursor": page.next_cursor,
@@ -65,7 +66,8 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     post = post_for(request.user, post_id)
     if post is None:
         raise Http404
-    posts_mark_seen(viewer=request.user, post_ids=[post.pk] if post.published_at else [])
+    unseen = post.published_at and not getattr(post, "seen", True)
+    posts_mark_seen(viewer=request.user, post_ids=[post.pk] if unseen else [])
     context = {"post": post, "may_like": can_like_post(request.user), "single": True}
     return render(request, "stories/post.html", context)
 
