@@ -1,0 +1,327 @@
+"""Benchmark: releasing 10,000 quiet-time messages at 08:00 on Monday (R19, issue 5).
+
+Parents' messages written over the weekend are stored with ``deliver_at`` Monday 08:00; at
+08:00 beat's sweep records a notice for each and hands their emails to the workers. This
+script builds that Monday morning in a throwaway PostgreSQL database (the test runner's
+``test_<name>``, made and dropped here) and times the release two ways:
+
+1. The real path: a real Celery worker (``celery -A dojo_portal worker``, prefork, concurrency
+   2, production settings) on Redis; the script sends the sweep as beat would and waits until
+   every notice is marked emailed. The emails go over SMTP to a counting sink that the script
+   runs on 127.0.0.1 (a real SMTP conversation per connection; nothing leaves the machine).
+2. For comparison, the same release in this one process with no worker: the sweep, then the
+   emails in the same batches one after the other.
+
+The messages are 5 from each of 2,000 parents (one child each, 67 classes). So that the release
+can be run on any day, the throwaway school works every day, all day (the data's "Monday 08:00"
+is the last 08:00 before the run); reply due times are two days ahead, so no reminder is due.
+On an English bank holiday the calendar still says quiet time: the script then says so and
+exits. The target is under 60 s on 2 cores with the real worker.
+
+Needs ``DATABASE_URL`` naming a PostgreSQL server whose role may create databases, and Redis
+(default ``redis://127.0.0.1:6379/13``, ``--redis`` to change); without either it says
+SKIP and exits 0 (``make benchmark`` runs every script here).
+Run: ``DATABASE_URL=postgres://root@127.0.0.1:5432/root .venv/bin/python
+benchmarks/message_release.py [--messages 10000] [--concurrency 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+if not os.environ.get("DATABASE_URL"):
+    print("SKIP message_release: set DATABASE_URL to a PostgreSQL server to run this benchmark.")
+    sys.exit(0)
+
+ROOT = Path(__file__).resolve().parents[1]
+FAMILIES = 2000
+PER_CLASS = 30
+
+
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """Just enough SMTP for Django's backend: accepts every message and counts it."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), SmtpHandler)
+        self.count, self.lock = 0, threading.Lock()
+
+    def received(self) -> None:
+        with self.lock:
+            self.count += 1
+
+
+class SmtpHandler(socketserver.StreamRequestHandler):
+    server: SmtpSink
+    REPLIES = {b"EHLO": b"250 sink", b"HELO": b"250 sink", b"DATA": b"354 go on"}
+
+    def reply(self, line: bytes) -> None:
+        self.wfile.write(line + b"\r\n")
+
+    def handle(self) -> None:
+        self.reply(b"220 sink")
+        for raw in self.rfile:
+            verb = raw[:4].upper()
+            if verb == b"QUIT":
+                self.reply(b"221 bye")
+                return
+            self.reply(self.REPLIES.get(verb, b"250 ok"))
+            if verb == b"DATA":
+                for line in self.rfile:
+                    if line in (b".\r\n", b".\n"):
+                        break
+                self.server.received()
+                self.reply(b"250 queued")
+
+
+def start_sink() -> SmtpSink:
+    sink = SmtpSink()
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    return sink
+
+
+def configure_environment(redis_url: str, sink: SmtpSink) -> None:
+    """Before Django starts: this process and the worker share Redis and the SMTP sink."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="dojo_portal.test_settings",
+        REDIS_URL=redis_url,
+        CELERY_BROKER_URL=redis_url,
+        CELERY_TASK_ALWAYS_EAGER="false",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(sink.server_address[1]),
+        EMAIL_USE_TLS="false",
+    )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    return parser.parse_args()
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+ARGS = parse_args()
+if not redis_answers(ARGS.redis):
+    print(f"SKIP message_release: no Redis answers at {ARGS.redis} (the worker's broker).")
+    sys.exit(0)
+SINK = start_sink()
+sys.path.insert(0, str(ROOT))
+configure_environment(ARGS.redis, SINK)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from classes.models import Pupil, School, SchoolClass, YearGroup  # noqa: E402
+from classes.worktime import calendar_for  # noqa: E402
+from dojo_portal.celery import app  # noqa: E402
+from messaging.models import Message, Notice, Thread  # noqa: E402
+from messaging.notices import notices_email, notices_sweep  # noqa: E402
+from messaging.tasks import EMAIL_BATCH, sweep_notices  # noqa: E402
+
+UNUSABLE = "!benchmark"  # no password: nobody signs in to the throwaway school
+
+
+def school_works_all_week() -> None:
+    school = School.objects.get()
+    school.working_days = "1234567"
+    school.working_day_starts, school.working_day_ends = clock(0, 0), clock(23, 59, 59)
+    school.save()  # drops the cached copy that the worker would otherwise read
+
+
+def last_monday_0800(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    monday = local.date() - timedelta(days=local.weekday())
+    moment = timezone.make_aware(datetime.combine(monday, clock(8, 0)))
+    return moment if moment <= now else moment - timedelta(days=7)
+
+
+def build(messages: int) -> int:
+    """Classes, a teacher each, 2,000 families and their threads; ``messages`` parents'
+    messages sent on Saturday, delivered Monday 08:00. Bulk inserts; returns the threads."""
+    classes = SchoolClass.objects.bulk_create(
+        SchoolClass(name=f"Class {n}", year_group=YearGroup.YEAR_3, academic_year=2026)
+        for n in range(-(-FAMILIES // PER_CLASS))
+    )
+    teachers = User.objects.bulk_create(
+        User(email=f"teacher{n}@school.invalid", role=Role.TEACHER, password=UNUSABLE)
+        for n in range(len(classes))
+    )
+    parents = User.objects.bulk_create(
+        User(email=f"parent{n}@home.invalid", role=Role.PARENT, password=UNUSABLE)
+        for n in range(FAMILIES)
+    )
+    pupils = Pupil.objects.bulk_create(
+        Pupil(
+            first_name=f"Child{n}",
+            surname=f"Family{n}",
+            date_of_birth=date(2018, 5, 17),
+            school_class=classes[n // PER_CLASS],
+        )
+        for n in range(FAMILIES)
+    )
+    threads = Thread.objects.bulk_create(
+        Thread(parent=parents[n], teacher=teachers[n // PER_CLASS], pupil=pupils[n])
+        for n in range(FAMILIES)
+    )
+    now = timezone.now()
+    deliver = last_monday_0800(now)
+    Message.objects.bulk_create(
+        (
+            Message(
+                thread=threads[n % FAMILIES],
+                author_id=threads[n % FAMILIES].parent_id,
+                from_parent=True,
+                body="Can I ask about the trip on Friday?",
+                language="en-gb",
+                sent_at=deliver - timedelta(hours=46),  # Saturday 10:00
+                deliver_at=deliver,
+                reply_due_at=now + timedelta(days=2),
+            )
+            for n in range(messages)
+        ),
+        batch_size=2000,
+    )
+    return len(threads)
+
+
+def worker_environment(db_name: str, var_dir: str) -> dict[str, str]:
+    """Production settings (DEBUG off) on the throwaway database, Redis and the SMTP sink."""
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="dojo_portal.settings",
+        DJANGO_DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"{base}/{db_name}",
+        DOJO_VAR_DIR=var_dir,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[bytes]:
+    celery = Path(sys.executable).with_name("celery")
+    command = [
+        str(celery), "--quiet", "-A", "dojo_portal", "worker", "--pool", "prefork",
+        "--concurrency", str(concurrency), "--loglevel", "WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    worker = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the Celery worker did not start")
+    return worker
+
+
+def wait_for_release(expected: int, started: float) -> tuple[float, float]:
+    """Seconds until every notice was recorded, and until every one was emailed."""
+    recorded_at = None
+    deadline = started + 600
+    while time.monotonic() < deadline:
+        recorded = Notice.objects.count()
+        if recorded_at is None and recorded >= expected:
+            recorded_at = time.monotonic() - started
+        unsent = Notice.objects.filter(emailed_at__isnull=True)
+        if recorded_at is not None and not unsent.exists():
+            return recorded_at, time.monotonic() - started
+        time.sleep(0.1)
+    raise SystemExit("the release did not finish within 10 minutes")
+
+
+def release_with_worker(expected: int, db_name: str, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="dojo-bench-") as var_dir:
+        worker = start_worker(worker_environment(db_name, var_dir), concurrency)
+        try:
+            app.control.purge()
+            sent_before = SINK.count
+            started = time.monotonic()
+            sweep_notices.apply_async()  # what beat sends at 08:00
+            recorded, emailed = wait_for_release(expected, started)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=60)
+    print(
+        f"real worker (prefork, concurrency {concurrency}): {expected:,} notices recorded in "
+        f"{recorded:.1f} s, all emailed in {emailed:.1f} s "
+        f"({expected / emailed:,.0f} emails/s; SMTP sink received {SINK.count - sent_before:,})"
+    )
+
+
+def release_in_process(expected: int) -> None:
+    Notice.objects.all().delete()
+    sent_before = SINK.count
+    started = time.monotonic()
+    ids = notices_sweep().to_email
+    swept = time.monotonic() - started
+    for start in range(0, len(ids), EMAIL_BATCH):
+        notices_email(notice_ids=ids[start : start + EMAIL_BATCH])
+    total = time.monotonic() - started
+    assert not Notice.objects.filter(emailed_at__isnull=True).exists()
+    print(
+        f"one process, no worker: {len(ids):,} notices recorded in {swept:.1f} s, all emailed "
+        f"in {total:.1f} s (SMTP sink received {SINK.count - sent_before:,})"
+    )
+
+
+def main() -> int:
+    if connection.vendor != "postgresql":
+        print("message_release: DATABASE_URL must name a PostgreSQL database.", file=sys.stderr)
+        return 2
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        db_name = connection.settings_dict["NAME"]
+        print(f"PostgreSQL, throwaway database {db_name}; Redis {ARGS.redis}")
+        load = os.getloadavg()[0]
+        print(f"{os.cpu_count()} cores; load average {load:.1f} before the run")
+        school_works_all_week()
+        if not calendar_for().is_working_time(timezone.now()):
+            print("Today is a bank holiday in England: quiet time all day. Run it another day.")
+            return 0
+        started = time.monotonic()
+        threads = build(ARGS.messages)
+        print(
+            f"built {ARGS.messages:,} messages in {threads:,} threads "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        release_with_worker(ARGS.messages, db_name, ARGS.concurrency)
+        release_in_process(ARGS.messages)
+    finally:
+        connection.close()
+        teardown_databases(databases, verbosity=0)
+        SINK.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""Reliability of messaging (issue 5, R19, R21): with the broker down a message is still sent
+and shown at once, and nothing is lost; when the broker returns, its notifications go out
+within two sweeps, each once; two sweeps at once (two beat processes) send each notification
+and each reminder once. Against the real Redis and PostgreSQL where they matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import socket
+import threading
+import time
+import zoneinfo
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import pytest
+import redis
+from celery._state import (  # type: ignore[attr-defined]  # not in celery-types
+    _set_task_join_will_block,
+    task_join_will_block,
+)
+from celery.contrib.testing.worker import start_worker
+from celery.signals import before_task_publish, task_postrun
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from kombu import pools as kombu_pools
+from kombu.exceptions import OperationalError
+
+from accounts.models import User
+from classes.models import Pupil, School, SchoolClass
+from dojo_portal.celery import app
+from messaging.models import Message, Notice, NoticeKind
+from messaging.notices import emails, notices_email, notices_sweep, sweep
+from messaging.services import message_start
+from messaging.tasks import sweep_notices
+from tests.conftest import client_for
+from tests.factories import ParentLinkFactory, PupilFactory
+from tests.requirements import require_or_skip
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
+THURSDAY_1001 = dt.datetime(2026, 12, 3, 10, 1, tzinfo=LONDON)  # replies due Thursday 10:00
+MINUTE = dt.timedelta(minutes=1)
+# As settings.py configures a Redis broker: a request never waits long on one that is down.
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+    "max_retries": 1,
+}
+
+
+def at(moment: dt.datetime):
+    """Freeze the clock (for every thread: the worker's too)."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: a broker that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _reset_broker_pools(*, close: bool) -> None:
+    """Drop the app's connection pools so that the next publish uses the broker now
+    configured; ``close`` also closes every pooled connection (kombu keeps them globally)."""
+    if close:
+        kombu_pools.reset()
+    app.__dict__["_pool"] = None  # as Celery does after a fork
+    app.amqp.__dict__["_producer_pool"] = None
+
+
+@contextmanager
+def broker_at(url: str, **transport_options: Any) -> Iterator[None]:
+    """Publish for real (not eagerly) to the broker at ``url`` for the duration."""
+    names = ("broker_url", "task_always_eager", "broker_transport_options")
+    saved = {name: app.conf[name] for name in names}
+    app.conf.update(
+        broker_url=url,
+        task_always_eager=False,
+        broker_transport_options={**REDIS_TRANSPORT_OPTIONS, **transport_options},
+    )
+    _reset_broker_pools(close=False)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        _reset_broker_pools(close=True)
+
+
+def post_message(client: Any, pupil: Pupil, teacher: User, body: str) -> tuple[Any, float]:
+    """Send a first message through the page, as a parent does; returns the page and seconds."""
+    started = time.monotonic()
+    response = client.post(
+        reverse("messaging_start"),
+        {"to": f"{pupil.pk}-{teacher.pk}", "body": body, "route": "teacher"},
+        follow=True,
+    )
+    return response, time.monotonic() - started
+
+
+@pytest.fixture(autouse=True)
+def _school_row(db: None) -> None:
+    """A transactional test empties every table when it ends, the school row that the
+    migration made included: make it again for the next one."""
+    School.objects.get_or_create(singleton=True, defaults={"name": "School"})
+
+
+@pytest.fixture
+def maya(parent_with_child) -> Pupil:
+    return parent_with_child[1]
+
+
+@pytest.fixture
+def parent(parent_with_child) -> User:
+    return parent_with_child[0]
+
+
+# With the broker down
+
+
+# Transactions commit: whatever the page publishes after commit is really tried.
+@pytest.mark.django_db(transaction=True)
+def test_R19_with_the_broker_down_a_message_is_sent_and_shown_at_once_and_notified_later(
+    school, parent, teacher, maya, mailoutbox
+) -> None:
+    with broker_at(f"redis://127.0.0.1:{closed_port()}/0"), at(TUESDAY_1000):
+        with pytest.raises(OperationalError):  # the broker really is unreachable
+            sweep_notices.apply_async(retry=False)
+        response, seconds = post_message(client_for(parent), maya, teacher, "Is PE on Friday?")
+    assert response.status_code == 200 and seconds < 3, seconds
+    assert "Is PE on Friday?" in response.content.decode()  # the thread, rendered at once
+    message = Message.objects.get()
+    assert (message.thread.teacher, message.deliver_at) == (teacher, TUESDAY_1000)
+    # The broker is back (here: eager): the next sweeps notify the teacher, once.
+    for minutes in (1, 2):
+        with at(TUESDAY_1000 + minutes * MINUTE):
+            sweep_notices()
+    assert [email.to for email in mailoutbox] == [[teacher.email]]
+    assert Notice.objects.get().emailed_at == TUESDAY_1000 + MINUTE
+
+
+# When Redis returns: the real broker and a real worker
+
+
+def redis_url() -> str:
+    return settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def wait_until(done: Callable[[], bool], *, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+class TaskLedger:
+    """Counts the tasks published to the broker and the tasks the worker has finished: when
+    the two are equal, every sweep sent and every email batch it handed out has run."""
+
+    def __init__(self) -> None:
+        self.published = self.finished = 0
+        self.lock = threading.Lock()
+
+    def on_publish(self, **_kwargs: Any) -> None:
+        with self.lock:
+            self.published += 1
+
+    def on_finish(self, **_kwargs: Any) -> None:
+        with self.lock:
+            self.finished += 1
+
+    def settled(self) -> bool:
+        with self.lock:
+            return self.published == self.finished
+
+    @contextmanager
+    def listening(self) -> Iterator[TaskLedger]:
+        before_task_publish.connect(self.on_publish, weak=False)
+        task_postrun.connect(self.on_finish, weak=False)
+        try:
+            yield self
+        finally:
+            before_task_publish.disconnect(self.on_publish)
+            task_postrun.disconnect(self.on_finish)
+
+
+@contextmanager
+def embedded_worker() -> Iterator[None]:
+    """A real Celery worker in a thread of this process (so its emails reach this process's
+    outbox), leaving the process's logging and Celery's global state as they were."""
+    hijack, join_blocks = app.conf.worker_hijack_root_logger, task_join_will_block()
+    app.conf.update(worker_hijack_root_logger=False)
+    try:
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        app.conf.update(worker_hijack_root_logger=hijack)
+        _set_task_join_will_block(join_blocks)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_R19_when_redis_returns_notifications_go_out_within_two_sweeps_each_once(
+    school, parent, teacher, maya, mailoutbox
+) -> None:
+    require_or_skip(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: the worker's thread shares the test database",
+    )
+    require_or_skip(redis_answers(redis_url()), f"needs Redis at {redis_url()}")
+    client = client_for(parent)
+    with broker_at(f"redis://127.0.0.1:{closed_port()}/0"), at(TUESDAY_1000):
+        response, seconds = post_message(client, maya, teacher, "Is PE on Friday?")
+    assert response.status_code == 200 and seconds < 3, seconds
+    thread = Message.objects.get().thread
+    prefix = f"test-notices-{secrets.token_hex(4)}:"
+    redis_client = redis.Redis.from_url(redis_url())
+    try:
+        with (
+            broker_at(redis_url(), global_keyprefix=prefix),
+            at(TUESDAY_1000 + MINUTE),
+            embedded_worker(),
+            TaskLedger().listening() as ledger,
+        ):
+            for _sweep in range(2):  # as beat sends them, a minute apart
+                sweep_notices.apply_async()
+                wait_until(ledger.settled)
+    finally:
+        keys = list(redis_client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            redis_client.delete(*keys)
+    assert ledger.finished >= 3  # two sweeps and the first one's batch of emails
+    assert [email.to for email in mailoutbox] == [[teacher.email]]
+    assert str(thread.pk) in mailoutbox[0].body
+    assert not Notice.objects.filter(emailed_at__isnull=True).exists()
+
+
+# Two beat processes at once
+
+
+class FirstCallMeets:
+    """Wraps a function so that each thread's first call waits for the other thread's: both
+    sweeps have read what is due before either claims any of it, the worst case."""
+
+    def __init__(self, function: Callable[..., int], barrier: threading.Barrier) -> None:
+        self.function, self.barrier, self.seen = function, barrier, threading.local()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> int:
+        if not getattr(self.seen, "met", False):
+            self.seen.met = True
+            self.barrier.wait()
+        return self.function(*args, **kwargs)
+
+
+def families(school_class: SchoolClass, teacher: User, count: int) -> list[Message]:
+    """``count`` parents, each writing to ``teacher`` on Tuesday 10:00 about their own child."""
+    sent = []
+    for number in range(count):
+        pupil = PupilFactory(school_class=school_class, first_name=f"Child{number}")
+        parent = ParentLinkFactory(pupil=pupil).parent
+        with at(TUESDAY_1000):
+            sent.append(message_start(acting_user=parent, other=teacher, pupil=pupil, body="Hi"))
+    return sent
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_R21_two_sweeps_at_once_send_each_notice_and_each_reminder_once(
+    school, school_class, teacher, mailoutbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_or_skip(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: threads cannot share SQLite's in-memory test database",
+    )
+    sent = families(school_class, teacher, 8)
+    meet_remind, meet_send = threading.Barrier(2, timeout=20), threading.Barrier(2, timeout=20)
+    monkeypatch.setattr(sweep, "_remind_thread", FirstCallMeets(sweep._remind_thread, meet_remind))
+    monkeypatch.setattr(emails, "_send", FirstCallMeets(emails._send, meet_send))
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def beat() -> None:
+        try:
+            start.wait()
+            # What the sweep task does, its email batches run in this thread (not through
+            # Celery's eager mode, whose state is global to the process, not per thread).
+            notices_email(notice_ids=notices_sweep().to_email)
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with at(THURSDAY_1001):  # the new messages and the reminders are all due at once
+        threads = [threading.Thread(target=beat) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []
+    subjects = sorted(email.subject.split(":")[0] for email in mailoutbox)
+    assert len(subjects) == 16, subjects
+    assert subjects.count("Reply overdue") == 8
+    assert Notice.objects.filter(kind=NoticeKind.NEW_MESSAGE).count() == 8
+    assert Notice.objects.filter(kind=NoticeKind.REPLY_OVERDUE).count() == 8
+    assert not Notice.objects.filter(emailed_at__isnull=True).exists()
+    assert not Message.objects.filter(pk__in=[m.pk for m in sent], reminded_at=None).exists()
