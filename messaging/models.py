@@ -91,6 +91,9 @@ class Message(models.Model):
     reminded_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the teacher was reminded of an overdue reply.")
     )
+    translated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When the worker translated it.")
+    )
 
     class Meta:
         verbose_name = _("message")

@@ -9,8 +9,10 @@ before it is sent.
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from .notices import notices_email, notices_sweep
+from .translations import message_translate, messages_to_translate
 
 # Notices per email task: enough to share one mail-server connection, small enough that the
 # workers share a large release (10,000 messages at 08:00 on Monday) between them.
@@ -26,7 +28,15 @@ def sweep_notices() -> int:
         # In a worker, not a web request: a broker failure here fails this sweep, and the
         # next one hands out whatever is still unsent.
         email_notices.apply_async(args=(ids[start : start + EMAIL_BATCH],), retry=False)
+    for message_id in messages_to_translate(now=timezone.now()):
+        translate_message.apply_async(args=(message_id,), retry=False)
     return len(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60)
+def translate_message(message_id: int) -> None:
+    """Translate one message for its reader (R17); run twice, it does nothing the second time."""
+    message_translate(message_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

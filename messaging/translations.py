@@ -3,6 +3,10 @@ language of the other side of the thread; the original stays one tap away."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from dojo_portal.translation import covers, translate
 
 from .models import Message, MessageTranslation
@@ -14,16 +18,34 @@ def _reader_language(message: Message) -> str:
     return getattr(reader, "preferred_language", "") or ""
 
 
+TRANSLATE_WITHIN = dt.timedelta(days=1)
+
+
+def messages_to_translate(*, now: dt.datetime, limit: int = 500) -> list[int]:
+    """Messages of the last day the worker has not translated yet. The sweep hands them to
+    the worker, so a web request never publishes a task for this (R19: it never waits on the
+    broker)."""
+    return list(
+        Message.objects.filter(
+            translated_at__isnull=True, sent_at__gt=now - TRANSLATE_WITHIN
+        ).values_list("pk", flat=True)[:limit]
+    )
+
+
 def message_translate(message_id: int) -> str | None:
-    """Translate a message for the person it is written to, once; returns the language added
-    (None when there was nothing to do: same language, not covered, or the service failed —
-    the reader then sees the original with a quiet notice)."""
+    """Translate a message for the person it is written to, once (``translated_at`` records
+    the attempt); returns the language added (None when there was nothing to do: same
+    language, not covered, or the service failed — the reader then sees the original with a
+    quiet notice)."""
     message = (
         Message.objects.filter(pk=message_id)
         .select_related("thread__parent", "thread__teacher")
         .first()
     )
-    if message is None or message.withdrawn_at is not None:
+    if message is None or message.translated_at is not None:
+        return None
+    Message.objects.filter(pk=message.pk).update(translated_at=timezone.now())
+    if message.withdrawn_at is not None:
         return None
     target = _reader_language(message)
     if not target or target.split("-")[0] == message.language.split("-")[0]:

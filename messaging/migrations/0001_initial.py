@@ -7,170 +7,414 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('classes', '0003_school_support_staff_messaging'),
+        ("classes", "0003_school_support_staff_messaging"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReadyReply',
+            name="ReadyReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=60, verbose_name='title')),
-                ('body', models.TextField(help_text='{phone} is replaced by the office phone.', verbose_name='text')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="title")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="{phone} is replaced by the office phone.", verbose_name="text"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
             ],
             options={
-                'verbose_name': 'ready reply',
-                'verbose_name_plural': 'ready replies',
-                'ordering': ['position', 'title'],
+                "verbose_name": "ready reply",
+                "verbose_name_plural": "ready replies",
+                "ordering": ["position", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_parent', models.BooleanField()),
-                ('body', models.TextField(verbose_name='message')),
-                ('language', models.CharField(max_length=10)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deliver_at', models.DateTimeField()),
-                ('seen_at', models.DateTimeField(blank=True, null=True)),
-                ('reply_due_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, help_text='When the teacher was reminded of an overdue reply.', null=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_parent", models.BooleanField()),
+                ("body", models.TextField(verbose_name="message")),
+                ("language", models.CharField(max_length=10)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deliver_at", models.DateTimeField()),
+                ("seen_at", models.DateTimeField(blank=True, null=True)),
+                ("reply_due_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reminded_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the teacher was reminded of an overdue reply.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message',
-                'verbose_name_plural': 'messages',
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(blank=True, verbose_name='what is wrong')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('none', 'No action'), ('warning', 'Formal warning'), ('suspension', 'Suspension')], max_length=10)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('flagged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='messaging.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="what is wrong")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No action"),
+                            ("warning", "Formal warning"),
+                            ("suspension", "Suspension"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "flagged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="messaging.message",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flagged message',
-                'verbose_name_plural': 'flagged messages',
+                "verbose_name": "flagged message",
+                "verbose_name_plural": "flagged messages",
             },
         ),
         migrations.CreateModel(
-            name='MessageTranslation',
+            name="MessageTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=10)),
-                ('body', models.TextField()),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='messaging.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=10)),
+                ("body", models.TextField()),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="messaging.message",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new', 'New message'), ('overdue', 'Reply overdue'), ('warning', 'Formal warning')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='messaging.message')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='message_notices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "New message"),
+                            ("overdue", "Reply overdue"),
+                            ("warning", "Formal warning"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="messaging.message",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="message_notices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OfficePhrase',
+            name="OfficePhrase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(choices=[('absence', 'Absence'), ('sickness', 'Sickness'), ('dinners', 'School dinners'), ('complaint', 'Complaint'), ('urgent', 'Urgent (such as collecting a child)'), ('progress', 'Progress: a meeting'), ('other', 'Other')], max_length=10, verbose_name='topic')),
-                ('phrase', models.CharField(max_length=60, verbose_name='word or phrase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("absence", "Absence"),
+                            ("sickness", "Sickness"),
+                            ("dinners", "School dinners"),
+                            ("complaint", "Complaint"),
+                            ("urgent", "Urgent (such as collecting a child)"),
+                            ("progress", "Progress: a meeting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="topic",
+                    ),
+                ),
+                ("phrase", models.CharField(max_length=60, verbose_name="word or phrase")),
             ],
             options={
-                'verbose_name': 'office word',
-                'verbose_name_plural': 'office words',
-                'ordering': ['topic', 'phrase'],
-                'constraints': [models.UniqueConstraint(fields=('phrase',), name='office_phrase_once')],
+                "verbose_name": "office word",
+                "verbose_name_plural": "office words",
+                "ordering": ["topic", "phrase"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("phrase",), name="office_phrase_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ParentWarning',
+            name="ParentWarning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('flag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='messaging.flag')),
-                ('given_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_warnings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("given_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "flag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="messaging.flag",
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_warnings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warning',
-                'verbose_name_plural': 'warnings',
-                'ordering': ['-given_at'],
+                "verbose_name": "warning",
+                "verbose_name_plural": "warnings",
+                "ordering": ["-given_at"],
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(blank=True, choices=[('absence', 'Absence'), ('sickness', 'Sickness'), ('dinners', 'School dinners'), ('complaint', 'Complaint'), ('urgent', 'Urgent (such as collecting a child)'), ('progress', 'Progress: a meeting'), ('other', 'Other')], max_length=10, verbose_name='topic')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_threads', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_threads', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='message_threads', to='classes.pupil')),
-                ('teacher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='teacher_threads', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("absence", "Absence"),
+                            ("sickness", "Sickness"),
+                            ("dinners", "School dinners"),
+                            ("complaint", "Complaint"),
+                            ("urgent", "Urgent (such as collecting a child)"),
+                            ("progress", "Progress: a meeting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_threads",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_threads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="message_threads",
+                        to="classes.pupil",
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teacher_threads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message thread',
-                'verbose_name_plural': 'message threads',
+                "verbose_name": "message thread",
+                "verbose_name_plural": "message threads",
             },
         ),
         migrations.AddField(
-            model_name='message',
-            name='thread',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='messaging.thread'),
+            model_name="message",
+            name="thread",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="messages",
+                to="messaging.thread",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flag',
-            constraint=models.UniqueConstraint(fields=('message',), name='message_flagged_once'),
+            model_name="flag",
+            constraint=models.UniqueConstraint(fields=("message",), name="message_flagged_once"),
         ),
         migrations.AddConstraint(
-            model_name='messagetranslation',
-            constraint=models.UniqueConstraint(fields=('message', 'language'), name='message_translated_once'),
+            model_name="messagetranslation",
+            constraint=models.UniqueConstraint(
+                fields=("message", "language"), name="message_translated_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(condition=models.Q(('emailed_at__isnull', True)), fields=['created_at'], name='notice_unsent'),
+            model_name="notice",
+            index=models.Index(
+                condition=models.Q(("emailed_at__isnull", True)),
+                fields=["created_at"],
+                name="notice_unsent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(fields=('message', 'recipient', 'kind'), name='notice_once_per_event'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                fields=("message", "recipient", "kind"), name="notice_once_per_event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.UniqueConstraint(condition=models.Q(('teacher__isnull', False)), fields=('parent', 'teacher', 'pupil'), name='one_thread_per_parent_teacher_child'),
+            model_name="thread",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("teacher__isnull", False)),
+                fields=("parent", "teacher", "pupil"),
+                name="one_thread_per_parent_teacher_child",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('teacher__isnull', False), ('topic', '')), ('teacher__isnull', True), _connector='OR'), name='thread_teacher_or_office'),
+            model_name="thread",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("teacher__isnull", False), ("topic", "")),
+                    ("teacher__isnull", True),
+                    _connector="OR",
+                ),
+                name="thread_teacher_or_office",
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['thread', 'sent_at'], name='message_thread_order'),
+            model_name="message",
+            index=models.Index(fields=["thread", "sent_at"], name="message_thread_order"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(condition=models.Q(('seen_at__isnull', True)), fields=['deliver_at'], name='message_unseen'),
+            model_name="message",
+            index=models.Index(
+                condition=models.Q(("seen_at__isnull", True)),
+                fields=["deliver_at"],
+                name="message_unseen",
+            ),
         ),
     ]

@@ -11,10 +11,9 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
-from classes.models import Pupil, SchoolClass
+from classes.models import Pupil
 from messaging.models import Message, Thread
 from messaging.permissions import may_message
 from messaging.selectors import inbox
@@ -215,7 +214,9 @@ def test_a_message_is_withdrawn_within_5_minutes_and_stays_as_withdrawn(
         message_withdraw(acting_user=teacher, message=second)
 
 
-@pytest.mark.parametrize(("body", "text"), [("   ", "Write a message"), ("x" * 20_000, "Keep a message")])
+@pytest.mark.parametrize(
+    ("body", "text"), [("   ", "Write a message"), ("x" * 20_000, "Keep a message")]
+)
 def test_empty_or_huge_messages_are_refused_and_nothing_is_stored(
     parent, teacher, maya, body, text
 ) -> None:
@@ -246,7 +247,9 @@ def test_inbox_and_thread_are_a_fixed_number_of_queries(school, parent, teacher,
             message_reply(acting_user=parent, thread=first.thread, body=f"Message {n}")
         for _ in range(5):
             other = ParentLinkFactory(pupil=PupilFactory(school_class=maya.school_class)).parent
-            message_start(acting_user=other, other=teacher, pupil=other.parent_links.get().pupil, body="Hi")
+            message_start(
+                acting_user=other, other=teacher, pupil=other.parent_links.get().pupil, body="Hi"
+            )
     large = [count(url) for url in urls]
     assert small == large
     assert max(large) <= 9, large

@@ -180,7 +180,7 @@ def test_reminders_pages_are_404_to_others(teacher, school_class) -> None:
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_R29_two_beats_at_once_post_each_reminder_and_scheduled_post_once(
-    teacher, school_class
+    school, teacher, school_class
 ) -> None:
     import threading
 
