@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('classes', '0002_the_school'),
+        ("classes", "0002_the_school"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='support_staff_messaging',
-            field=models.BooleanField(default=False, help_text='Off by default: parents message class teachers only (R18).', verbose_name='support staff can message parents'),
+            model_name="school",
+            name="support_staff_messaging",
+            field=models.BooleanField(
+                default=False,
+                help_text="Off by default: parents message class teachers only (R18).",
+                verbose_name="support staff can message parents",
+            ),
         ),
     ]
