@@ -101,6 +101,13 @@ PAGES = {
     "compose_school": Page("get", lambda w: reverse("stories_new_school")),
     "like_own": Page("post", lambda w: reverse("stories_like", args=[w.oak_post.pk])),
     "media_other": Page("get", lambda w: reverse("stories_media", args=[w.elm_media.key])),
+    "messages": Page("get", lambda w: reverse("messaging_inbox")),
+    "message_new": Page("get", lambda w: reverse("messaging_start")),
+    "office_inbox": Page("get", lambda w: reverse("messaging_office")),
+    "moderation": Page("get", lambda w: reverse("messaging_moderation")),
+    "overdue": Page("get", lambda w: reverse("messaging_overdue")),
+    "notices": Page("get", lambda w: reverse("messaging_notices")),
+    "broadcast": Page("get", lambda w: reverse("messaging_broadcast")),
 }
 
 # fmt: off
@@ -108,51 +115,61 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # columns: home, conduct, join, admin, admin pupils, QR own, QR other, unlock own,
     # unlock other; then rosters, roster own, roster other, roster print, dp consent; then
     # stories, post own, post other, compose own, compose other, compose school, like own,
-    # media other
+    # media other; then messages, new message, office inbox, moderation, overdue, notices,
+    # class broadcast
     "anonymous": (
         LOGIN, LOGIN, OK, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+        LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
     ),
     "parent": (
         OK, OK, OK, DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HOME,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN,
     ),
     "parent_no_conduct": (
         GATE, OK, OK, GATE, GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE, GATE, GATE, GATE,
+        GATE, GATE, GATE, GATE, GATE, GATE, GATE,
     ),
     "teacher": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, OK,
     ),
     "support": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
     "office": (
         OK, OK, OK, MFA, MFA, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
     "office_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
     "leader_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, OK, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
+        HIDDEN, HIDDEN, OK, OK, OK, HIDDEN, HIDDEN,
     ),
     "pupil": (
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
+        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
 }
 # fmt: on
