@@ -222,13 +222,54 @@ class Calendar:
         return self.next_working_start(due)
 
 
+@dataclass(frozen=True)
+class ClosureDays:
+    starts_on: date
+    ends_on: date
+
+
+CLOSURES_CACHE_KEY = "classes:closures:{since}"
+CLOSURES_CACHE_SECONDS = 3600
+
+
+def _closures_since(since: date) -> list[ClosureDays]:
+    """The closures ending on or after ``since``, from the shared cache (every message and
+    sweep builds a calendar); any change to a closure drops the cached lists
+    (``classes.receivers``), and the timeout bounds a change made around the ORM."""
+    from django.core.cache import cache
+
+    from .models import Closure
+
+    key = CLOSURES_CACHE_KEY.format(since=since.isoformat())
+    cached = cache.get(key)
+    if cached is None:
+        rows = Closure.objects.filter(ends_on__gte=since).values_list("starts_on", "ends_on")
+        cached = [ClosureDays(start, end) for start, end in rows]
+        cache.set(key, cached, CLOSURES_CACHE_SECONDS)
+        cache.set(CLOSURES_CACHE_KEY.format(since="keys"), _cached_keys() | {key}, None)
+    return cached
+
+
+def _cached_keys() -> set[str]:
+    from django.core.cache import cache
+
+    return set(cache.get(CLOSURES_CACHE_KEY.format(since="keys")) or ())
+
+
+def forget_cached_closures() -> None:
+    from django.core.cache import cache
+
+    cache.delete_many([*_cached_keys(), CLOSURES_CACHE_KEY.format(since="keys")])
+
+
 def calendar_for(
     school: School | None = None,
     *,
     closures: Iterable[DateRange] | None = None,
     since: date | None = None,
 ) -> Calendar:
-    """The school's calendar: one query (closures), none when ``closures`` are given.
+    """The school's calendar: no query once the school and the closures are in the shared
+    cache (one for the closures otherwise), none when ``closures`` are given.
 
     ``school`` defaults to the cached school (``classes.selectors.school_get``). Without
     ``closures``, every closure that ends on or after ``since`` is loaded (by default a year
@@ -241,11 +282,9 @@ def calendar_for(
         school = school_get()
     tz = school.tz
     if closures is None:
-        from .models import Closure
-
         if since is None:
             since = timezone.now().astimezone(tz).date() - CLOSURE_LOOKBACK
-        closures = list(Closure.objects.filter(ends_on__gte=since).only("starts_on", "ends_on"))
+        closures = _closures_since(since)
     return Calendar(
         tz=tz,
         working_weekdays=frozenset(int(digit) for digit in school.working_days),

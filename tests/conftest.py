@@ -49,8 +49,16 @@ def parent_with_child(school_class: SchoolClass):
 
 
 def client_for(user: User) -> Client:
+    """A client signed in as ``user``, on a server whose caches are warm (the school and the
+    current code of conduct are read from the shared cache on every page after the first), so
+    query counts measure each page's own work."""
+    from accounts.selectors import conduct_audience, conduct_current_id
+
     client = Client()
     client.force_login(user)
+    audience = conduct_audience(user)
+    if audience:
+        conduct_current_id(audience)
     return client
 
 
