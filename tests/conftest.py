@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -19,6 +21,17 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_not_inside_a_worker() -> Iterator[None]:
+    """A real worker started in a thread of the test process (the reliability tests) sets
+    Celery's process-wide "inside a task" flag, and its thread may do so again while it stops;
+    no later test may inherit it (``result.get()`` would refuse to run)."""
+    yield
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
