@@ -29,7 +29,7 @@ def _celery_not_inside_a_worker() -> Iterator[None]:
     Celery's process-wide "inside a task" flag, and its thread may do so again while it stops;
     no later test may inherit it (``result.get()`` would refuse to run)."""
     yield
-    from celery._state import _set_task_join_will_block
+    from celery._state import _set_task_join_will_block  # type: ignore[attr-defined]
 
     _set_task_join_will_block(False)
 
