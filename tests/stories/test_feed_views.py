@@ -409,3 +409,13 @@ def test_a_post_that_is_not_yours_gets_the_portals_not_found_page(
     assert response.status_code == 404
     assert "This page does not exist, or it is not for your account." in html
     assert "Ash news" not in html
+
+
+def test_R6_a_student_story_names_the_pupil_by_display_name(teacher, school_class) -> None:
+    amir_k = PupilFactory(school_class=school_class, first_name="Amir", surname="Khan")
+    PupilFactory(school_class=school_class, first_name="Amir", surname="Kowalski")
+    parent = ParentLinkFactory(pupil=amir_k).parent
+    student_post(teacher, amir_k, "A great painting")
+    html = feed_html(client_for(parent))
+    assert "Amir Kh.&#x27;s story" in html or "Amir Kh.'s story" in html
+    assert "Khan" not in html
