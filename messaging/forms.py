@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import SchoolClass
+from stories.forms import MultipleFileField
 
 from .models import Topic
 from .services import MAX_LENGTH
@@ -41,6 +42,18 @@ class MessageForm(BodyForm):
         required=False,
         choices=[("", ""), *Topic.choices],
         error_messages={"invalid_choice": CHOOSE_WHERE},
+    )
+    body = forms.CharField(  # a message may be photos alone: the service checks it
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_LENGTH * 4,
+        strip=False,
+        required=False,
+    )
+    photos = MultipleFileField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("Up to 3 photos (JPEG, PNG, WebP or HEIC)."),
     )
 
 

@@ -4,6 +4,8 @@ minutes."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -248,3 +250,25 @@ class MessageTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.message_id} in {self.language}"
+
+
+class MessagePhoto(models.Model):
+    """A photo sent with a message: re-encoded from its pixels before it is stored (no
+    metadata, random names) and served only to the two sides of the thread (R8, R9)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="photos")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="messages/")
+    thumbnail = models.FileField(upload_to="messages/")
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    thumb_width = models.PositiveIntegerField()
+    thumb_height = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["message", "position"]
+
+    def __str__(self) -> str:
+        return f"photo of message #{self.message_id}"

@@ -70,13 +70,15 @@ class ThreadPage:
 
 def thread_page(viewer: User, thread: Thread, *, now: dt.datetime | None = None) -> ThreadPage:
     """The messages of a thread the viewer may see, oldest first, each with ``translated``: its
-    text in the viewer's language when the worker has made it (R17). Two queries."""
+    text in the viewer's language when the worker has made it (R17), and its photos. Three
+    queries."""
     now = now or timezone.now()
     translated = MessageTranslation.objects.filter(
         message=OuterRef("pk"), language=viewer.preferred_language
     ).values("body")[:1]
     messages = (
         thread.messages.select_related("author")
+        .prefetch_related("photos")
         .annotate(translated=Subquery(translated))
         .order_by("sent_at", "pk")
     )

@@ -5,8 +5,10 @@ delivery time (the next working period, R19), which the inbox reads from the dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from classes.models import Pupil
 from classes.worktime import calendar_for, reply_due_at
+from stories.images import ProcessedPhoto
 
 from .models import Message, Thread
 from .permissions import may_message, may_write_in
+from .photos import photos_prepare, photos_store
 
 MAX_LENGTH = 5000
 WITHDRAW_WITHIN = dt.timedelta(minutes=5)
@@ -37,9 +41,9 @@ def not_allowed_message() -> str:
     return str(NOT_ALLOWED % {"phone": f" on {phone}" if phone else ""})
 
 
-def _check_body(body: str) -> str:
+def _check_body(body: str, *, has_photos: bool = False) -> str:
     text = body.strip()
-    if not text:
+    if not text and not has_photos:
         raise ValidationError(EMPTY, code="empty")
     if len(text) > MAX_LENGTH:
         raise ValidationError(
@@ -60,7 +64,14 @@ def _deliver(message: Message, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def message_start(*, acting_user: User, other: User, pupil: Pupil, body: str) -> Message:
+def message_start(
+    *,
+    acting_user: User,
+    other: User,
+    pupil: Pupil,
+    body: str,
+    photos: Sequence[UploadedFile] = (),
+) -> Message:
     """The first message about ``pupil`` between a parent and a teacher (either may start);
     refused (PermissionDenied) unless R18 allows them to write to each other now."""
     parent, teacher = (
@@ -68,20 +79,27 @@ def message_start(*, acting_user: User, other: User, pupil: Pupil, body: str) ->
     )
     if not may_message(parent, teacher, pupil):
         raise PermissionDenied(not_allowed_message())
-    text = _check_body(body)
+    text = _check_body(body, has_photos=bool(photos))
+    prepared = photos_prepare(photos) if photos else []
     thread, _created = Thread.objects.get_or_create(parent=parent, teacher=teacher, pupil=pupil)
-    return _add(thread, acting_user, text)
+    return _add(thread, acting_user, text, prepared)
 
 
 @transaction.atomic
-def message_reply(*, acting_user: User, thread: Thread, body: str) -> Message:
+def message_reply(
+    *, acting_user: User, thread: Thread, body: str, photos: Sequence[UploadedFile] = ()
+) -> Message:
     """A message in an existing thread, while R18 still allows the two to write."""
     if not may_write_in(acting_user, thread):
         raise PermissionDenied(not_allowed_message())
-    return _add(thread, acting_user, _check_body(body))
+    text = _check_body(body, has_photos=bool(photos))
+    prepared = photos_prepare(photos) if photos else []
+    return _add(thread, acting_user, text, prepared)
 
 
-def _add(thread: Thread, author: User, text: str) -> Message:
+def _add(
+    thread: Thread, author: User, text: str, photos: Sequence[ProcessedPhoto] = ()
+) -> Message:
     now = timezone.now()
     message = Message(
         thread=thread,
@@ -93,6 +111,8 @@ def _add(thread: Thread, author: User, text: str) -> Message:
     )
     _deliver(message, now)
     message.save()
+    if photos:
+        photos_store(message, photos)
     if not message.from_parent:  # a teacher's answer settles what the parent had asked
         Message.objects.filter(thread=thread, from_parent=True, reply_due_at__isnull=False).update(
             reply_due_at=None

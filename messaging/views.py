@@ -7,10 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,7 @@ from accounts.models import ParentLink, Role, User
 from classes.models import Pupil
 from classes.names import display_names
 from classes.worktime import calendar_for
+from dojo_portal.upload_limit import upload_too_large
 
 from .forms import (
     ROUTE_MEETING,
@@ -71,6 +74,7 @@ def messaging_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 
 
 SENT = _("Sent.")
+PHOTOS_TOO_LARGE = _("The photos were too large to receive (at most %(limit)s in all).")
 WITHDRAWN = _("The message is withdrawn.")
 MARKED_SEEN = _("Marked as seen: the parent can see that you have read it.")
 SENT_TO_OFFICE = _("Sent to the school office. The office answers here.")
@@ -91,12 +95,23 @@ def _thread_for(request: AuthedRequest, thread_id: int) -> Thread:
     )
 
 
+def _photos_received(request: AuthedRequest, form: MessageForm) -> bool:
+    """False, with the reason on the form, when the photos were too large to receive."""
+    if upload_too_large(request):
+        form.add_error(
+            "photos", PHOTOS_TOO_LARGE % {"limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
+        )
+        return False
+    return True
+
+
 def _attempt(form: MessageForm, send: Callable[[], Message]) -> Message | None:
     """Run one send; a refusal becomes the form's error (the draft is kept)."""
     try:
         return send()
     except ValidationError as error:
-        form.add_error("body", error)
+        photos = any(item.code == "photos" for item in error.error_list)
+        form.add_error("photos" if photos else "body", error)
     except PermissionDenied:
         form.add_error(None, not_allowed_message())
     return None
@@ -144,6 +159,8 @@ def _send_or_offer(
         return _attempt(form, to_teacher)
     if route in (ROUTE_OFFICE, ROUTE_MEETING):
         return _to_office(request, form, pupil=pupil, teacher=teacher)
+    if not form.cleaned_data["body"].strip() and form.cleaned_data.get("photos"):
+        return _attempt(form, to_teacher)  # photos alone: no words to route
     try:
         offer = offer_for(draft_check(form.cleaned_data["body"]))
     except ValidationError as error:
@@ -186,10 +203,10 @@ def render_thread(
 def thread_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
     """A conversation with a teacher, or a parent's with the office (R22)."""
     thread = _thread_for(request, thread_id)
-    form = MessageForm(request.POST if request.method == "POST" else None)
+    form = MessageForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     offer = None
-    if request.method == "POST" and form.is_valid():
-        body = form.cleaned_data["body"]
+    if request.method == "POST" and form.is_valid() and _photos_received(request, form):
+        body, photos = form.cleaned_data["body"], form.cleaned_data["photos"]
         result: Message | Offer | None
         if thread.teacher_id is None:
             result = _attempt(
@@ -203,7 +220,7 @@ def thread_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
                 pupil=thread.pupil,
                 teacher=thread.teacher,
                 to_teacher=lambda: message_reply(
-                    acting_user=request.user, thread=thread, body=body
+                    acting_user=request.user, thread=thread, body=body, photos=photos
                 ),
             )
         if isinstance(result, Message):
@@ -265,18 +282,19 @@ def start(request: AuthedRequest) -> HttpResponse:
         (key, f"{other.display_name} – {names.get(pupil.pk, '')}")
         for key, (other, pupil) in allowed.items()
     ]
-    form = StartForm(request.POST if request.method == "POST" else None, choices=labels)
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = StartForm(*data, choices=labels)
     offer, offer_teacher = None, None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _photos_received(request, form):
         other, pupil = allowed[form.cleaned_data["to"]]
-        body = form.cleaned_data["body"]
+        body, photos = form.cleaned_data["body"], form.cleaned_data["photos"]
         result = _send_or_offer(
             request,
             form,
             pupil=pupil,
             teacher=other if request.user.role == Role.PARENT else request.user,
             to_teacher=lambda: message_start(
-                acting_user=request.user, other=other, pupil=pupil, body=body
+                acting_user=request.user, other=other, pupil=pupil, body=body, photos=photos
             ),
         )
         if isinstance(result, Message):

@@ -120,7 +120,7 @@ def open_messages(page: Page) -> None:
 def write_new(page: Page, to: str, body: str) -> None:
     """From the inbox: a new message to ``to`` (the label of the "To" choice), sent."""
     page.get_by_role("link", name="New message").click()
-    page.get_by_label("To").select_option(label=to)
+    page.get_by_label("To", exact=True).select_option(label=to)
     page.get_by_label("Message", exact=True).fill(body)
     page.get_by_role("button", name="Send", exact=True).click()
 
@@ -244,7 +244,7 @@ def test_R18_a_parent_is_refused_another_teacher_and_another_familys_thread(
     page = signed_in(open_page, live_server, parent)
     open_messages(page)
     page.get_by_role("link", name="New message").click()
-    to = page.get_by_label("To")
+    to = page.get_by_label("To", exact=True)
     expect(to.locator("option")).to_have_text(["—", "Mrs Hughes – Maya"])
     check_page(page, request_log)
 

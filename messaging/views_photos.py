@@ -1,0 +1,64 @@
+"""Photos of messages, served only to the two sides of the thread (R8): the teacher only once
+the message is delivered (R19), nobody once it is withdrawn. Private, never sniffed."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q
+from django.http import Http404
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.http import AuthedRequest
+from dojo_portal.media import protected_file_response
+
+from .models import MessagePhoto
+from .permissions import threads_visible_to
+
+CACHE = "private, max-age=86400"
+
+
+def _photo_for(request: AuthedRequest, key: uuid.UUID) -> MessagePhoto:
+    user = request.user
+    delivered = Q(message__from_parent=False) | Q(message__deliver_at__lte=timezone.now())
+    visible = MessagePhoto.objects.filter(
+        Q(message__author=user) | delivered,
+        key=key,
+        message__thread__in=threads_visible_to(user),
+        message__withdrawn_at__isnull=True,
+    )
+    photo = visible.first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+@require_GET
+def photo(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
+    found = _photo_for(request, key)
+    return protected_file_response(
+        found.file,
+        download_name=f"photo-{found.message_id}.webp",
+        cache=CACHE,
+        content_type=found.content_type,
+    )
+
+
+@require_GET
+def thumbnail(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
+    found = _photo_for(request, key)
+    return protected_file_response(
+        found.thumbnail,
+        download_name=f"photo-{found.message_id}.webp",
+        cache=CACHE,
+        content_type=found.content_type,
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("photo/<uuid:key>/", photo, name="messaging_photo"),
+    path("photo/<uuid:key>/thumb/", thumbnail, name="messaging_photo_thumb"),
+]
