@@ -188,7 +188,7 @@ SCHOOL_REMINDER = WeeklyReminder(
 
 
 def every_text() -> list[str]:
-    """Every text the demo may post (placeholders left in), for the R7 check of the pools."""
+    """Every text the demo may post, its {name} slots unfilled, for the R7 check."""
     return [
         *(t.text for t in CLASS_TOPICS + STUDENT_TOPICS),
         *(p.text for p in SCHOOL_POSTS),
