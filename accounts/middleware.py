@@ -3,6 +3,7 @@ the user's language, and the code of conduct (R4)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -106,11 +107,13 @@ class PupilSessionMiddleware:
         return self.get_response(request)
 
 
+@functools.lru_cache(maxsize=64)
 def interface_language(preferred: str) -> str | None:
     """``preferred`` if the portal's own pages are translated into it (a catalogue in
     ``locale/``), else None. A page must not claim a language its text is not in (WCAG 3.1.1):
     until a language's catalogue exists, its readers get English pages, and posts and messages
-    in their language, each marked with its own ``lang``."""
+    in their language, each marked with its own ``lang``. The catalogues ship with the code,
+    so the answer is kept for the life of the process."""
     base = preferred.split("-")[0]
     for code in (preferred, base):
         if (
