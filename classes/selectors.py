@@ -68,21 +68,24 @@ def staff_class_ids(user: User, *, at: datetime | None = None) -> set[int]:
     return set(assigned.union(covering))
 
 
-def staff_classes(user: User, *, at: datetime | None = None) -> list[SchoolClass]:
-    """The classes ``user`` works with now (assigned, or covering), by year group and name, in
-    one query: for pages that list them and need their ids too."""
+def classes_staffed_by(
+    user: User, *, codenames: tuple[str, ...] = (TEACH, SUPPORT), at: datetime | None = None
+) -> QuerySet[SchoolClass]:
+    """The classes where ``user`` holds one of ``codenames`` or covers now, as one query."""
     at = at or timezone.now()
     assigned = SchoolClassUserObjectPermission.objects.filter(
-        user=user, permission__codename__in=(TEACH, SUPPORT)
+        user=user, permission__codename__in=codenames
     ).values("content_object_id")
     covering = CoverAssignment.objects.filter(
         teacher=user, starts_at__lte=at, ends_at__gt=at
     ).values("school_class_id")
-    return list(
-        SchoolClass.objects.filter(Q(pk__in=assigned) | Q(pk__in=covering)).order_by(
-            "year_group", "name"
-        )
-    )
+    return SchoolClass.objects.filter(Q(pk__in=assigned) | Q(pk__in=covering))
+
+
+def staff_classes(user: User, *, at: datetime | None = None) -> list[SchoolClass]:
+    """The classes ``user`` works with now (assigned, or covering), by year group and name, in
+    one query: for pages that list them and need their ids too."""
+    return list(classes_staffed_by(user, at=at).order_by("year_group", "name"))
 
 
 def teachers_by_class(class_ids: set[int]) -> dict[int, list[User]]:

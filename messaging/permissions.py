@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import ParentLink, Role, User
 from accounts.permissions import has_role
 from classes.models import CoverAssignment, Pupil, SchoolClass, SchoolClassUserObjectPermission
-from classes.selectors import SUPPORT, TEACH, school_get
+from classes.selectors import SUPPORT, TEACH, classes_staffed_by, school_get
 
 from .models import Thread
 
@@ -68,14 +68,7 @@ def teachers_for(parent: Any, pupil: Pupil, *, at: dt.datetime | None = None) ->
 def classes_messaged_by(user: Any, *, at: dt.datetime | None = None) -> QuerySet[SchoolClass]:
     """The classes whose parents ``user`` may write to now (R18): those they teach (or support,
     where allowed) and those they cover now."""
-    at = at or timezone.now()
-    assigned = SchoolClassUserObjectPermission.objects.filter(
-        user=user, permission__codename__in=_codenames()
-    ).values("content_object_id")
-    covering = CoverAssignment.objects.filter(
-        teacher=user, starts_at__lte=at, ends_at__gt=at
-    ).values("school_class_id")
-    return SchoolClass.objects.filter(Q(pk__in=assigned) | Q(pk__in=covering))
+    return classes_staffed_by(user, codenames=tuple(_codenames()), at=at)
 
 
 def threads_visible_to(user: Any) -> QuerySet[Thread]:

@@ -41,7 +41,9 @@ def not_allowed_message() -> str:
     return str(NOT_ALLOWED % {"phone": f" on {phone}" if phone else ""})
 
 
-def _check_body(body: str, *, has_photos: bool = False) -> str:
+def check_body(body: str, *, has_photos: bool = False) -> str:
+    """The text of a message as every send stores it (stripped), or ValidationError when it is
+    empty (without photos) or too long: the same checks for teachers, the office and drafts."""
     text = body.strip()
     if not text and not has_photos:
         raise ValidationError(EMPTY, code="empty")
@@ -79,7 +81,7 @@ def message_start(
     )
     if not may_message(parent, teacher, pupil):
         raise PermissionDenied(not_allowed_message())
-    text = _check_body(body, has_photos=bool(photos))
+    text = check_body(body, has_photos=bool(photos))
     prepared = photos_prepare(photos) if photos else []
     thread, _created = Thread.objects.get_or_create(parent=parent, teacher=teacher, pupil=pupil)
     return _add(thread, acting_user, text, prepared)
@@ -92,7 +94,7 @@ def message_reply(
     """A message in an existing thread, while R18 still allows the two to write."""
     if not may_write_in(acting_user, thread):
         raise PermissionDenied(not_allowed_message())
-    text = _check_body(body, has_photos=bool(photos))
+    text = check_body(body, has_photos=bool(photos))
     prepared = photos_prepare(photos) if photos else []
     return _add(thread, acting_user, text, prepared)
 

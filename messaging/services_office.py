@@ -31,7 +31,7 @@ from classes.selectors import school_get
 
 from .models import Message, ReadyReply, Thread, Topic
 from .permissions import can_use_messaging, classes_messaged_by
-from .services import _check_body, message_reply
+from .services import check_body, message_reply
 
 UNKNOWN_TOPIC = _("Choose what the message is about.")
 NOT_A_READY_REPLY = _("That ready reply is not in use any more.")
@@ -41,12 +41,6 @@ MEETING_REQUEST_ANY = _("Please can we arrange a meeting about my child's progre
 
 READY_REPLIES_CACHE_KEY = "messaging:ready-replies"
 READY_REPLIES_CACHE_SECONDS = 600
-
-
-def draft_check(body: str) -> str:
-    """The text of a message as every send stores it (stripped), or ValidationError when it is
-    empty or too long: the same checks as a message to a teacher."""
-    return _check_body(body)
 
 
 # Who may do what
@@ -136,7 +130,7 @@ def office_message_send(*, acting_user: User, pupil: Pupil, topic: str, body: st
         raise PermissionDenied
     if topic not in Topic.values:
         raise ValidationError(UNKNOWN_TOPIC, code="topic")
-    text = draft_check(body)
+    text = check_body(body)
     thread = (
         Thread.objects.select_for_update()
         .filter(parent=acting_user, pupil=pupil, topic=topic, teacher__isnull=True)
@@ -151,7 +145,7 @@ def office_meeting_request(
 ) -> Message:
     """A parent asks the office for a meeting about their child's progress (R22): the request
     names the teacher, and the parent's own words follow it so the office knows the matter."""
-    text = draft_check(body)
+    text = check_body(body)
     request = (
         MEETING_REQUEST % {"teacher": teacher.display_name} if teacher else MEETING_REQUEST_ANY
     )
@@ -175,7 +169,7 @@ def office_message_add(*, acting_user: User, thread: Thread, body: str) -> Messa
         thread.assigned_to = thread.assigned_to or acting_user
     else:
         raise PermissionDenied
-    message = _office_add(thread, acting_user, draft_check(body))
+    message = _office_add(thread, acting_user, check_body(body))
     thread.save(update_fields=["closed_at", "assigned_to"])
     return message
 
@@ -273,7 +267,7 @@ def class_broadcast(*, acting_user: User, school_class: SchoolClass, body: str) 
     allowed = classes_messaged_by(acting_user).filter(pk=school_class.pk)
     if not can_broadcast(acting_user) or not allowed.exists():
         raise PermissionDenied
-    text = draft_check(body)
+    text = check_body(body)
     pairs = set(
         ParentLink.objects.filter(
             pupil__school_class=school_class,

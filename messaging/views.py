@@ -43,6 +43,7 @@ from .permissions import (
 from .routing import Offer, offer_for
 from .selectors import inbox, thread_page
 from .services import (
+    check_body,
     message_reply,
     message_start,
     message_withdraw,
@@ -51,7 +52,6 @@ from .services import (
 )
 from .services_office import (
     can_broadcast,
-    draft_check,
     may_write_to_office,
     office_meeting_request,
     office_message_add,
@@ -162,7 +162,7 @@ def _send_or_offer(
     if not form.cleaned_data["body"].strip() and form.cleaned_data.get("photos"):
         return _attempt(form, to_teacher)  # photos alone: no words to route
     try:
-        offer = offer_for(draft_check(form.cleaned_data["body"]))
+        offer = offer_for(check_body(form.cleaned_data["body"]))
     except ValidationError as error:
         form.add_error("body", error)
         return None

@@ -36,26 +36,24 @@ def _photo_for(request: AuthedRequest, key: uuid.UUID) -> MessagePhoto:
     return photo
 
 
-@require_GET
-def photo(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
+def _serve(request: AuthedRequest, key: uuid.UUID, *, thumbnail: bool) -> HttpResponseBase:
     found = _photo_for(request, key)
     return protected_file_response(
-        found.file,
+        found.thumbnail if thumbnail else found.file,
         download_name=f"photo-{found.message_id}.webp",
         cache=CACHE,
         content_type=found.content_type,
     )
+
+
+@require_GET
+def photo(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
+    return _serve(request, key, thumbnail=False)
 
 
 @require_GET
 def thumbnail(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
-    found = _photo_for(request, key)
-    return protected_file_response(
-        found.thumbnail,
-        download_name=f"photo-{found.message_id}.webp",
-        cache=CACHE,
-        content_type=found.content_type,
-    )
+    return _serve(request, key, thumbnail=True)
 
 
 urlpatterns: list[URLPattern] = [

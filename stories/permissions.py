@@ -67,10 +67,6 @@ def posts_visible_to(user: Any, *, class_ids: Collection[int] | None = None) -> 
     return _staff_posts(user, class_ids)
 
 
-def can_view_post(user: Any, post: Post) -> bool:
-    return posts_visible_to(user).filter(pk=post.pk).exists()
-
-
 def can_post_to_class(user: Any, school_class: SchoolClass) -> bool:
     """Staff of the class (assigned, or covering now) post to its Class Story."""
     return has_role(user, *CLASS_STAFF) and school_class.pk in staff_class_ids(user)
