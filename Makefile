@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.10+ and make:
-#   make run   – install, migrate, seed the demo school when empty, serve with a worker and beat
+#   make run   – install, migrate, seed the demo school when empty, make the web push keys when
+#                missing, serve with a worker and beat
 #   make test  – install the test tools and run lint, type checks and the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -31,6 +32,7 @@ install-test: $(VENV)/.installed-test node_modules/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py vapid_keys --if-missing
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 lint: install-test

@@ -1,15 +1,20 @@
 """Benchmark: releasing 10,000 quiet-time messages at 08:00 on Monday (R19, issue 5).
 
-Parents' messages written over the weekend are stored with ``deliver_at`` Monday 08:00; at
-08:00 beat's sweep records a notice for each and hands their emails to the workers. This
-script builds that Monday morning in a throwaway PostgreSQL database (the test runner's
-``test_<name>``, made and dropped here) and times the release two ways:
+Parents' messages written over the weekend are stored with ``deliver_at`` Monday 08:00. At
+08:00 beat sends its two every-minute sweeps: messaging's (``messaging.tasks.sweep_notices``)
+records a notification for each message through the notification service, and the
+notification service's (``dojo_portal.notifications.tasks.sweep_notifications``) hands their
+emails to the workers in batches. This script builds that Monday morning in a throwaway
+PostgreSQL database (the test runner's ``test_<name>``, made and dropped here) and times the
+release two ways:
 
 1. The real path: a real Celery worker (``celery -A dojo_portal worker``, prefork, concurrency
-   2, production settings) on Redis; the script sends the sweep as beat would and waits until
-   every notice is marked emailed. The emails go over SMTP to a counting sink that the script
+   2, production settings) on Redis; the script sends messaging's sweep as beat would, waits
+   until every notification is recorded, sends the notification service's sweep (beat sends
+   it every minute too: at worst the emails start a minute later) and waits until every
+   notification is marked emailed. The emails go over SMTP to a counting sink that the script
    runs on 127.0.0.1 (a real SMTP conversation per connection; nothing leaves the machine).
-2. For comparison, the same release in this one process with no worker: the sweep, then the
+2. For comparison, the same release in this one process with no worker: both sweeps, then the
    emails in the same batches one after the other.
 
 The messages are 5 from each of 2,000 parents (one child each, 67 classes). So that the release
@@ -37,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -144,9 +150,13 @@ from accounts.models import Role, User  # noqa: E402
 from classes.models import Pupil, School, SchoolClass, YearGroup  # noqa: E402
 from classes.worktime import calendar_for  # noqa: E402
 from dojo_portal.celery import app  # noqa: E402
-from messaging.models import Message, Notice, Thread  # noqa: E402
-from messaging.notices import notices_email, notices_sweep  # noqa: E402
-from messaging.tasks import EMAIL_BATCH, sweep_notices  # noqa: E402
+from dojo_portal.notifications.emails import emails_send  # noqa: E402
+from dojo_portal.notifications.models import Delivery, Kind, Notification  # noqa: E402
+from dojo_portal.notifications.sweep import deliveries_due  # noqa: E402
+from dojo_portal.notifications.tasks import BATCH, sweep_notifications  # noqa: E402
+from messaging.models import Message, Thread  # noqa: E402
+from messaging.notices import notices_sweep  # noqa: E402
+from messaging.tasks import sweep_notices  # noqa: E402
 
 UNUSABLE = "!benchmark"  # no password: nobody signs in to the throwaway school
 
@@ -244,19 +254,21 @@ def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[byte
     return worker
 
 
-def wait_for_release(expected: int, started: float) -> tuple[float, float]:
-    """Seconds until every notice was recorded, and until every one was emailed."""
-    recorded_at = None
-    deadline = started + 600
-    while time.monotonic() < deadline:
-        recorded = Notice.objects.count()
-        if recorded_at is None and recorded >= expected:
-            recorded_at = time.monotonic() - started
-        unsent = Notice.objects.filter(emailed_at__isnull=True)
-        if recorded_at is not None and not unsent.exists():
-            return recorded_at, time.monotonic() - started
+def wait_until(done: Callable[[], bool], started: float) -> float:
+    """Seconds from ``started`` until ``done()``; gives up after 10 minutes."""
+    while not done():
+        if time.monotonic() > started + 600:
+            raise SystemExit("the release did not finish within 10 minutes")
         time.sleep(0.1)
-    raise SystemExit("the release did not finish within 10 minutes")
+    return time.monotonic() - started
+
+
+def all_recorded(expected: int) -> Callable[[], bool]:
+    return lambda: Notification.objects.filter(kind=Kind.NEW_MESSAGE).count() >= expected
+
+
+def all_emailed() -> bool:
+    return not Notification.objects.exclude(email_state=Delivery.SENT).exists()
 
 
 def release_with_worker(expected: int, db_name: str, concurrency: int) -> None:
@@ -267,30 +279,35 @@ def release_with_worker(expected: int, db_name: str, concurrency: int) -> None:
             sent_before = SINK.count
             started = time.monotonic()
             sweep_notices.apply_async()  # what beat sends at 08:00
-            recorded, emailed = wait_for_release(expected, started)
+            recorded = wait_until(all_recorded(expected), started)
+            sweep_notifications.apply_async()
+            emailed = wait_until(all_emailed, started)
         finally:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=60)
     print(
-        f"real worker (prefork, concurrency {concurrency}): {expected:,} notices recorded in "
-        f"{recorded:.1f} s, all emailed in {emailed:.1f} s "
-        f"({expected / emailed:,.0f} emails/s; SMTP sink received {SINK.count - sent_before:,})"
+        f"real worker (prefork, concurrency {concurrency}): {expected:,} notifications recorded "
+        f"in {recorded:.1f} s, all emailed in {emailed:.1f} s ({emailed - recorded:.1f} s after "
+        f"the second sweep was sent; {expected / (emailed - recorded):,.0f} emails/s; SMTP sink "
+        f"received {SINK.count - sent_before:,})"
     )
 
 
 def release_in_process(expected: int) -> None:
-    Notice.objects.all().delete()
+    Notification.objects.all().delete()
+    Message.objects.update(notified_at=None)
     sent_before = SINK.count
     started = time.monotonic()
-    ids = notices_sweep().to_email
-    swept = time.monotonic() - started
-    for start in range(0, len(ids), EMAIL_BATCH):
-        notices_email(notice_ids=ids[start : start + EMAIL_BATCH])
+    notices_sweep()
+    recorded = time.monotonic() - started
+    ids = deliveries_due().emails
+    for start in range(0, len(ids), BATCH):
+        emails_send(ids[start : start + BATCH])
     total = time.monotonic() - started
-    assert not Notice.objects.filter(emailed_at__isnull=True).exists()
+    assert len(ids) == expected and all_emailed()
     print(
-        f"one process, no worker: {len(ids):,} notices recorded in {swept:.1f} s, all emailed "
-        f"in {total:.1f} s (SMTP sink received {SINK.count - sent_before:,})"
+        f"one process, no worker: {len(ids):,} notifications recorded in {recorded:.1f} s, all "
+        f"emailed in {total:.1f} s (SMTP sink received {SINK.count - sent_before:,})"
     )
 
 

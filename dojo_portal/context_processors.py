@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpRequest
 
 from classes.models import School
 from classes.selectors import school_get
+from dojo_portal.notifications.permissions import can_have_notifications
+from dojo_portal.notifications.selectors import bell_for
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
@@ -20,3 +24,12 @@ def portal(request: HttpRequest) -> dict[str, object]:
         return cache["school"]
 
     return {"school": school}
+
+
+def notifications(request: HttpRequest) -> dict[str, object]:
+    """The bell and the urgent banner, lazily: read (from the shared cache, or one query) only
+    when a page shows them, once per page."""
+    user = getattr(request, "user", None)
+    if not can_have_notifications(user):
+        return {}
+    return {"bell": functools.cache(lambda: bell_for(user))}  # type: ignore[arg-type]

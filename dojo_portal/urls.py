@@ -24,9 +24,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("dojo_portal.pwa.urls")),
     path("consent/", include("consent.urls")),
     path("points/", include("points.urls")),
     path("stories/", include("stories.urls")),
     path("messages/", include("messaging.urls")),
+    path("notifications/", include("dojo_portal.notifications.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("accounts.urls")),
 ]

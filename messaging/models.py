@@ -27,16 +27,30 @@ class Topic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Messages are the school's record and outlive their authors' accounts (R28): whoever deleted
+# their account is shown like this until the message retention period ends.
+FORMER_PARENT = _("a former parent/carer")
+FORMER_STAFF = _("a former member of staff")
+
+
 class Thread(models.Model):
     """One parent, one teacher, one child (R18); or, with no teacher, a parent's conversation
-    with the office inbox about one child and one topic (R22)."""
+    with the office inbox about one child and one topic (R22).
+
+    A deleted parent's threads stay, with no parent (R28). A deleted teacher's threads stay too
+    and pass to the office inbox (no teacher), so a parent's last words are not lost with the
+    teacher's account."""
 
     parent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parent_threads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parent_threads",
     )
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="teacher_threads",
@@ -72,6 +86,11 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return f"thread #{self.pk}"
 
+    @property
+    def parent_name(self) -> str:
+        """The parent as staff see them, or "a former parent/carer" once the account is gone."""
+        return self.parent.display_name if self.parent else str(FORMER_PARENT)
+
 
 class Message(models.Model):
     """A message in a thread. A parent's message to a teacher is stored at once and delivered
@@ -96,6 +115,9 @@ class Message(models.Model):
     translated_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text=_("When the worker translated it.")
     )
+    notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When its reader was notified.")
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -105,45 +127,22 @@ class Message(models.Model):
             models.Index(
                 fields=["deliver_at"], condition=Q(seen_at__isnull=True), name="message_unseen"
             ),
+            models.Index(
+                fields=["deliver_at"],
+                condition=Q(notified_at__isnull=True),
+                name="message_unnotified",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
 
-
-class NoticeKind(models.TextChoices):
-    NEW_MESSAGE = "new", _("New message")
-    REPLY_OVERDUE = "overdue", _("Reply overdue")
-    WARNING = "warning", _("Formal warning")
-
-
-class Notice(models.Model):
-    """One notification of one event to one person, recorded once (a unique key), so a sweep
-    run again, or by two beat processes, never repeats it (R19, R21)."""
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notices")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_notices"
-    )
-    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["message", "recipient", "kind"], name="notice_once_per_event"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notice_unsent"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient_id}"
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, or who they were once their account is gone (R28)."""
+        if self.author is not None:
+            return self.author.display_name
+        return str(FORMER_PARENT if self.from_parent else FORMER_STAFF)
 
 
 class OfficePhrase(models.Model):

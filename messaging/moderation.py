@@ -13,11 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.permissions import has_role
 from accounts.services.suspensions import account_suspend
+from dojo_portal.audit import AuditAction, audit_record
 
-from .models import Flag, Message, Notice, NoticeKind, ParentWarning
+from .models import Flag, Message, ParentWarning
+from .notices import warning_notify
 
 ALREADY_FLAGGED = _("This message is already with the school's leaders.")
 ALREADY_DECIDED = _("This flag has already been decided.")
+PARENT_GONE = _(
+    "The parent or carer has deleted their account: there is nobody to warn or suspend. "
+    "Choose “No action”."
+)
 REASON_NEEDED = _("Please write the reason: the parent reads it.")
 WARNING_FIRST = _("A parent is given one formal warning before their account can be suspended.")
 
@@ -72,19 +78,27 @@ def flag_dismiss(*, acting_user: User, flag: Flag) -> Flag:
 
 @transaction.atomic
 def parent_warn(*, acting_user: User, flag: Flag, reason: str) -> ParentWarning:
-    """The parent's formal warning: recorded, and the parent told (a notice in the portal,
-    emailed by the notices sweep)."""
+    """The parent's formal warning: recorded, and the parent told (in the portal and by email,
+    whatever their settings)."""
     if not can_moderate(acting_user):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(REASON_NEEDED, code="reason")
     flag = Flag.objects.select_for_update().select_related("message__thread").get(pk=flag.pk)
-    _decide(flag, acting_user, Flag.Outcome.WARNING)
     parent = flag.message.thread.parent
+    if parent is None:
+        raise ValidationError(PARENT_GONE, code="parent_gone")
+    _decide(flag, acting_user, Flag.Outcome.WARNING)
     warning = ParentWarning.objects.create(
         parent=parent, flag=flag, reason=reason.strip(), given_by=acting_user
     )
-    Notice.objects.get_or_create(message=flag.message, recipient=parent, kind=NoticeKind.WARNING)
+    warning_notify(warning)
+    audit_record(
+        AuditAction.WARNING_GIVEN,
+        actor=acting_user,
+        subject=parent,
+        details={"warning": warning.pk, "flag": flag.pk},
+    )
     return warning
 
 
@@ -95,6 +109,8 @@ def parent_suspend(*, acting_user: User, flag: Flag, reason: str) -> Flag:
         raise PermissionDenied
     flag = Flag.objects.select_for_update().select_related("message__thread").get(pk=flag.pk)
     parent = flag.message.thread.parent
+    if parent is None:
+        raise ValidationError(PARENT_GONE, code="parent_gone")
     if not ParentWarning.objects.filter(parent=parent).exists():
         raise ValidationError(WARNING_FIRST, code="warning_first")
     _decide(flag, acting_user, Flag.Outcome.SUSPENSION)

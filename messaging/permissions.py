@@ -86,4 +86,6 @@ def may_write_in(user: Any, thread: Thread) -> bool:
     teacher's window ends; a child moves class)."""
     if user.pk not in (thread.parent_id, thread.teacher_id):
         return False
+    if thread.parent is None or thread.teacher is None:  # an account deleted (R28)
+        return False
     return may_message(thread.parent, thread.teacher, thread.pupil)

@@ -16,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from classes.models import Pupil
 from classes.worktime import calendar_for, reply_due_at
+from dojo_portal.notifications.models import Kind
+from dojo_portal.notifications.services import notifications_read_about, retract
 from stories.images import ProcessedPhoto
 
 from .models import Message, Thread
+from .notices import message_key, thread_link
 from .permissions import may_message, may_write_in
 from .photos import photos_prepare, photos_store
 
@@ -115,11 +118,22 @@ def _add(
     message.save()
     if photos:
         photos_store(message, photos)
-    if not message.from_parent:  # a teacher's answer settles what the parent had asked
-        Message.objects.filter(thread=thread, from_parent=True, reply_due_at__isnull=False).update(
-            reply_due_at=None
-        )
+    if not message.from_parent:
+        _settle(thread)
     return message
+
+
+def _settle(thread: Thread) -> None:
+    """A teacher's answer settles what the parent had asked: no reply is due, and a reminder
+    of an overdue reply (R21) is withdrawn."""
+    asked = Message.objects.filter(thread=thread, from_parent=True, reply_due_at__isnull=False)
+    reminded = [
+        message_key(pk)
+        for pk in asked.filter(reminded_at__isnull=False).values_list("pk", flat=True)
+    ]
+    asked.update(reply_due_at=None)
+    if reminded:
+        retract(kind=Kind.REPLY_OVERDUE, keys=reminded)
 
 
 @transaction.atomic
@@ -132,6 +146,7 @@ def message_withdraw(*, acting_user: User, message: Message) -> Message:
     Message.objects.filter(pk=message.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), reply_due_at=None
     )
+    retract(kind=Kind.NEW_MESSAGE, keys=[message_key(message.pk)])
     message.refresh_from_db()
     return message
 
@@ -139,9 +154,12 @@ def message_withdraw(*, acting_user: User, message: Message) -> Message:
 def messages_mark_seen(*, reader: User, thread: Thread, now: dt.datetime | None = None) -> int:
     """Mark the other side's delivered messages seen by ``reader`` (R20). Returns how many."""
     now = now or timezone.now()
-    return Message.objects.filter(
+    seen = Message.objects.filter(
         thread=thread,
         from_parent=reader.pk == thread.teacher_id,
         deliver_at__lte=now,
         seen_at__isnull=True,
     ).update(seen_at=now)
+    if seen:  # what told the reader of them is read too
+        notifications_read_about(user_id=reader.pk, link=thread_link(thread.pk))
+    return seen

@@ -35,6 +35,10 @@ from .services import check_body, message_reply
 
 UNKNOWN_TOPIC = _("Choose what the message is about.")
 NOT_A_READY_REPLY = _("That ready reply is not in use any more.")
+PARENT_GONE = _(
+    "This parent or carer has deleted their account: the conversation is kept as the school's "
+    "record, and there is nobody to reply to."
+)
 NOBODY_IN_CLASS = _("Nobody to send to: no parent of this class has joined the portal yet.")
 MEETING_REQUEST = _("Please can we arrange a meeting with %(teacher)s about my child's progress?")
 MEETING_REQUEST_ANY = _("Please can we arrange a meeting about my child's progress?")
@@ -161,6 +165,8 @@ def office_message_add(*, acting_user: User, thread: Thread, body: str) -> Messa
     if thread.teacher_id is not None:
         raise PermissionDenied
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.parent_id is None:
+        raise ValidationError(PARENT_GONE, code="parent_gone")
     if acting_user.pk == thread.parent_id:
         if not may_write_to_office(acting_user, thread.pupil):
             raise PermissionDenied

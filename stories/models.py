@@ -83,6 +83,9 @@ class Post(models.Model):
     translated_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text=_("When the worker last translated it.")
     )
+    notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When its families were told of it.")
+    )
     reminder = models.ForeignKey(
         "Reminder", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
     )

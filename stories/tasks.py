@@ -11,6 +11,7 @@ from dojo_portal.queue import enqueue_on_commit
 
 from .models import Attachment, AttachmentStatus, Post
 from .services.media import attachment_process
+from .services.notices import post_notify
 from .services.posts import posts_publish_due
 from .services.reminders import reminders_publish_due
 from .services.translations import post_translate
@@ -33,6 +34,16 @@ def translate_post(post_id: int) -> None:
     post_translate(post_id)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def notify_post(post_id: int) -> None:
+    """Tell the post's families (once), then have what is due sent without waiting for the
+    next minute: an urgent announcement goes out at once (R31)."""
+    if post_notify(post_id):
+        from dojo_portal.notifications.tasks import sweep_notifications
+
+        sweep_notifications.apply_async(retry=False)
+
+
 @shared_task
 def publish_due() -> None:
     """Every minute (beat): scheduled posts and weekly reminders whose time has come, and
@@ -52,3 +63,11 @@ def publish_due() -> None:
     ).values_list("pk", flat=True)[:100]
     for pk in untranslated:
         enqueue_on_commit(translate_post, pk)
+    untold = Post.objects.filter(
+        notified_at__isnull=True,
+        hidden_at__isnull=True,
+        published_at__lt=now - STALE,
+        published_at__gt=now - TRANSLATE_WITHIN,
+    ).values_list("pk", flat=True)[:100]
+    for pk in untold:
+        enqueue_on_commit(notify_post, pk)

@@ -66,12 +66,16 @@ def client_for(user: User) -> Client:
     current code of conduct are read from the shared cache on every page after the first), so
     query counts measure each page's own work."""
     from accounts.selectors import conduct_audience, conduct_current_id
+    from dojo_portal.notifications.permissions import can_have_notifications
+    from dojo_portal.notifications.selectors import bell_for
 
     client = Client()
     client.force_login(user)
     audience = conduct_audience(user)
     if audience:
         conduct_current_id(audience)
+    if can_have_notifications(user):
+        bell_for(user)
     return client
 
 

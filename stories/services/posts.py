@@ -31,6 +31,7 @@ from ..text import check_body
 from ..uploads import check_uploads
 from .checks import check_media_consent, check_names, check_urgent
 from .media import attachment_files, attachments_store, files_delete_on_commit
+from .notices import posts_hidden_notify, posts_notifications_retract
 
 TOO_FAR_AHEAD = _("A post can be scheduled up to a year ahead.")
 SCHEDULE_ONLY_BEFORE = _("This post is already published: its time cannot change.")
@@ -96,9 +97,10 @@ def post_create(
 
 
 def _after_publish(post: Post) -> None:
-    from ..tasks import translate_post
+    from ..tasks import notify_post, translate_post
 
     enqueue_on_commit(translate_post, post.pk)
+    enqueue_on_commit(notify_post, post.pk)
 
 
 @transaction.atomic
@@ -154,6 +156,7 @@ def post_delete(*, acting_user: User, post: Post) -> None:
     if not can_change_post(acting_user, post):
         raise PermissionDenied
     files_delete_on_commit(attachment_files(post.attachments.all()))
+    posts_notifications_retract([post.pk])
     post.delete()
 
 
@@ -176,9 +179,14 @@ def posts_publish_due(*, now: dt.datetime | None = None) -> list[int]:
 def posts_hide_for_pupils(pupil_ids: Collection[int], *, at: dt.datetime | None = None) -> int:
     """R13: hide from families every post whose media tags one of these pupils (or is about
     one of them in their Student Story). Nothing is deleted: the authors edit or delete them.
-    Returns how many posts were hidden now."""
+    Their authors are told. Returns how many posts were hidden now."""
     with_media = Post.objects.filter(attachments__isnull=False, hidden_at__isnull=True)
     concerned = with_media.filter(
         Q(tagged__in=pupil_ids) | Q(audience=Audience.STUDENT, pupil__in=pupil_ids)
     ).values("pk")
-    return Post.objects.filter(pk__in=concerned).update(hidden_at=at or timezone.now())
+    hidden = set(Post.objects.filter(pk__in=concerned).values_list("pk", flat=True))
+    if not hidden:
+        return 0
+    Post.objects.filter(pk__in=hidden).update(hidden_at=at or timezone.now())
+    posts_hidden_notify(hidden, pupil_ids)
+    return len(hidden)

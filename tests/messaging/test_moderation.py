@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import User
-from messaging.models import Flag, Message, Notice, NoticeKind, ParentWarning
+from dojo_portal.notifications.models import Kind, Notification
+from messaging.models import Flag, Message, ParentWarning
 from messaging.moderation import message_flag, parent_suspend, parent_warn
 from messaging.services import message_reply, message_start
 from tests.conftest import client_for
@@ -70,7 +71,7 @@ def test_R23_one_warning_then_suspension_everything_recorded(rude, teacher) -> N
         parent_suspend(acting_user=leader, flag=first, reason="Abuse")
     warning = parent_warn(acting_user=leader, flag=first, reason="Please keep messages polite.")
     assert warning.given_by == leader and ParentWarning.objects.filter(parent=parent).count() == 1
-    assert Notice.objects.filter(recipient=parent, kind=NoticeKind.WARNING).count() == 1
+    assert Notification.objects.filter(recipient=parent, kind=Kind.WARNING).count() == 1
     first.refresh_from_db()
     assert (first.outcome, first.decided_by) == (Flag.Outcome.WARNING, leader)
     with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):

@@ -1,7 +1,8 @@
 """Reliability of messaging (issue 5, R19, R21): with the broker down a message is still sent
 and shown at once, and nothing is lost; when the broker returns, its notifications go out
-within two sweeps, each once; two sweeps at once (two beat processes) send each notification
-and each reminder once. Against the real Redis and PostgreSQL where they matter."""
+within two rounds of beat's sweeps (messaging's, then the notification service's), each once;
+two rounds at once (two beat processes) record and send each notification and each reminder
+once. Against the real Redis and PostgreSQL where they matter."""
 
 from __future__ import annotations
 
@@ -33,8 +34,14 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from classes.models import Pupil, School, SchoolClass
 from dojo_portal.celery import app
-from messaging.models import Message, Notice, NoticeKind
-from messaging.notices import emails, notices_email, notices_sweep, sweep
+from dojo_portal.notifications import emails
+from dojo_portal.notifications.emails import emails_send
+from dojo_portal.notifications.models import Delivery, Kind, Notification
+from dojo_portal.notifications.sweep import deliveries_due
+from dojo_portal.notifications.tasks import sweep_notifications
+from messaging import notices
+from messaging.models import Message
+from messaging.notices import notices_sweep
 from messaging.services import message_start
 from messaging.tasks import sweep_notices
 from tests.conftest import client_for
@@ -141,8 +148,11 @@ def test_R19_with_the_broker_down_a_message_is_sent_and_shown_at_once_and_notifi
     for minutes in (1, 2):
         with at(TUESDAY_1000 + minutes * MINUTE):
             sweep_notices()
+            sweep_notifications()
     assert [email.to for email in mailoutbox] == [[teacher.email]]
-    assert Notice.objects.get().emailed_at == TUESDAY_1000 + MINUTE
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind) == (teacher, Kind.NEW_MESSAGE)
+    assert notification.emailed_at == TUESDAY_1000 + MINUTE
 
 
 # When Redis returns: the real broker and a real worker
@@ -168,7 +178,7 @@ def wait_until(done: Callable[[], bool], *, seconds: float = 30) -> None:
 
 class TaskLedger:
     """Counts the tasks published to the broker and the tasks the worker has finished: when
-    the two are equal, every sweep sent and every email batch it handed out has run."""
+    the two are equal, every sweep sent and every batch of emails it handed out has run."""
 
     def __init__(self) -> None:
         self.published = self.finished = 0
@@ -235,17 +245,20 @@ def test_R19_when_redis_returns_notifications_go_out_within_two_sweeps_each_once
             embedded_worker(),
             TaskLedger().listening() as ledger,
         ):
-            for _sweep in range(2):  # as beat sends them, a minute apart
-                sweep_notices.apply_async()
-                wait_until(ledger.settled)
+            for _round in range(2):  # as beat sends them, a minute apart
+                for task in (sweep_notices, sweep_notifications):
+                    task.apply_async()
+                    wait_until(ledger.settled)
     finally:
         keys = list(redis_client.scan_iter(match=f"{prefix}*"))
         if keys:
             redis_client.delete(*keys)
-    assert ledger.finished >= 3  # two sweeps and the first one's batch of emails
+    assert ledger.finished >= 5  # two rounds of two sweeps, and the first one's emails
     assert [email.to for email in mailoutbox] == [[teacher.email]]
-    assert str(thread.pk) in mailoutbox[0].body
-    assert not Notice.objects.filter(emailed_at__isnull=True).exists()
+    notification = Notification.objects.get()
+    assert notification.link == reverse("messaging_thread", args=[thread.pk])
+    assert reverse("notification_open", args=[notification.pk]) in mailoutbox[0].body
+    assert notification.email_state == Delivery.SENT
 
 
 # Two beat processes at once
@@ -255,10 +268,10 @@ class FirstCallMeets:
     """Wraps a function so that each thread's first call waits for the other thread's: both
     sweeps have read what is due before either claims any of it, the worst case."""
 
-    def __init__(self, function: Callable[..., int], barrier: threading.Barrier) -> None:
+    def __init__(self, function: Callable[..., Any], barrier: threading.Barrier) -> None:
         self.function, self.barrier, self.seen = function, barrier, threading.local()
 
-    def __call__(self, *args: Any, **kwargs: Any) -> int:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not getattr(self.seen, "met", False):
             self.seen.met = True
             self.barrier.wait()
@@ -278,7 +291,7 @@ def families(school_class: SchoolClass, teacher: User, count: int) -> list[Messa
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_R21_two_sweeps_at_once_send_each_notice_and_each_reminder_once(
+def test_R21_two_sweeps_at_once_send_each_notification_and_each_reminder_once(
     school, school_class, teacher, mailoutbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     require_or_skip(
@@ -287,17 +300,20 @@ def test_R21_two_sweeps_at_once_send_each_notice_and_each_reminder_once(
     )
     sent = families(school_class, teacher, 8)
     meet_remind, meet_send = threading.Barrier(2, timeout=20), threading.Barrier(2, timeout=20)
-    monkeypatch.setattr(sweep, "_remind_thread", FirstCallMeets(sweep._remind_thread, meet_remind))
-    monkeypatch.setattr(emails, "_send", FirstCallMeets(emails._send, meet_send))
+    monkeypatch.setattr(
+        notices, "_remind_thread", FirstCallMeets(notices._remind_thread, meet_remind)
+    )
+    monkeypatch.setattr(emails, "_claim", FirstCallMeets(emails._claim, meet_send))
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def beat() -> None:
         try:
             start.wait()
-            # What the sweep task does, its email batches run in this thread (not through
-            # Celery's eager mode, whose state is global to the process, not per thread).
-            notices_email(notice_ids=notices_sweep().to_email)
+            # What the two sweep tasks do, their email batches run in this thread (not
+            # through Celery's eager mode, whose state is global to the process).
+            notices_sweep()
+            emails_send(deliveries_due().emails)
         except BaseException as error:  # reported below, in the test's own thread
             errors.append(error)
         finally:
@@ -310,10 +326,10 @@ def test_R21_two_sweeps_at_once_send_each_notice_and_each_reminder_once(
         for thread in threads:
             thread.join(timeout=60)
     assert errors == []
-    subjects = sorted(email.subject.split(":")[0] for email in mailoutbox)
-    assert len(subjects) == 16, subjects
-    assert subjects.count("Reply overdue") == 8
-    assert Notice.objects.filter(kind=NoticeKind.NEW_MESSAGE).count() == 8
-    assert Notice.objects.filter(kind=NoticeKind.REPLY_OVERDUE).count() == 8
-    assert not Notice.objects.filter(emailed_at__isnull=True).exists()
+    subjects = sorted(email.subject for email in mailoutbox)
+    assert len(subjects) == len(set(subjects)) == 16, subjects
+    assert len([subject for subject in subjects if subject.endswith("is overdue")]) == 8
+    assert Notification.objects.filter(kind=Kind.NEW_MESSAGE).count() == 8
+    assert Notification.objects.filter(kind=Kind.REPLY_OVERDUE).count() == 8
+    assert not Notification.objects.exclude(email_state=Delivery.SENT).exists()
     assert not Message.objects.filter(pk__in=[m.pk for m in sent], reminded_at=None).exists()

@@ -1,0 +1,338 @@
+"""Benchmark: a School Story post told to 700 families, from publish to every email sent (R31,
+issue 7).
+
+The leader publishes a School Story post (``stories.services.posts.post_create``, as the
+compose page does). After the commit the post's task (``stories.tasks.notify_post``) goes to a
+real Celery worker (``celery -A dojo_portal worker``, prefork, concurrency 2, production
+settings) on Redis: it records a notification for each of the 700 parents (in the portal) and
+then runs the notification sweep, whose email batches the worker's two processes share. Half
+of the parents chose "Email at once" for posts (350 emails); the other half keep the default,
+the daily digest, so their news waits in the portal for the evening. The emails go over SMTP to
+a counting sink that the script runs on 127.0.0.1 (nothing leaves the machine). The clock stops
+when every email-at-once notification is marked sent; the target is under 30 s on 2 cores.
+
+Then an urgent School Story post (snow closure) is timed the same way: it goes by email to all
+700 parents whatever they chose. Last, the bell's unread count cold (one query) and warm (none).
+
+The school is built in a throwaway PostgreSQL database (the test runner's ``test_<name>``, made
+and dropped here): 700 families, one child each, in classes of 30. Parents are told at any
+time, so the benchmark runs on any day; so that it runs at any hour, every family's digest for
+today counts as sent already (the digest half's news waits for tomorrow's).
+
+Needs ``DATABASE_URL`` naming a PostgreSQL server whose role may create databases, and Redis
+(default ``redis://127.0.0.1:6379/12``, ``--redis`` to change); without either it says SKIP and
+exits 0 (``make benchmark`` runs every script here).
+Run: ``DATABASE_URL=postgres://root@127.0.0.1:5432/root .venv/bin/python
+benchmarks/notify_fanout.py [--families 700] [--concurrency 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+if not os.environ.get("DATABASE_URL"):
+    print("SKIP notify_fanout: set DATABASE_URL to a PostgreSQL server to run this benchmark.")
+    sys.exit(0)
+
+ROOT = Path(__file__).resolve().parents[1]
+PER_CLASS = 30
+TARGET_SECONDS = 30
+
+
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """Just enough SMTP for Django's backend: accepts every message and counts it."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), SmtpHandler)
+        self.count, self.lock = 0, threading.Lock()
+
+    def received(self) -> None:
+        with self.lock:
+            self.count += 1
+
+
+class SmtpHandler(socketserver.StreamRequestHandler):
+    server: SmtpSink
+    REPLIES = {b"EHLO": b"250 sink", b"HELO": b"250 sink", b"DATA": b"354 go on"}
+
+    def reply(self, line: bytes) -> None:
+        self.wfile.write(line + b"\r\n")
+
+    def handle(self) -> None:
+        self.reply(b"220 sink")
+        for raw in self.rfile:
+            verb = raw[:4].upper()
+            if verb == b"QUIT":
+                self.reply(b"221 bye")
+                return
+            self.reply(self.REPLIES.get(verb, b"250 ok"))
+            if verb == b"DATA":
+                for line in self.rfile:
+                    if line in (b".\r\n", b".\n"):
+                        break
+                self.server.received()
+                self.reply(b"250 queued")
+
+
+def start_sink() -> SmtpSink:
+    sink = SmtpSink()
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    return sink
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--families", type=int, default=700)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
+    return parser.parse_args()
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+ARGS = parse_args()
+if not redis_answers(ARGS.redis):
+    print(f"SKIP notify_fanout: no Redis answers at {ARGS.redis} (the worker's broker).")
+    sys.exit(0)
+SINK = start_sink()
+sys.path.insert(0, str(ROOT))
+# Before Django starts: this process and the worker share Redis (broker and cache) and the sink.
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="dojo_portal.test_settings",
+    REDIS_URL=ARGS.redis,
+    CELERY_BROKER_URL=ARGS.redis,
+    CELERY_TASK_ALWAYS_EAGER="false",
+    EMAIL_HOST="127.0.0.1",
+    EMAIL_PORT=str(SINK.server_address[1]),
+    EMAIL_USE_TLS="false",
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_databases,
+    teardown_databases,
+)
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import ParentLink, Role, User  # noqa: E402
+from classes.models import Pupil, SchoolClass, YearGroup  # noqa: E402
+from classes.selectors import school_get  # noqa: E402
+from dojo_portal.celery import app  # noqa: E402
+from dojo_portal.notifications.models import (  # noqa: E402
+    Channel,
+    Delivery,
+    DigestSent,
+    Kind,
+    Notification,
+    NotificationSetting,
+)
+from dojo_portal.notifications.selectors import bell_for  # noqa: E402
+from stories.models import Audience, Post  # noqa: E402
+from stories.services.posts import post_create  # noqa: E402
+
+UNUSABLE = "!benchmark"  # no password: nobody signs in to the throwaway school
+
+
+def build(families: int) -> tuple[User, list[User]]:
+    """Classes, ``families`` parents with a child each, half of them choosing "Email at once"
+    for posts; a head teacher to post. Bulk inserts."""
+    classes = SchoolClass.objects.bulk_create(
+        SchoolClass(name=f"Class {n}", year_group=YearGroup.YEAR_3, academic_year=2026)
+        for n in range(-(-families // PER_CLASS))
+    )
+    parents = User.objects.bulk_create(
+        User(email=f"parent{n}@home.invalid", role=Role.PARENT, password=UNUSABLE)
+        for n in range(families)
+    )
+    pupils = Pupil.objects.bulk_create(
+        Pupil(
+            first_name=f"Child{n}",
+            surname=f"Family{n}",
+            date_of_birth=date(2018, 5, 17),
+            school_class=classes[n // PER_CLASS],
+        )
+        for n in range(families)
+    )
+    ParentLink.objects.bulk_create(
+        ParentLink(parent=parent, pupil=pupil)
+        for parent, pupil in zip(parents, pupils, strict=True)
+    )
+    NotificationSetting.objects.bulk_create(
+        NotificationSetting(user=parent, kind=Kind.NEW_POST, channel=Channel.EMAIL)
+        for parent in parents[::2]
+    )
+    # Today's digests have gone already: the post's news for the other half waits for
+    # tomorrow's, and every email the sink counts is an email at once.
+    today = timezone.localdate(timezone.now(), school_get().tz)
+    DigestSent.objects.bulk_create(DigestSent(user=parent, day=today) for parent in parents)
+    head = User.objects.create(
+        email="head@school.invalid", role=Role.LEADER, password=UNUSABLE, is_staff=True
+    )
+    return head, parents
+
+
+def worker_environment(db_name: str, var_dir: str) -> dict[str, str]:
+    """Production settings (DEBUG off) on the throwaway database, Redis and the SMTP sink."""
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="dojo_portal.settings",
+        DJANGO_DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"{base}/{db_name}",
+        DOJO_VAR_DIR=var_dir,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[bytes]:
+    celery = Path(sys.executable).with_name("celery")
+    command = [
+        str(celery), "--quiet", "-A", "dojo_portal", "worker", "--pool", "prefork",
+        "--concurrency", str(concurrency), "--loglevel", "WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    worker = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the Celery worker did not start")
+    return worker
+
+
+def wait_until_sent(post: Post, *, recorded: int, emailed: int, started: float) -> list[float]:
+    """Seconds until every notification of the post was recorded, and until every email at
+    once was sent."""
+    told = Notification.objects.filter(key=f"post:{post.pk}")
+    recorded_at = None
+    deadline = started + 600
+    while time.monotonic() < deadline:
+        if recorded_at is None and told.count() >= recorded:
+            recorded_at = time.monotonic() - started
+        if recorded_at is not None:
+            sent = told.filter(email_state=Delivery.SENT).count()
+            failed = told.filter(email_state__in=[Delivery.FAILED, Delivery.BOUNCED]).count()
+            if failed:
+                raise SystemExit(f"{failed} emails failed: see the worker's log")
+            if sent >= emailed:
+                return [recorded_at, time.monotonic() - started]
+        time.sleep(0.05)
+    raise SystemExit("the fan-out did not finish within 10 minutes")
+
+
+def publish_and_wait(head: User, body: str, *, urgent: bool, recorded: int, emailed: int) -> None:
+    sent_before = SINK.count
+    started = time.monotonic()
+    # post_create commits its own transaction (atomic); its task is then sent to the worker.
+    post = post_create(acting_user=head, audience=Audience.SCHOOL, body=body, urgent=urgent)
+    published = time.monotonic() - started
+    recorded_s, emailed_s = wait_until_sent(
+        post, recorded=recorded, emailed=emailed, started=started
+    )
+    time.sleep(0.5)  # let the sink count any stray duplicate
+    received = SINK.count - sent_before
+    what = "urgent post" if urgent else "post"
+    verdict = "meets" if emailed_s < TARGET_SECONDS else "MISSES"
+    print(
+        f"{what}: published in {published:.2f} s; {recorded:,} notifications recorded in "
+        f"{recorded_s:.1f} s; all {emailed:,} emails sent in {emailed_s:.1f} s "
+        f"({emailed / emailed_s:,.0f} emails/s; SMTP sink received {received:,}); "
+        f"{verdict} the {TARGET_SECONDS} s target"
+    )
+    if received != emailed:
+        raise SystemExit(f"expected {emailed:,} emails, the sink received {received:,}")
+
+
+def measure_bell(parent: User) -> None:
+    """The bell's unread count cold (one query) and warm (none), for one parent."""
+    cache.delete(f"notifications:bell:{parent.pk}")
+    with CaptureQueriesContext(connection) as cold:
+        started = time.perf_counter()
+        unread = bell_for(parent).unread
+        cold_ms = (time.perf_counter() - started) * 1000
+    with CaptureQueriesContext(connection) as warm:
+        started = time.perf_counter()
+        bell_for(parent)
+        warm_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"bell of a parent with {unread} unread: cold {len(cold.captured_queries)} query "
+        f"({cold_ms:.1f} ms), warm {len(warm.captured_queries)} queries ({warm_ms:.1f} ms)"
+    )
+
+
+def main() -> int:
+    if connection.vendor != "postgresql":
+        print("notify_fanout: DATABASE_URL must name a PostgreSQL database.", file=sys.stderr)
+        return 2
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        db_name = connection.settings_dict["NAME"]
+        print(f"PostgreSQL, throwaway database {db_name}; Redis {ARGS.redis}")
+        print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} before the run")
+        started = time.monotonic()
+        head, parents = build(ARGS.families)
+        emailed = len(parents[::2])
+        print(
+            f"built {len(parents):,} families ({emailed:,} with posts by email at once) "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        with tempfile.TemporaryDirectory(prefix="dojo-bench-") as var_dir:
+            worker = start_worker(worker_environment(db_name, var_dir), ARGS.concurrency)
+            try:
+                app.control.purge()
+                publish_and_wait(
+                    head,
+                    "Harvest festival on Friday: bring a tin for the food bank.",
+                    urgent=False,
+                    recorded=len(parents),
+                    emailed=emailed,
+                )
+                measure_bell(parents[0])
+                publish_and_wait(
+                    head,
+                    "Snow: the school is closed today. Please keep children at home.",
+                    urgent=True,
+                    recorded=len(parents),
+                    emailed=len(parents),
+                )
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=60)
+        print(f"load average {os.getloadavg()[0]:.1f} after the run")
+    finally:
+        connection.close()
+        teardown_databases(databases, verbosity=0)
+        SINK.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

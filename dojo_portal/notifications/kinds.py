@@ -1,0 +1,78 @@
+"""What each kind of event is: who may choose how to hear of it, its default channel, and the
+line that tells it (in the reader's language, from the display names the event recorded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+
+from .models import Channel, Kind, Notification
+
+STAFF = frozenset({Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER})
+
+
+@dataclass(frozen=True)
+class KindRule:
+    default: Channel
+    # Whether the person chooses its channel; a warning and an urgent announcement always get
+    # through (R23, R31).
+    settable: bool
+    # Who hears of it, so whose settings page offers it.
+    roles: frozenset[str]
+
+
+RULES: dict[Kind, KindRule] = {
+    Kind.NEW_POST: KindRule(Channel.DIGEST, True, frozenset({Role.PARENT})),
+    Kind.NEW_MESSAGE: KindRule(
+        Channel.EMAIL, True, frozenset({Role.PARENT, Role.TEACHER, Role.SUPPORT})
+    ),
+    Kind.REPLY_OVERDUE: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER, Role.SUPPORT})),
+    Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF),
+    Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
+    Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
+}
+
+
+def settable_kinds(role: str) -> list[Kind]:
+    """The kinds a person of this role sets a channel for, in the order of ``Kind``."""
+    return [kind for kind, rule in RULES.items() if rule.settable and role in rule.roles]
+
+
+def title(notification: Notification) -> str:
+    """The one line that tells the event, in the active language."""
+    context = {key: str(value) for key, value in notification.context.items()}
+    context.setdefault("pupil", "")
+    context.setdefault("sender", "")
+    return _TITLES[Kind(notification.kind)](context) % context
+
+
+def _post(context: dict[str, str]) -> str:
+    story = context.get("story")
+    if story == "school":
+        return _("New post in the School Story")
+    if story == "student":  # the stories app's Audience.STUDENT
+        return _("New post in %(name)s's story")
+    return _("New post in the %(name)s class story")
+
+
+def _message(context: dict[str, str]) -> str:
+    if context.get("from_parent") == "True":
+        return _("%(sender)s wrote about %(pupil)s")
+    if context.get("from_office") == "True":
+        return _("New message from the school office about %(pupil)s")
+    return _("New message from %(sender)s about %(pupil)s")
+
+
+_TITLES = {
+    Kind.NEW_POST: _post,
+    Kind.NEW_MESSAGE: _message,
+    Kind.REPLY_OVERDUE: lambda context: _("A reply to %(sender)s about %(pupil)s is overdue"),
+    Kind.POST_HIDDEN: lambda context: _(
+        "Your post is hidden: consent changed for %(pupil)s, a child in it"
+    ),
+    Kind.WARNING: lambda context: _("The school has given you a formal warning"),
+    Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
+}
