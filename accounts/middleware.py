@@ -16,6 +16,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import to_locale
 
+from dojo_portal.pwa import URL_NAMES as PWA_URL_NAMES
+
 from .models import Role
 from .selectors import conduct_accepted, conduct_audience, conduct_current_id
 
@@ -24,6 +26,14 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # Pages a signed-in person may reach before accepting the code of conduct.
 CONDUCT_EXEMPT_URL_NAMES = frozenset(
     {"conduct", "account_logout", "healthz", "set_language", "join", "join_done"}
+    # the privacy notices: readable before agreeing to anything (R28)
+    | {"privacy_notice_parents", "privacy_notice_pupils"}
+    # the installable app's public files (manifest, service worker, offline page, icons)
+    | PWA_URL_NAMES
+    # an email's unsubscribe link works without signing in, so before agreeing too (R31)
+    | {"notifications_unsubscribe"}
+    # someone who will not agree may delete their account instead (R28)
+    | {"privacy_account_delete"}
 )
 
 
@@ -51,7 +61,13 @@ class SuspendedAccountMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.is_suspended:
+        # The app's public files pass: the person sees why on their next page, not a browser
+        # that fetched its service worker or manifest.
+        if (
+            user.is_authenticated
+            and user.is_suspended
+            and url_name_of(request) not in PWA_URL_NAMES
+        ):
             logout(request)
             return render(request, "accounts/suspended.html", status=403)
         return self.get_response(request)
@@ -77,6 +93,9 @@ PUPIL_URL_NAMES = frozenset(
         "stories_like",
         "stories_media",
         "stories_thumbnail",
+        # the privacy notices (R28), the children's one in pictures
+        "privacy_notice_parents",
+        "privacy_notice_pupils",
     }
 )
 
@@ -89,7 +108,13 @@ class PupilSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.role == Role.PUPIL:
+        # The app's public files pass untouched: a browser fetching its service worker in the
+        # background neither extends a pupil's session nor is sent to sign in.
+        if (
+            user.is_authenticated
+            and user.role == Role.PUPIL
+            and url_name_of(request) not in PWA_URL_NAMES
+        ):
             now = timezone.now()
             started = request.session.get("pupil_started")
             last_seen = request.session.get("pupil_last_seen")

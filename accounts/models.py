@@ -71,6 +71,16 @@ class User(AbstractUser):
         editable=False,
         help_text=_("Kept by the suspend and reinstate actions, which record why."),
     )
+    no_child_since = models.DateField(
+        _("no current child since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Kept by the nightly retention job: a parent's account with no current child for "
+            "the retention period (a year by default) is deleted (R28)."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 
 from accounts.middleware import Handler, is_static_request, url_name_of
 from accounts.models import Role
+from dojo_portal.pwa import URL_NAMES as PWA_URL_NAMES
 
 from .services.data_processing import dp_pending_exists
 
@@ -20,6 +21,14 @@ from .services.data_processing import dp_pending_exists
 # language switch (to read the form in their own language) and the health check.
 DP_EXEMPT_URL_NAMES = frozenset(
     {"dp_consent", "conduct", "account_logout", "join", "join_done", "healthz", "set_language"}
+    # the privacy notices: a parent reads what they agree to before agreeing (R28)
+    | {"privacy_notice_parents", "privacy_notice_pupils"}
+    # the installable app's public files (manifest, service worker, offline page, icons)
+    | PWA_URL_NAMES
+    # an email's unsubscribe link works without signing in, so before agreeing too (R31)
+    | {"notifications_unsubscribe"}
+    # someone who will not agree may delete their account instead (R28)
+    | {"privacy_account_delete"}
 )
 
 

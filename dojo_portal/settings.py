@@ -77,23 +77,29 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "dojo_portal",
+    "dojo_portal.audit",
     "classes",
     "accounts",
+    "dojo_portal.notifications",
     "consent",
     "points",
     "stories",
     "messaging",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The client's address for the audit log's entries (R28).
+    "dojo_portal.audit.context.RequestAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "dojo_portal.pwa.middleware.PrivateCacheMiddleware",
     "accounts.middleware.SuspendedAccountMiddleware",
     "accounts.middleware.PupilSessionMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
@@ -122,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dojo_portal.context_processors.portal",
+                "dojo_portal.context_processors.notifications",
             ],
         },
     },
@@ -207,7 +214,7 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
 # No anonymous user row: anonymous visitors never hold object permissions.
 ANONYMOUS_USER_NAME = None
 # Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
-OFFICE_ADMIN_APPS = ["classes", "accounts", "consent", "points", "messaging"]
+OFFICE_ADMIN_APPS = ["classes", "accounts", "consent", "points", "messaging", "notifications"]
 GUARDIAN_RAISE_403 = False
 
 # Internationalisation: the portal's own strings are translatable; parents choose a language.
@@ -334,11 +341,39 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # R29: scheduled posts and weekly reminders are published on time; photos whose
     # processing was never enqueued (broker down) are enqueued again.
     "stories-publish-due": {"task": "stories.tasks.publish_due", "schedule": 60.0},
-    # R19, R21, R31: notices of delivered messages and overdue replies, and their emails (staff
-    # only in working time). A sweep still queued when the next is due is dropped (expires),
-    # so a worker that returns after an outage runs one sweep, not one per minute missed.
+    # R19, R21: notifications of delivered messages and overdue replies are recorded. A sweep
+    # still queued when the next is due is dropped (expires), so a worker that returns after
+    # an outage runs one sweep, not one per minute missed.
     "messaging-sweep-notices": {
         "task": "messaging.tasks.sweep_notices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # R28: leavers' data, old messages and parents' accounts without a child, past their
+    # retention periods, are erased every night (after the points of the same rule).
+    "privacy-retention-run": {
+        "task": "privacy.tasks.retention_run",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # R28: audit-log entries past AUDIT_RETENTION_DAYS are deleted every night.
+    "audit-prune": {
+        "task": "dojo_portal.audit.tasks.prune_audit_log",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # R28: data exports are kept for 7 days; their files are deleted every night.
+    "privacy-expire-exports": {
+        "task": "privacy.tasks.expire_exports",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # R28: exports whose task was lost (broker down, worker died) are handed out again.
+    "privacy-sweep-exports": {
+        "task": "privacy.tasks.sweep_exports",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    # R31: the emails, daily digests and pushes that are due (staff only in working time).
+    "notifications-sweep": {
+        "task": "dojo_portal.notifications.tasks.sweep_notifications",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -374,6 +409,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -402,3 +439,61 @@ PUPIL_SESSION_ABSOLUTE = timedelta(minutes=int(env("PUPIL_SESSION_ABSOLUTE_MINUT
 # Per address: a whole school may share one public address, and 6 typeable characters
 # (30 bits) leave nothing to gain from guessing at this rate.
 CLASS_CODE_MAX_FAILURES = 100
+
+# Retention (R28): how long personal data is kept, in days; docs/data-inventory.md says why.
+# A leaver's data (profile, points, Student Story, photos, messages about them, parent links)
+# is erased this long after their leaving date: long enough for the school's complaints window
+# (three months), a subject-access request's one-month deadline and, for Year 6, the summer
+# holiday, so a family can still download their child's posts; the portal is not the pupil's
+# educational record (that goes to the next school), so nothing needs it longer.
+PUPIL_RETENTION_DAYS = int(env("PUPIL_RETENTION_DAYS", "90"))
+# Messages are the school's record of what was said to whom: routine correspondence with
+# parents is commonly kept for the current school year and one more, which covers a complaint
+# raised at the end of a year. Messages about a leaver go with the leaver's data.
+MESSAGE_RETENTION_DAYS = int(env("MESSAGE_RETENTION_DAYS", "730"))
+# A parent's account with no current child is deleted after a year: a younger brother or
+# sister often starts in Nursery or Reception within one, and the family keeps its account.
+PARENT_WITHOUT_CHILD_DAYS = int(env("PARENT_WITHOUT_CHILD_DAYS", "365"))
+# The audit log proves what was done with people's data; its entries name roles and ids, not
+# people, but keep the client's address. Six years: the time limit for most legal claims in
+# England (Limitation Act 1980), within which the school may have to show what it did.
+AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", str(6 * 365)))
+# Wrong passwords when deleting one's own account, per account, before a pause.
+ACCOUNT_DELETE_MAX_FAILURES = 5
+ACCOUNT_DELETE_FAILURE_WINDOW = timedelta(minutes=15)
+
+# Web push (R31). The VAPID key pair comes from the environment, else from the file that
+# `manage.py vapid_keys` writes (`make run` makes it when missing); without keys push is off.
+VAPID_KEY_FILE = Path(env("VAPID_KEY_FILE", str(VAR_DIR / "vapid_keys.json")))
+
+
+def _vapid_keys() -> tuple[str, str]:
+    public, private = env("VAPID_PUBLIC_KEY"), env("VAPID_PRIVATE_KEY")
+    if public or private or not VAPID_KEY_FILE.exists():
+        return public, private
+    import json
+
+    try:
+        keys = json.loads(VAPID_KEY_FILE.read_text())
+        return str(keys["public_key"]), str(keys["private_key"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ImproperlyConfigured(
+            f"{VAPID_KEY_FILE} is not a key file from `manage.py vapid_keys`: {error}"
+        ) from error
+
+
+VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY = _vapid_keys()
+# Whom push services contact about the portal's pushes; empty: the school office's email.
+VAPID_SUBJECT = env("VAPID_SUBJECT")
+# URL prefixes pushed to without the https and public-address checks (a push service on the
+# school's own network); empty in production.
+PUSH_TRUSTED_ENDPOINTS = env_list("PUSH_TRUSTED_ENDPOINTS")
+PUSH_TIMEOUT_SECONDS = float(env("PUSH_TIMEOUT_SECONDS", "5"))
+# How long a push service keeps a push for a phone that is off.
+PUSH_TTL_SECONDS = int(env("PUSH_TTL_SECONDS", str(24 * 3600)))
+# Sweeps that try a push again after a push service failed, before it is given up.
+PUSH_MAX_ATTEMPTS = int(env("PUSH_MAX_ATTEMPTS", "5"))
+# Devices per person: a new one beyond this replaces the one unused longest.
+PUSH_MAX_DEVICES = 10
+# Pushes sent at once (network waits, not processor time).
+PUSH_CONCURRENCY = int(env("PUSH_CONCURRENCY", "8"))

@@ -106,8 +106,9 @@ PAGES = {
     "office_inbox": Page("get", lambda w: reverse("messaging_office")),
     "moderation": Page("get", lambda w: reverse("messaging_moderation")),
     "overdue": Page("get", lambda w: reverse("messaging_overdue")),
-    "notices": Page("get", lambda w: reverse("messaging_notices")),
+    "notifications": Page("get", lambda w: reverse("notifications")),
     "broadcast": Page("get", lambda w: reverse("messaging_broadcast")),
+    "notification_settings": Page("get", lambda w: reverse("notification_settings")),
 }
 
 # fmt: off
@@ -115,61 +116,61 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # columns: home, conduct, join, admin, admin pupils, QR own, QR other, unlock own,
     # unlock other; then rosters, roster own, roster other, roster print, dp consent; then
     # stories, post own, post other, compose own, compose other, compose school, like own,
-    # media other; then messages, new message, office inbox, moderation, overdue, notices,
-    # class broadcast
+    # media other; then messages, new message, office inbox, moderation, overdue,
+    # notifications, class broadcast, notification settings
     "anonymous": (
         LOGIN, LOGIN, OK, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
-        LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+        LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
     ),
     "parent": (
         OK, OK, OK, DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HOME,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
-        OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK,
     ),
     "parent_no_conduct": (
         GATE, OK, OK, GATE, GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE, GATE, GATE, GATE,
-        GATE, GATE, GATE, GATE, GATE, GATE, GATE,
+        GATE, GATE, GATE, GATE, GATE, GATE, GATE, GATE,
     ),
     "teacher": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
-        OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, OK,
+        OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK,
     ),
     "support": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
-        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK,
     ),
     "office": (
         OK, OK, OK, MFA, MFA, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
-        HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
     ),
     "office_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
-        HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
     ),
     "leader_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, OK, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
-        HIDDEN, HIDDEN, OK, OK, OK, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, OK, OK, OK, OK, HIDDEN, OK,
     ),
     "pupil": (
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
-        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
     ),
 }
 # fmt: on

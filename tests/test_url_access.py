@@ -21,6 +21,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from accounts.models import User
 from accounts.services.pupil_login import pupil_code_set
 from classes.models import Pupil
+from dojo_portal.pwa import URL_NAMES as PWA_URL_NAMES
 from tests.conftest import pupil_client_for
 from tests.factories import OfficeFactory, PupilFactory
 
@@ -47,7 +48,14 @@ PUBLIC_URL_NAMES = frozenset(
         "pupil_class",
         "pupil_code",
         "healthz",
+        # the privacy notices, for families before they join (R28)
+        "privacy_notice_parents",
+        "privacy_notice_pupils",
+        # an email's unsubscribe link: the signed token is the credential (R31)
+        "notifications_unsubscribe",
     }
+    # the installable app: manifest, service worker, offline page, icons (public files)
+    | PWA_URL_NAMES
 )
 # What a signed-in pupil may open: their home (their name), their sign-in pages, sign out.
 PUPIL_URL_NAMES = frozenset(
@@ -69,7 +77,12 @@ PUPIL_URL_NAMES = frozenset(
         "stories_like",
         "stories_media",
         "stories_thumbnail",
+        # the privacy notices, the children's one in pictures (R28)
+        "privacy_notice_parents",
+        "privacy_notice_pupils",
     }
+    # the installable app: manifest, service worker, offline page, icons (public files)
+    | PWA_URL_NAMES
 )
 # Where a pupil may be sent: their own pages, or signed out to the sign-in page.
 PUPIL_LANDINGS = PUPIL_URL_NAMES | {"account_login"}

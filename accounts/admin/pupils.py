@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
 
 from ..models import ParentLink
-from . import invite_actions, picture_code_actions
+from . import invite_actions, leaver_actions, picture_code_actions
 
 
 class ParentLinkInline(admin.TabularInline):
@@ -38,10 +40,16 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "surname"]
     autocomplete_fields = ["school_class"]
     inlines = [ParentLinkInline]
-    actions = [*invite_actions.ACTIONS, *picture_code_actions.ACTIONS]
+    actions = [*invite_actions.ACTIONS, *picture_code_actions.ACTIONS, *leaver_actions.ACTIONS]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pupil]:
         return super().get_queryset(request).annotate(parent_total=Count("parent_links"))
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The Year 6 leavers action takes the whole year group, with no pupil ticked.
+        return super().changelist_view(leaver_actions.without_selection(request), extra_context)
 
     @admin.display(description=_("parents linked"), ordering="parent_total")
     def parent_count(self, obj: Pupil) -> int:

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from ..http import signed_in_user
 from ..models import ParentLink, Suspension, User
 from ..services.suspensions import account_reinstate, account_suspend
+from .deletion_actions import delete_suspended
 
 
 class ParentLinkInline(admin.TabularInline):
@@ -94,10 +95,16 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups"]
     inlines = [ParentLinkInline, SuspensionInline]
-    actions = ["suspend", "reinstate"]
+    actions = ["suspend", "reinstate", delete_suspended]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).exclude(role="pupil")
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        """Accounts are deleted only through the data-protection service (the person, or the
+        office's action for suspended accounts), which also removes their files, sessions and
+        cached data (R28); the admin's plain delete would leave those behind."""
+        return False
 
     @admin.action(description=_("Suspend the selected accounts"))
     def suspend(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from classes.models import TYPEABLE_ALPHABET, Pupil
 from classes.selectors import school_get
+from dojo_portal.audit import AuditAction, audit_record, audit_record_many
 from dojo_portal.ratelimit import FailureLimit
 
 from ..models import ExtraParentRequest, InviteCode, ParentLink, Role, User
@@ -163,6 +164,12 @@ def invite_codes_create(
             invite.full_clean(exclude=["pupil", "created_by", "used_by"], validate_unique=False)
             made.append((invite, format_code(code)))
     InviteCode.objects.bulk_create([invite for invite, _code in made])
+    audit_record_many(
+        AuditAction.INVITE_CREATED,
+        actor=acting_user,
+        subjects=[invite for invite, _code in made],
+        details_of=lambda invite: {"pupil": invite.pupil_id},
+    )
     return made
 
 
@@ -237,6 +244,12 @@ def _link_or_request(*, parent: User, invite: InviteCode) -> RedeemResult:
         link = ParentLink(parent=parent, pupil=pupil)
         link.full_clean()
         link.save()
+        audit_record(
+            AuditAction.LINK_CREATED,
+            actor=parent,
+            subject=link,
+            details={"pupil": pupil.pk, "invite": invite.pk},
+        )
         return RedeemResult(parent=parent, pupil=pupil, link=link)
     request = ExtraParentRequest(parent=parent, pupil=pupil, invite=invite)
     request.full_clean()
@@ -326,6 +339,16 @@ def extra_parent_request_decide(
         link = ParentLink(parent_id=request.parent_id, pupil_id=request.pupil_id)
         link.full_clean()
         link.save()
+        audit_record(
+            AuditAction.LINK_CREATED,
+            actor=acting_user,
+            subject=link,
+            details={
+                "pupil": request.pupil_id,
+                "parent": request.parent_id,
+                "request": request.pk,
+            },
+        )
     request.status = (
         ExtraParentRequest.Status.APPROVED if approve else ExtraParentRequest.Status.REFUSED
     )
@@ -348,4 +371,10 @@ def invite_revoke(*, acting_user: User, invite: InviteCode) -> InviteCode:
     invite.revoked_at = timezone.now()
     invite.full_clean()
     invite.save(update_fields=["revoked_at"])
+    audit_record(
+        AuditAction.INVITE_REVOKED,
+        actor=acting_user,
+        subject=invite,
+        details={"pupil": invite.pupil_id},
+    )
     return invite

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dojo_portal.audit import AuditAction, audit_record
+
 from ..models import Suspension, User
 from ..permissions import can_decide_suspensions
 
@@ -32,6 +34,12 @@ def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension
         user=user, reason=reason.strip(), suspended_by=acting_user
     )
     User.objects.filter(pk=user.pk).update(is_suspended=True)
+    audit_record(
+        AuditAction.SUSPENDED,
+        actor=acting_user,
+        subject=user,
+        details={"suspension": suspension.pk},
+    )
     return suspension
 
 
@@ -47,4 +55,10 @@ def account_reinstate(*, acting_user: User, user: User) -> Suspension:
     suspension.lifted_by = acting_user
     suspension.save(update_fields=["lifted_at", "lifted_by"])
     User.objects.filter(pk=user.pk).update(is_suspended=False)
+    audit_record(
+        AuditAction.UNSUSPENDED,
+        actor=acting_user,
+        subject=user,
+        details={"suspension": suspension.pk},
+    )
     return suspension

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from classes.models import Pupil
+from dojo_portal.audit import AuditAction, audit_record_many
 
 from ..models import DataProcessingAgreement, DataProcessingForm
 from ..permissions import can_agree_data_processing
@@ -106,4 +107,10 @@ def dp_agree(
     # A second tab submitting at the same moment must not fail: the unique constraint keeps
     # one row per parent, child and version, and the first one stands.
     DataProcessingAgreement.objects.bulk_create(new, ignore_conflicts=True)
+    audit_record_many(
+        AuditAction.CONSENT_CHANGED,
+        actor=acting_user,
+        subjects=[Pupil(pk=agreement.pupil_id) for agreement in new],
+        details={"consent": "data_processing", "form_version": form.version, "agreed": True},
+    )
     return list(mine.filter(pupil_id__in=ids).order_by("pupil_id"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from classes.models import Pupil
+from dojo_portal.audit import AuditAction, audit_record_many
 
 from ..events import media_permission_lost
 from ..files import scan_suffix
@@ -92,6 +93,34 @@ def _save(changed: list[tuple[PupilConsent, ConsentChange]]) -> None:
         [c for c, _change in changed if c.pk is not None], UPDATED_FIELDS
     )
     ConsentChange.objects.bulk_create([change for _c, change in changed])
+    _audit([change for _c, change in changed])
+
+
+def _audit(changes: list[ConsentChange]) -> None:
+    """Each change goes to the audit log too (R28), in one INSERT: the states, not the evidence
+    text (the history keeps that for the office)."""
+    if not changes:
+        return
+    by_pupil = {change.pupil_id: change for change in changes}
+    audit_record_many(
+        AuditAction.CONSENT_CHANGED,
+        actor=changes[0].changed_by,
+        # References by id: the pupils' rows are not needed to name them in the log.
+        subjects=[Pupil(pk=pupil_id) for pupil_id in by_pupil],
+        details_of=lambda pupil: _audit_details(by_pupil[pupil.pk]),
+    )
+
+
+def _audit_details(change: ConsentChange) -> dict[str, object]:
+    """Looked-after status is safeguarding information: its changes are entries of their own
+    kind (``"consent": "looked_after"``), so what families may read of the log can leave them
+    out."""
+    if change.old_looked_after != change.new_looked_after:
+        return {
+            "consent": "looked_after",
+            "looked_after": [change.old_looked_after, change.new_looked_after],
+        }
+    return {"consent": "media", "status": [change.old_status, change.new_status]}
 
 
 def _record(
