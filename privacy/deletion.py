@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ParentLink, Role, User
 from accounts.services.invites import INVITE_LIMIT
 from dojo_portal.audit import AuditAction, audit_record
+from dojo_portal.notifications.models import BouncedAddress
 from dojo_portal.notifications.selectors import bell_forget
 from dojo_portal.ratelimit import FailureLimit
 from messaging.models import Message, Thread, Topic
@@ -141,6 +142,8 @@ def account_erase(user: User, *, actor: User | None, reason: str) -> AccountDele
     details: dict[str, object] = {**asdict(result), "reason": reason}
     audit_record(AuditAction.ACCOUNT_DELETED, actor=actor, subject=user, details=details)
     caches_forget([user])
+    if user.email:  # the office's list of addresses that bounced names the person too
+        BouncedAddress.objects.filter(email__iexact=user.email).delete()
     user.delete()
     files_delete(files)
     logger.info("account %s (%s) deleted: %s", result.user_id, reason, details)

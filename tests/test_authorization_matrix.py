@@ -109,6 +109,8 @@ PAGES = {
     "notifications": Page("get", lambda w: reverse("notifications")),
     "broadcast": Page("get", lambda w: reverse("messaging_broadcast")),
     "notification_settings": Page("get", lambda w: reverse("notification_settings")),
+    "my_data": Page("get", lambda w: reverse("privacy_export")),
+    "delete_account": Page("get", lambda w: reverse("privacy_account_delete")),
 }
 
 # fmt: off
@@ -117,60 +119,69 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # unlock other; then rosters, roster own, roster other, roster print, dp consent; then
     # stories, post own, post other, compose own, compose other, compose school, like own,
     # media other; then messages, new message, office inbox, moderation, overdue,
-    # notifications, class broadcast, notification settings
+    # notifications, class broadcast, notification settings, my data (export), delete account
     "anonymous": (
         LOGIN, LOGIN, OK, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
         LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+        LOGIN, LOGIN,
     ),
     "parent": (
         OK, OK, OK, DENIED, DENIED, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HOME,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK,
+        OK, OK,
     ),
     "parent_no_conduct": (
         GATE, OK, OK, GATE, GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE, GATE, GATE, GATE,
         GATE, GATE, GATE, GATE, GATE, GATE, GATE, GATE,
+        GATE, OK,
     ),
     "teacher": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK,
+        OK, OK,
     ),
     "support": (
         OK, OK, OK, DENIED, DENIED, OK, HIDDEN, HOME, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, OK,
+        OK, OK,
     ),
     "office": (
         OK, OK, OK, MFA, MFA, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
+        OK, OK,
     ),
     "office_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
+        OK, OK,
     ),
     "leader_totp": (
         OK, OK, OK, OK, OK, OK, OK, HOME, HOME,
         OK, OK, OK, OK, HIDDEN,
         OK, OK, OK, HIDDEN, HIDDEN, OK, HIDDEN, OK,
         HIDDEN, HIDDEN, OK, OK, OK, OK, HIDDEN, OK,
+        OK, OK,
     ),
     "pupil": (
         OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
         OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, FEED, HIDDEN,
         HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN,
+        HIDDEN, HIDDEN,
     ),
 }
 # fmt: on

@@ -510,3 +510,35 @@ def test_refuses_a_production_database_unless_told_it_is_a_demo_server(
     assert row_counts() == before
     call_command("seed_demo", "--allow-production", stdout=StringIO())
     assert Pupil.objects.count() == before["Pupil"] + 420
+
+
+def test_R28_a_demo_parents_export_opens_with_their_childs_posts_and_media(
+    report: SeedReport,
+) -> None:
+    """The subject-access export of the demo parent, built as the worker builds it: a ZIP that
+    opens, with their child's Student Story posts and the photos in them."""
+    import io
+    import json
+    import zipfile
+
+    from privacy.models import ExportStatus
+    from privacy.services_export import export_build, export_request
+
+    signin = next(s for s in demo_sign_ins() if s.role == "parent")
+    parent = User.objects.get(email=signin.email)
+    export = export_build(export_request(acting_user=parent).pk)
+
+    assert export is not None and export.status == ExportStatus.READY
+    with export.file.open("rb") as file:
+        archive = zipfile.ZipFile(io.BytesIO(file.read()))
+    posts = json.loads(archive.read("posts.json"))["posts_about_your_children"]
+    child = demo_pupil()
+    assert child is not None
+    student_posts = Post.objects.filter(audience=Audience.STUDENT, pupil=child)
+    assert {post["id"] for post in posts} >= set(student_posts.values_list("pk", flat=True))
+    photos = [name for post in posts for name in post["files"]]
+    assert photos
+    for name in photos:
+        assert Image.open(io.BytesIO(archive.read(name))).format == "WEBP"
+    assert child.surname not in archive.read("posts.json").decode()
+    export.file.delete(save=False)

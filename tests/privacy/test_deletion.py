@@ -171,6 +171,20 @@ def test_R28_a_parent_deletes_their_account_and_its_rows_are_gone(family) -> Non
     assert Pupil.objects.filter(pk=maya.pk).exists()
 
 
+def test_R28_a_bounced_address_of_the_person_goes_with_the_account(family) -> None:
+    from dojo_portal.notifications.models import BouncedAddress
+
+    parent = family["parent"]
+    BouncedAddress.objects.create(email=parent.email.upper(), reason="550 no such user")
+    BouncedAddress.objects.create(email="someone.else@example.org", reason="550 no such user")
+
+    delete_via_page(client_for(parent), PASSWORD)
+
+    assert list(BouncedAddress.objects.values_list("email", flat=True)) == [
+        "someone.else@example.org"
+    ]
+
+
 def test_R28_pupils_are_unaffected_by_a_parents_deletion(family) -> None:
     maya = family["maya"]
     account_delete_own(acting_user=family["parent"], password=PASSWORD)
