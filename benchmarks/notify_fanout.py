@@ -30,68 +30,27 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
-import socketserver
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date
-from pathlib import Path
 
 if not os.environ.get("DATABASE_URL"):
     print("SKIP notify_fanout: set DATABASE_URL to a PostgreSQL server to run this benchmark.")
     sys.exit(0)
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.realworker import (
+    ROOT,
+    configure_environment,
+    redis_answers,
+    start_sink,
+    start_worker,
+    worker_environment,
+)
+
 PER_CLASS = 30
 TARGET_SECONDS = 30
-
-
-class SmtpSink(socketserver.ThreadingTCPServer):
-    """Just enough SMTP for Django's backend: accepts every message and counts it."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), SmtpHandler)
-        self.count, self.lock = 0, threading.Lock()
-
-    def received(self) -> None:
-        with self.lock:
-            self.count += 1
-
-
-class SmtpHandler(socketserver.StreamRequestHandler):
-    server: SmtpSink
-    REPLIES = {b"EHLO": b"250 sink", b"HELO": b"250 sink", b"DATA": b"354 go on"}
-
-    def reply(self, line: bytes) -> None:
-        self.wfile.write(line + b"\r\n")
-
-    def handle(self) -> None:
-        self.reply(b"220 sink")
-        for raw in self.rfile:
-            verb = raw[:4].upper()
-            if verb == b"QUIT":
-                self.reply(b"221 bye")
-                return
-            self.reply(self.REPLIES.get(verb, b"250 ok"))
-            if verb == b"DATA":
-                for line in self.rfile:
-                    if line in (b".\r\n", b".\n"):
-                        break
-                self.server.received()
-                self.reply(b"250 queued")
-
-
-def start_sink() -> SmtpSink:
-    sink = SmtpSink()
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    return sink
 
 
 def parse_args() -> argparse.Namespace:
@@ -102,15 +61,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 ARGS = parse_args()
 if not redis_answers(ARGS.redis):
     print(f"SKIP notify_fanout: no Redis answers at {ARGS.redis} (the worker's broker).")
@@ -118,15 +68,7 @@ if not redis_answers(ARGS.redis):
 SINK = start_sink()
 sys.path.insert(0, str(ROOT))
 # Before Django starts: this process and the worker share Redis (broker and cache) and the sink.
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="dojo_portal.test_settings",
-    REDIS_URL=ARGS.redis,
-    CELERY_BROKER_URL=ARGS.redis,
-    CELERY_TASK_ALWAYS_EAGER="false",
-    EMAIL_HOST="127.0.0.1",
-    EMAIL_PORT=str(SINK.server_address[1]),
-    EMAIL_USE_TLS="false",
-)
+configure_environment(ARGS.redis, SINK)
 
 import django  # noqa: E402
 
@@ -196,36 +138,6 @@ def build(families: int) -> tuple[User, list[User]]:
         email="head@school.invalid", role=Role.LEADER, password=UNUSABLE, is_staff=True
     )
     return head, parents
-
-
-def worker_environment(db_name: str, var_dir: str) -> dict[str, str]:
-    """Production settings (DEBUG off) on the throwaway database, Redis and the SMTP sink."""
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="dojo_portal.settings",
-        DJANGO_DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"{base}/{db_name}",
-        DOJO_VAR_DIR=var_dir,
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[bytes]:
-    celery = Path(sys.executable).with_name("celery")
-    command = [
-        str(celery), "--quiet", "-A", "dojo_portal", "worker", "--pool", "prefork",
-        "--concurrency", str(concurrency), "--loglevel", "WARNING",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    worker = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("the Celery worker did not start")
-    return worker
 
 
 def wait_until_sent(post: Post, *, recorded: int, emailed: int, started: float) -> list[float]:
