@@ -36,7 +36,8 @@ def home(client: Client) -> str:
 
 
 def test_parent_sees_each_child_with_class_and_teacher(school) -> None:
-    parent = ParentFactory()
+    # The parent's own name is on the page (the header): not the children's surname.
+    parent = ParentFactory(first_name="Diana", last_name="Okoro")
     oak, ash = SchoolClassFactory(name="Oak"), SchoolClassFactory(name="Ash")
     assign_teacher(TeacherFactory(title="Mrs", last_name="Patel"), oak)
     assign_teacher(TeacherFactory(title="Mr", last_name="Okafor"), ash)

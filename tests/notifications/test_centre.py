@@ -77,7 +77,7 @@ def test_R31_the_list_shows_only_the_viewers_own(school, parent: User) -> None:
 
     html = client_for(parent).get(LIST).content.decode()
 
-    assert "Mr Brown" not in html and "Leo" not in html
+    assert "Mr Brown" not in html and "about Leo" not in html
     assert "Nothing yet. When there is news for you, it appears here." in html
 
 

@@ -118,10 +118,13 @@ def make_family(capture: object) -> World:
     ``capture`` is pytest-django's ``django_capture_on_commit_callbacks`` (the photo worker)."""
     oak = SchoolClassFactory(name="Oak")
     teacher = assign_teacher(TeacherFactory(title="Mrs", last_name="Hughes"), oak)
-    office = OfficeFactory()
-    maya = PupilFactory(school_class=oak, first_name="Maya")
-    classmate = PupilFactory(school_class=oak, first_name="Noor")
-    parent = ParentLinkFactory(pupil=maya).parent
+    office = OfficeFactory(first_name="Sarah", last_name="Bennett")
+    # Fixed names: the tests look for surnames in the export, where the parent's own name is.
+    maya = PupilFactory(school_class=oak, first_name="Maya", surname="Whitfield")
+    classmate = PupilFactory(school_class=oak, first_name="Noor", surname="Quigley")
+    parent = ParentLinkFactory(
+        pupil=maya, parent__first_name="Diana", parent__last_name="Okoro"
+    ).parent
     media_consent_record(
         acting_user=office,
         pupils=[maya, classmate],
