@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.middleware import interface_language
 from accounts.models import Role, User
 from classes.models import School
 from classes.selectors import school_get
@@ -200,8 +201,9 @@ def digest_email(
 
 @contextmanager
 def _as_recipient(recipient: User, school: School) -> Iterator[str]:
-    """The recipient's language and the school's time zone, for rendering their email."""
-    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    """The recipient's language, if the portal's texts are translated into it (an email, like a
+    page, claims only a language it is written in), and the school's time zone."""
+    language = interface_language(recipient.preferred_language) or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(school.tz):
         yield language
 
