@@ -64,7 +64,6 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=200)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    urgent = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # Shown and sent from then on: staff are held to the next working period (R19, R31).
     deliver_at = models.DateTimeField(default=timezone.now)
@@ -112,6 +111,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} to {self.recipient_id}"
+
+    @property
+    def urgent(self) -> bool:
+        """An urgent announcement (R31): by every channel, and a banner until read."""
+        return self.kind == Kind.URGENT
 
 
 class EmailProblem(Notification):

@@ -55,7 +55,7 @@ def bell_for(user: User, *, now: dt.datetime | None = None) -> Bell:
     due = Q(deliver_at__lte=now)
     figures = Notification.objects.filter(recipient=user, read_at__isnull=True).aggregate(
         unread=Count("pk", filter=due),
-        urgent=Count("pk", filter=due & Q(urgent=True)),
+        urgent=Count("pk", filter=due & Q(kind=Kind.URGENT)),
         next_at=Min("deliver_at", filter=Q(deliver_at__gt=now)),
     )
     urgent = _urgent(user, now) if figures["urgent"] else ()
@@ -69,7 +69,7 @@ def bell_for(user: User, *, now: dt.datetime | None = None) -> Bell:
 
 def _urgent(user: User, now: dt.datetime) -> tuple[UrgentItem, ...]:
     rows = Notification.objects.filter(
-        recipient=user, urgent=True, read_at__isnull=True, deliver_at__lte=now
+        recipient=user, kind=Kind.URGENT, read_at__isnull=True, deliver_at__lte=now
     ).order_by("-deliver_at", "-pk")[:3]
     return tuple(UrgentItem(row.pk, str(row.context.get("excerpt", "")), row.link) for row in rows)
 

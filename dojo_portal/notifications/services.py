@@ -100,7 +100,6 @@ def _row(
     held: dt.datetime,
 ) -> Notification | None:
     rule = RULES[event.kind]
-    urgent = event.kind == Kind.URGENT
     channel = Channel(chosen.get((event.recipient_id, event.kind), rule.default))
     if not rule.settable:
         channel = rule.default
@@ -116,7 +115,6 @@ def _row(
         context={key: str(value) for key, value in event.context.items()},
         link=event.link,
         channel=channel,
-        urgent=urgent,
         created_at=now,
         deliver_at=deliver_at,
         email_state=Delivery.PENDING if emailed else Delivery.NONE,
@@ -149,9 +147,10 @@ def notification_mark_read(*, acting_user: User, notification: Notification) -> 
 
 def notifications_mark_all_read(*, acting_user: User) -> int:
     """The acting user marks everything delivered to them read; returns how many were unread."""
+    now = timezone.now()
     marked = Notification.objects.filter(
-        recipient=acting_user, read_at__isnull=True, deliver_at__lte=timezone.now()
-    ).update(read_at=timezone.now())
+        recipient=acting_user, read_at__isnull=True, deliver_at__lte=now
+    ).update(read_at=now)
     bell_forget([acting_user.pk])
     return marked
 

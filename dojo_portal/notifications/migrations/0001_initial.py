@@ -107,7 +107,6 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
-                ("urgent", models.BooleanField(default=False)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("deliver_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("read_at", models.DateTimeField(blank=True, null=True)),
