@@ -39,7 +39,8 @@ def test_R28_a_leader_reads_and_filters_the_audit_log(
     sign_in(page, live_server, leader.email, PASSWORD)
     page.locator("input[name=code]").fill(totp_now(secret))
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
+    # Signed in once the two-factor page is left: going elsewhere sooner would cancel it.
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
     page.goto(f"{live_server.url}/admin/audit/auditentry/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("audit entry")

@@ -49,7 +49,8 @@ def test_R1_office_imports_pupils_from_a_csv_with_a_preview(
     sign_in(page, live_server, office.email, PASSWORD)
     page.locator("input[name=code]").fill(totp_now(secret))
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
+    # Signed in once the two-factor page is left: going elsewhere sooner would cancel it.
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
     page.goto(f"{live_server.url}/admin/consent/pupilimport/")
     page.get_by_role("link", name="Import pupils from a CSV file").click()
@@ -92,7 +93,8 @@ def test_wrong_columns_are_explained_on_an_accessible_page(
     sign_in(page, live_server, office.email, PASSWORD)
     page.locator("input[name=code]").fill(totp_now(secret))
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
+    # Signed in once the two-factor page is left: going elsewhere sooner would cancel it.
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
     page.goto(f"{live_server.url}/admin/consent/pupilimport/upload/")
     page.get_by_label("CSV file").set_input_files(
