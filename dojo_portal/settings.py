@@ -360,6 +360,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "dojo_portal.audit.tasks.prune_audit_log",
         "schedule": crontab(hour=3, minute=0),
     },
+    # R28: expired sessions (who signed in on which browser) are deleted every night.
+    "privacy-clear-sessions": {
+        "task": "privacy.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=5),
+    },
     # R28: data exports are kept for 7 days; their files are deleted every night.
     "privacy-expire-exports": {
         "task": "privacy.tasks.expire_exports",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 
 from .retention import retention_run as run_retention
 from .services_export import export_build, exports_expire, exports_to_build
@@ -37,3 +40,10 @@ def retention_run() -> int:
     is interrupted is completed by the next. Returns how many pupils and accounts it erased."""
     counts = run_retention()
     return counts.pupils + counts.parent_accounts
+
+
+@shared_task(name="privacy.tasks.clear_expired_sessions", ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Nightly: delete sessions past their expiry (what ``manage.py clearsessions`` does), so
+    who signed in on which browser is not kept longer than the session itself (R28)."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

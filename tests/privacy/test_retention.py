@@ -36,6 +36,7 @@ from messaging.notices import message_key
 from points.models import Avatar, Award, Skill, SkillKind
 from privacy import retention as retention_module
 from privacy.retention import RetentionCounts, retention_run
+from privacy.tasks import clear_expired_sessions
 from privacy.tasks import retention_run as retention_task
 from stories.models import Attachment, Audience, Like, Post
 from stories.uploads import MediaKind
@@ -409,6 +410,23 @@ def test_R28_the_nightly_task_runs_the_job_and_is_scheduled(world) -> None:
     with at(after_leaving(settings.PUPIL_RETENTION_DAYS + 1)):
         assert retention_task.delay().get() == 1  # one pupil, no parent account yet
     assert not Pupil.objects.filter(pk=world["maya"].pk).exists()
+
+
+def test_R28_expired_sessions_are_deleted_nightly(client, world) -> None:
+    assert settings.CELERY_BEAT_SCHEDULE["privacy-clear-sessions"]["task"] == (
+        "privacy.tasks.clear_expired_sessions"
+    )
+    with at(SUMMER):
+        client.force_login(world["mum"])
+    old = client.session.session_key
+    later = SUMMER + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    with at(later):
+        client.force_login(world["mum"])
+        clear_expired_sessions.delay().get()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        client.session.session_key
+    ]
+    assert old != client.session.session_key
 
 
 def test_R28_the_command_counts_without_changing_in_a_dry_run(world) -> None:
