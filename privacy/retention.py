@@ -5,6 +5,7 @@
   account, Student Story posts, the conversations about them), the links to their parents, and
   every media file that shows them (their Student Story's, the photos of other posts they are
   tagged in, photos sent in messages about them).
+- The same at once when the office deletes a pupil in the admin (``pupil_delete``).
 - Messages older than ``MESSAGE_RETENTION_DAYS``, with their photos, and threads left empty.
 - A parent's account with no current child for ``PARENT_WITHOUT_CHILD_DAYS``
   (``privacy.deletion.account_erase``).
@@ -123,6 +124,22 @@ def pupil_erase(pupil_id: int, *, today: dt.date) -> RetentionCounts:
     pupil = leavers_due(today).select_for_update(skip_locked=True).filter(pk=pupil_id).first()
     if pupil is None:
         return RetentionCounts()
+    return _pupil_erase(pupil, actor=None)
+
+
+@transaction.atomic
+def pupil_delete(*, acting_user: User, pupil_id: int) -> RetentionCounts:
+    """The office deletes a pupil's record in the admin (a duplicate, a child who never came):
+    everything the retention job would erase goes now, media files included (nothing if the
+    pupil is already gone)."""
+    pupil = Pupil.objects.select_for_update().filter(pk=pupil_id).first()
+    if pupil is None:
+        return RetentionCounts()
+    return _pupil_erase(pupil, actor=acting_user)
+
+
+def _pupil_erase(pupil: Pupil, *, actor: User | None) -> RetentionCounts:
+    """Erase a pupil locked by the caller's transaction, with every file that shows them."""
     student = Attachment.objects.filter(post__pupil=pupil)
     tagged = Attachment.objects.filter(post__tagged=pupil).exclude(post__pupil=pupil)
     photos = MessagePhoto.objects.filter(message__thread__pupil=pupil)
@@ -150,7 +167,7 @@ def pupil_erase(pupil_id: int, *, today: dt.date) -> RetentionCounts:
     student_posts.delete()
     counts.pupil_accounts = _pupil_account_erase(pupil)
     audit_record(
-        AuditAction.PERSONAL_DATA_ERASED, actor=None, subject=pupil, details=asdict(counts)
+        AuditAction.PERSONAL_DATA_ERASED, actor=actor, subject=pupil, details=asdict(counts)
     )
     pupil.delete()
     files_delete(files)

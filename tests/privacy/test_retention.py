@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import ParentLink, PupilLogin, User
 from classes.models import Pupil, SchoolClass
@@ -40,14 +41,16 @@ from privacy.tasks import clear_expired_sessions
 from privacy.tasks import retention_run as retention_task
 from stories.models import Attachment, Audience, Like, Post
 from stories.uploads import MediaKind
-from tests.conftest import pupil_client_for
+from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
+    OfficeFactory,
     ParentFactory,
     ParentLinkFactory,
     PupilFactory,
     TeacherFactory,
     assign_teacher,
     give_picture_code,
+    with_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +248,29 @@ def test_R28_a_leavers_rows_and_media_files_are_gone_after_retention(world) -> N
     assert "Maya" not in str(erased.details)
     run = AuditEntry.objects.get(action=AuditAction.RETENTION_RUN)
     assert run.details["pupils"] == 1 and run.details["completed"] is True
+
+
+def test_R28_the_office_deleting_a_pupil_in_the_admin_erases_their_files_too(world) -> None:
+    office = OfficeFactory()
+    with_totp(office)
+    maya, leo = world["maya"], world["leo"]
+    url = reverse("admin:classes_pupil_delete", args=[maya.pk])
+    response = client_for(office).post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200 and not Pupil.objects.filter(pk=maya.pk).exists()
+    assert [name for name in world["maya_files"] if on_disk(name)] == []
+    assert not Post.objects.filter(pk=world["student"].pk).exists()
+    assert Post.objects.get(pk=world["both"].pk).attachments.count() == 0
+    assert all(on_disk(name) for name in world["leo_files"])
+    erased = AuditEntry.objects.get(action=AuditAction.PERSONAL_DATA_ERASED)
+    assert erased.actor_id == office.pk and erased.details["files"] == 8
+
+    client_for(office).post(
+        reverse("admin:classes_pupil_changelist"),
+        {"action": "delete_selected", "_selected_action": [leo.pk], "post": "yes"},
+    )
+    assert not Pupil.objects.exists()
+    assert [name for name in world["leo_files"] if on_disk(name)] == []
 
 
 def test_R28_a_leavers_sessions_and_cache_keys_are_gone(world) -> None:
