@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role
 
@@ -66,13 +67,19 @@ def _message(context: dict[str, str]) -> str:
     return _("New message from %(sender)s about %(pupil)s")
 
 
+def _post_hidden(context: dict[str, str]) -> str:
+    return ngettext(
+        "Your post is hidden: consent changed for %(pupil)s, a child in it",
+        "Your post is hidden: consent changed for %(pupil)s, children in it",
+        int(context.get("pupils", "1")),
+    )
+
+
 _TITLES = {
     Kind.NEW_POST: _post,
     Kind.NEW_MESSAGE: _message,
     Kind.REPLY_OVERDUE: lambda context: _("A reply to %(sender)s about %(pupil)s is overdue"),
-    Kind.POST_HIDDEN: lambda context: _(
-        "Your post is hidden: consent changed for %(pupil)s, a child in it"
-    ),
+    Kind.POST_HIDDEN: _post_hidden,
     Kind.WARNING: lambda context: _("The school has given you a formal warning"),
     Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
 }

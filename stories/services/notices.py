@@ -78,18 +78,36 @@ def _event(post: Post, parent_id: int) -> Event:
 
 
 def posts_hidden_notify(post_ids: Collection[int], pupil_ids: Collection[int]) -> int:
-    """R13: each author is told their post is hidden (with the child by display name, R6)."""
+    """R13: each author is told their post is hidden, naming the children in that post whose
+    consent changed (by display name, R6)."""
     posts = list(Post.objects.filter(pk__in=post_ids, author__isnull=False))
     names = display_names(Pupil.objects.filter(pk__in=pupil_ids))
-    pupil = next(iter(names.values()), "")
+    in_post = _pupils_in_posts([post.pk for post in posts], names.keys())
     return notify(
         Event(
             Kind.POST_HIDDEN,
             f"post-hidden:{post.pk}:{post.hidden_at:%Y%m%d%H%M%S}",
             post.author_id,
             reverse("stories_post", args=[post.pk]),
-            {"pupil": pupil},
+            _hidden_context(sorted(names[pk] for pk in in_post[post.pk])),
         )
         for post in posts
         if post.author_id is not None
     )
+
+
+def _pupils_in_posts(post_ids: list[int], pupil_ids: Collection[int]) -> dict[int, set[int]]:
+    """Which of these pupils each post is about: tagged in it, or its Student Story's child."""
+    found: dict[int, set[int]] = {pk: set() for pk in post_ids}
+    tags = Post.tagged.through.objects.filter(post_id__in=post_ids, pupil_id__in=pupil_ids)
+    student = Post.objects.filter(pk__in=post_ids, pupil_id__in=pupil_ids)
+    for post_id, pupil_id in [
+        *tags.values_list("post_id", "pupil_id"),
+        *student.values_list("pk", "pupil_id"),
+    ]:
+        found[post_id].add(pupil_id)
+    return found
+
+
+def _hidden_context(names: list[str]) -> dict[str, str]:
+    return {"pupil": ", ".join(names), "pupils": str(len(names))}

@@ -23,7 +23,7 @@ from dojo_portal.notifications.selectors import bell_for, notifications_for
 from dojo_portal.notifications.services import notification_settings_save
 from stories.models import Audience, Post
 from stories.services.notices import post_notify
-from stories.services.posts import post_create, posts_publish_due
+from stories.services.posts import post_create, posts_hide_for_pupils, posts_publish_due
 from tests.conftest import client_for
 from tests.factories import (
     LeaderFactory,
@@ -179,6 +179,30 @@ def test_R31_R13_a_post_hidden_for_a_withdrawn_consent_tells_its_author(
     assert row.title == "Your post is hidden: consent changed for Maya, a child in it"
     assert "Okafor" not in row.title  # first names only (R6)
     assert dana.pk not in told(Kind.POST_HIDDEN)
+
+
+def test_R13_when_several_consents_change_at_once_each_post_names_only_its_own_children(
+    school, teacher: User, school_class: SchoolClass
+) -> None:
+    maya = PupilFactory(school_class=school_class, first_name="Maya", surname="Okafor")
+    leo = PupilFactory(school_class=school_class, first_name="Leo", surname="Nowak")
+    for pupil in (maya, leo):
+        set_consent(pupil)
+    only_maya = class_post(teacher, school_class, uploads=[photo()], tagged_ids=[maya.pk])
+    both = class_post(teacher, school_class, uploads=[photo()], tagged_ids=[maya.pk, leo.pk])
+
+    with at(TUESDAY_1000):
+        assert posts_hide_for_pupils([maya.pk, leo.pk]) == 2
+        titles = {row.notification.link: row.title for row in notifications_for(teacher)}
+
+    assert titles == {
+        reverse("stories_post", args=[only_maya.pk]): (
+            "Your post is hidden: consent changed for Maya, a child in it"
+        ),
+        reverse("stories_post", args=[both.pk]): (
+            "Your post is hidden: consent changed for Leo, Maya, children in it"
+        ),
+    }
 
 
 def test_R31_an_urgent_school_post_reaches_every_parent_by_email_whatever_they_chose(
