@@ -4,7 +4,8 @@
   about them (consent records and their scans, points, avatar, picture code and sign-in
   account, Student Story posts, the conversations about them), the links to their parents, and
   every media file that shows them (their Student Story's, the photos of other posts they are
-  tagged in, photos sent in messages about them).
+  tagged in, photos sent in messages about them), and the data exports still kept that hold
+  them (their parents', and those of the people in the conversations about them).
 - The same at once when the office deletes a pupil in the admin (``pupil_delete``).
 - Messages older than ``MESSAGE_RETENTION_DAYS``, with their photos, and threads left empty.
 - A parent's account with no current child for ``PARENT_WITHOUT_CHILD_DAYS``
@@ -41,6 +42,7 @@ from stories.services.media import attachment_files
 from stories.services.notices import posts_notifications_retract
 
 from .deletion import account_erase, caches_forget, files_delete, likes_forget, sessions_delete
+from .services_export import exports_expire_of
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class RetentionCounts:
     threads: int = 0
     messages: int = 0
     files: int = 0
+    exports: int = 0
     parent_accounts: int = 0
 
     def add(self, other: RetentionCounts) -> None:
@@ -160,6 +163,7 @@ def _pupil_erase(pupil: Pupil, *, actor: User | None) -> RetentionCounts:
         messages=messages.count(),
         files=len(files),
     )
+    counts.exports = exports_expire_of(_export_holders(pupil))
     _notifications_retract(list(messages.values_list("pk", flat=True)))
     tagged.delete()  # the post stays for its class, without the photos that show the leaver
     student_posts = Post.objects.filter(pupil=pupil)
@@ -172,6 +176,16 @@ def _pupil_erase(pupil: Pupil, *, actor: User | None) -> RetentionCounts:
     pupil.delete()
     files_delete(files)
     return counts
+
+
+def _export_holders(pupil: Pupil) -> set[int]:
+    """Whose data export can hold this pupil: their parents (the export's children) and the
+    people in the conversations about them."""
+    threads = Thread.objects.filter(pupil=pupil).values_list("parent_id", "teacher_id")
+    return {
+        *ParentLink.objects.filter(pupil=pupil).values_list("parent_id", flat=True),
+        *(person for pair in threads for person in pair if person is not None),
+    }
 
 
 def _consent_scans(pupil: Pupil) -> list[str]:

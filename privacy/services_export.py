@@ -14,11 +14,12 @@ import calendar
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -231,11 +232,23 @@ def export_download(*, acting_user: User, export: DataExport) -> DataExport:
 
 
 def exports_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete the files of exports past their expiry date (nightly; idempotent): the file is
-    removed from storage first, then the export marked expired, so a run cut short is
-    completed by the next. Returns how many exports expired."""
+    """Delete the files of exports past their expiry date (nightly; idempotent). Returns how
+    many exports expired."""
     now = now or timezone.now()
-    due = DataExport.objects.filter(status=ExportStatus.READY, expires_at__lte=now)
+    return _expire(DataExport.objects.filter(status=ExportStatus.READY, expires_at__lte=now))
+
+
+def exports_expire_of(subject_ids: Collection[int]) -> int:
+    """Expire at once the ready exports of these people: they hold a child whose data is
+    being erased (R28). Returns how many."""
+    return _expire(
+        DataExport.objects.filter(status=ExportStatus.READY, subject_id__in=subject_ids)
+    )
+
+
+def _expire(due: QuerySet[DataExport]) -> int:
+    """The file is removed from storage first, then the export marked expired, so a run cut
+    short is completed by the next."""
     expired = 0
     for export in due.only("pk", "file").iterator():
         if export.file.name:

@@ -36,7 +36,9 @@ from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
 from points.models import Avatar, Award, Skill, SkillKind
 from privacy import retention as retention_module
+from privacy.models import DataExport, ExportStatus
 from privacy.retention import RetentionCounts, retention_run
+from privacy.services_export import export_build, export_request
 from privacy.tasks import clear_expired_sessions
 from privacy.tasks import retention_run as retention_task
 from stories.models import Attachment, Audience, Like, Post
@@ -241,6 +243,7 @@ def test_R28_a_leavers_rows_and_media_files_are_gone_after_retention(world) -> N
         "threads": 1,
         "messages": 1,
         "files": 8,
+        "exports": 0,
         "parent_accounts": 0,
     }
     erased = AuditEntry.objects.get(action=AuditAction.PERSONAL_DATA_ERASED)
@@ -248,6 +251,27 @@ def test_R28_a_leavers_rows_and_media_files_are_gone_after_retention(world) -> N
     assert "Maya" not in str(erased.details)
     run = AuditEntry.objects.get(action=AuditAction.RETENTION_RUN)
     assert run.details["pupils"] == 1 and run.details["completed"] is True
+
+
+def test_R28_a_leavers_erasure_expires_the_exports_that_hold_them(world) -> None:
+    leo_only_parent = ParentLinkFactory(pupil=world["leo"]).parent
+    people = (world["mum"], world["dad"], world["teacher"], leo_only_parent)
+    with at(after_leaving(settings.PUPIL_RETENTION_DAYS - 2)):
+        exports = [export_build(export_request(acting_user=p, subject=p).pk) for p in people]
+    files = [export.file.name for export in exports if export is not None]
+    assert len(files) == 4 and all(on_disk(name) for name in files)
+
+    with at(after_leaving(settings.PUPIL_RETENTION_DAYS + 1)):
+        counts = retention_run()
+
+    states = list(
+        DataExport.objects.filter(subject__in=people)
+        .order_by("pk")
+        .values_list("status", flat=True)
+    )
+    assert states == [ExportStatus.EXPIRED] * 3 + [ExportStatus.READY]
+    assert [name for name in files if on_disk(name)] == [files[3]]
+    assert counts.exports == 3
 
 
 def test_R28_the_office_deleting_a_pupil_in_the_admin_erases_their_files_too(world) -> None:
