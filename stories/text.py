@@ -13,6 +13,8 @@ from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .everyday_surnames import EVERYDAY_SURNAMES
+
 MAX_LENGTH = 5000
 
 EMPTY_POST = _("Write something, or add a photo, recording or work sample.")
@@ -46,23 +48,35 @@ def check_body(body: str, *, has_media: bool) -> str:
     return text
 
 
-def _surname_words(surnames: Iterable[str], first_names: set[str]) -> set[str]:
-    """Each surname, and each part of a double-barrelled one, that is not also a first name
-    in the audience ("Thomas" may be a child's first name and another's surname)."""
-    words: set[str] = set()
-    for surname in surnames:
+def _surname_words(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each surname, and each part of a double-barrelled one, with the first names of the
+    pupils who have it; leaving out a word that is also a first name in the audience
+    ("Thomas" may be a child's first name and another's surname)."""
+    first_names = {first.strip().casefold() for first, _surname in pairs}
+    words: dict[str, set[str]] = {}
+    for first, surname in pairs:
         parts = {surname.strip(), *re.split(r"[\s-]+", surname.strip())}
-        words |= {part for part in parts if len(part) >= 3}
-    return {word for word in words if word.casefold() not in first_names}
+        for part in parts:
+            if len(part) >= 3 and part.casefold() not in first_names:
+                words.setdefault(part, set()).add(first.strip())
+    return words
+
+
+def _as_name(word: str, first_names: set[str]) -> re.Pattern[str]:
+    """Where ``word`` reads as a surname: anywhere, or for an everyday word ("Day", "Hill"),
+    only right after the first name of a pupil who has it."""
+    if word.casefold() in EVERYDAY_SURNAMES:
+        firsts = "|".join(re.escape(first) for first in sorted(first_names))
+        return re.compile(rf"(?<!\w)(?:{firsts})\s+{re.escape(word)}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 
 
 def check_no_surnames(text: str, *, pupils: Iterable[tuple[str, str]]) -> None:
     """R7: refuse text containing the surname of a pupil in the audience (``(first, surname)``
     pairs), naming the word found, never the child's full name."""
-    pairs = list(pupils)
-    first_names = {first.strip().casefold() for first, _surname in pairs}
-    for word in sorted(_surname_words((s for _f, s in pairs), first_names), key=len, reverse=True):
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
+    words = _surname_words(list(pupils))
+    for word in sorted(words, key=len, reverse=True):
+        if _as_name(word, words[word]).search(text):
             raise ValidationError(SURNAME, code="surname", params={"word": word})
 
 

@@ -147,6 +147,25 @@ def test_R7_a_surname_that_is_also_a_first_name_in_the_class_is_fine(
         class_post(teacher, school_class, body="Thomas Reed read aloud")
 
 
+def test_R7_a_surname_that_is_an_everyday_word_is_refused_only_as_a_name(
+    teacher, school_class
+) -> None:
+    PupilFactory(school_class=school_class, first_name="Harry", surname="Day")
+    PupilFactory(school_class=school_class, first_name="Ella", surname="Rose-Hill")
+    fine = "Sports Day was a great day: a rose for every child who ran up the hill!"
+    assert class_post(teacher, school_class, body=fine).pk
+    for body, word in (
+        ("Well done Harry Day!", "Day"),
+        ("well done harry  day", "Day"),
+        ("Ella Hill read aloud", "Hill"),
+        ("thank you ella rose-hill", "Rose-Hill"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            class_post(teacher, school_class, body=body)
+        assert f"“{word}”" in messages_of(error)
+    assert Post.objects.count() == 1
+
+
 def test_R7_school_story_checks_every_pupils_surname() -> None:
     PupilFactory(school_class=SchoolClassFactory(), first_name="Zoe", surname="Fairbairn")
     with pytest.raises(ValidationError, match="Fairbairn"):
