@@ -66,7 +66,8 @@ def _as_name(word: str, first_names: set[str]) -> re.Pattern[str]:
     """Where ``word`` reads as a surname: anywhere, or for an everyday word ("Day", "Hill"),
     only right after the first name of a pupil who has it."""
     if word.casefold() in EVERYDAY_SURNAMES:
-        firsts = "|".join(re.escape(first) for first in sorted(first_names))
+        # (?!) never matches: with no first name known, the word cannot read as a name.
+        firsts = "|".join(re.escape(first) for first in sorted(first_names) if first) or "(?!)"
         return re.compile(rf"(?<!\w)(?:{firsts})\s+{re.escape(word)}(?!\w)", re.IGNORECASE)
     return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 

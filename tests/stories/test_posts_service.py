@@ -22,7 +22,7 @@ from stories.services.posts import (
     posts_hide_for_pupils,
     posts_publish_due,
 )
-from stories.text import MARKUP, SURNAME
+from stories.text import MARKUP, SURNAME, check_no_surnames
 from tests.factories import (
     LeaderFactory,
     OfficeFactory,
@@ -164,6 +164,12 @@ def test_R7_a_surname_that_is_an_everyday_word_is_refused_only_as_a_name(
             class_post(teacher, school_class, body=body)
         assert f"“{word}”" in messages_of(error)
     assert Post.objects.count() == 1
+
+
+def test_R7_an_everyday_surname_without_a_known_first_name_never_matches_everything() -> None:
+    check_no_surnames("What a great day", pupils=[("", "Day")])
+    with pytest.raises(ValidationError, match="Okafor"):
+        check_no_surnames("Hello Okafor", pupils=[("", "Okafor")])
 
 
 def test_R7_school_story_checks_every_pupils_surname() -> None:
