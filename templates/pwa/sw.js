@@ -3,7 +3,8 @@
    What it keeps on the device: the app shell only (the stylesheet, its own scripts, the offline
    page and the icons), all public and the same for everyone. It never stores a page, a photo or
    any other response: pages come from the network, and when the network is down the offline page
-   is shown in their place. On sign-out every cache is emptied and the shell fetched again.
+   is shown in their place. On sign-out everything but the shell is deleted and the shell fetched
+   again.
 
    It also shows web push notifications: the server sends {"title", "body", "url"} with no child's
    name or content in it, and a tap opens the link, on this site only. */
@@ -25,8 +26,19 @@ async function deleteCaches(keep) {
   await Promise.all(names.filter((name) => name !== keep).map((name) => caches.delete(name)));
 }
 
+function inShell(request) {
+  const url = new URL(request.url);
+  return SHELL.has(url.pathname) && !url.search;
+}
+
+// Everything but the shell goes: every other cache, and any other entry in the shell's. The
+// shell itself stays until its fresh copy replaces it (addAll writes all or nothing), so the
+// offline page is there even when the network goes at that moment.
 async function resetCaches() {
-  await deleteCaches(null);
+  await deleteCaches(CONFIG.cache);
+  const cache = await caches.open(CONFIG.cache);
+  const strays = (await cache.keys()).filter((request) => !inShell(request));
+  await Promise.all(strays.map((request) => cache.delete(request)));
   await precache();
 }
 
@@ -83,7 +95,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.mode === "navigate") {
     event.respondWith(fromNetwork(event));
-  } else if (SHELL.has(url.pathname) && !url.search) {
+  } else if (inShell(request)) {
     event.respondWith(fromShell(request));
   }
   // Anything else goes to the network as if there were no worker, and nothing is stored.

@@ -58,8 +58,13 @@ CACHED_URLS = """async () => {
 # Whether the browser's HTTP cache could answer for a URL without the network.
 IN_HTTP_CACHE = """url => fetch(url, {cache: "only-if-cached", mode: "same-origin"})
   .then(response => response.ok, () => false)"""
-PLANT_PRIVATE_COPY = """() => caches.open("left-behind")
-  .then(cache => cache.put("/stories/", new Response("Our science week")))"""
+# Private copies in a cache of their own and beside the shell in the worker's cache.
+PLANT_PRIVATE_COPY = """async () => {
+  for (const name of [...await caches.keys(), "left-behind"]) {
+    const cache = await caches.open(name);
+    await cache.put("/stories/", new Response("Our science week"));
+  }
+}"""
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
