@@ -284,6 +284,16 @@ def test_R31_each_role_sets_its_own_kinds(school, teacher: User, parent: User, r
     assert "Send my daily digest at" in html
 
 
+def test_R31_R19_each_role_is_told_what_always_reaches_them_and_when(
+    school, teacher: User, parent: User
+) -> None:
+    always = "Formal warnings and urgent announcements from the school always reach you by email."
+    held = "a digest due after the working day ends, waits until the next working morning."
+    for person, says, not_says in ((parent, always, held), (teacher, held, always)):
+        html = client_for(person).get(SETTINGS).content.decode()
+        assert says in html and not_says not in html
+
+
 def test_R31_the_page_shows_the_current_choices(school, parent: User) -> None:
     form = client_for(parent).get(SETTINGS).context["form"]
     assert form["kind_post"].value() == "digest"
