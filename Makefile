@@ -29,6 +29,9 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test node_modules/.installed
 
+# Links printed and emailed (sign-ins, invite letters, notifications) point at this server
+# unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
