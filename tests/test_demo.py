@@ -49,6 +49,7 @@ from classes.models import (
 )
 from classes.selectors import school_get, teachers_by_class
 from dojo_portal.demo.extras import demo_pupil
+from dojo_portal.demo.notifications import LATEST
 from dojo_portal.demo.people import DEMO_PASSWORD, DEMO_PUPIL_CODE, NEW_PARENT_EMAIL
 from dojo_portal.demo.plan import build_plan, rows_digest
 from dojo_portal.demo.seed import SeedReport, seed_demo
@@ -59,6 +60,8 @@ from dojo_portal.management.commands.seed_demo import (
     NOT_IN_PRODUCTION,
     NOTHING_CREATED,
 )
+from dojo_portal.notifications.models import Notification
+from dojo_portal.notifications.selectors import bell_for, notifications_for
 from stories.models import Attachment, AttachmentStatus, Audience, Like, Post, PostSeen, Reminder
 
 MONDAY = date(2026, 11, 30)
@@ -80,6 +83,7 @@ COUNTED_MODELS = (
     Like,
     PostSeen,
     Reminder,
+    Notification,
 )
 
 
@@ -307,6 +311,21 @@ def test_R8_demo_parent_sees_the_photos_of_their_childs_class(report: SeedReport
     response = client.get(reverse("stories_thumbnail", args=[key]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/webp"
+
+
+def test_R31_demo_parent_finds_news_of_their_childrens_latest_posts(report: SeedReport) -> None:
+    parent = User.objects.get(email=next(s.email for s in demo_sign_ins() if s.role == "parent"))
+    assert report.created["notifications"] > LATEST  # every family of those posts is told
+
+    rows = notifications_for(parent)
+    assert bell_for(parent).unread == len(rows) == LATEST
+    client = Client()
+    client.force_login(parent)
+    for row in rows:
+        assert client.get(reverse("notification_open", args=[row.notification.pk])).url == (
+            row.notification.link
+        )
+        assert client.get(row.notification.link).status_code == 200
 
 
 def test_R12_demo_photos_show_only_pupils_with_consent(report: SeedReport) -> None:

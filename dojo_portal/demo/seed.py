@@ -23,6 +23,7 @@ from classes.services import staff_assign
 
 from .consent import ensure_consent, ensure_data_processing
 from .extras import DemoInvite, ensure_conduct, ensure_invite, ensure_pupil_code
+from .notifications import ensure_notifications
 from .people import DEMO_PASSWORD, LEADER_EMAIL, OFFICE_EMAIL, PARENT_DOMAIN, STAFF_DOMAIN
 from .plan import ACADEMIC_YEAR, DEFAULT_SEED, PupilKey, SchoolPlan, build_plan
 from .points import ensure_needs_work_skills, ensure_points
@@ -81,6 +82,7 @@ def seed_demo(
     created["skills"] = ensure_needs_work_skills(leader=users[LEADER_EMAIL])
     created["points"] = ensure_points(today=today, seed=seed, tz=school.tz)
     created.update(ensure_stories(today=today, seed=seed, tz=school.tz))
+    created["notifications"] = ensure_notifications()
     created["picture codes"] = ensure_pupil_code(office=office)
     invite = ensure_invite(office=office)
     created["invite codes"] = int(invite is not None)
