@@ -7,7 +7,8 @@
   tagged in, photos sent in messages about them), and the data exports still kept that hold
   them (their parents', and those of the people in the conversations about them).
 - The same at once when the office deletes a pupil in the admin (``pupil_delete``).
-- Messages older than ``MESSAGE_RETENTION_DAYS``, with their photos, and threads left empty.
+- Messages older than ``MESSAGE_RETENTION_DAYS``, with their photos and the data exports still
+  kept that hold them, and threads left empty.
 - A parent's account with no current child for ``PARENT_WITHOUT_CHILD_DAYS``
   (``privacy.deletion.account_erase``).
 
@@ -181,11 +182,17 @@ def _pupil_erase(pupil: Pupil, *, actor: User | None) -> RetentionCounts:
 def _export_holders(pupil: Pupil) -> set[int]:
     """Whose data export can hold this pupil: their parents (the export's children) and the
     people in the conversations about them."""
-    threads = Thread.objects.filter(pupil=pupil).values_list("parent_id", "teacher_id")
     return {
         *ParentLink.objects.filter(pupil=pupil).values_list("parent_id", flat=True),
-        *(person for pair in threads for person in pair if person is not None),
+        *_message_holders(Message.objects.filter(thread__pupil=pupil)),
     }
+
+
+def _message_holders(messages: QuerySet[Message]) -> set[int]:
+    """Whose data export holds these messages: the parent and teacher of their threads, and
+    their authors (office staff answer in other families' threads)."""
+    rows = messages.values_list("thread__parent_id", "thread__teacher_id", "author_id")
+    return {person for row in rows.distinct() for person in row if person is not None}
 
 
 def _consent_scans(pupil: Pupil) -> list[str]:
@@ -245,10 +252,11 @@ def _messages_erase_batch(now: dt.datetime) -> RetentionCounts | None:
         return None
     photos = MessagePhoto.objects.filter(message_id__in=ids).values_list("file", "thumbnail")
     files = [name for pair in photos for name in pair if name]
+    exports = exports_expire_of(_message_holders(Message.objects.filter(pk__in=ids)))
     _notifications_retract(ids)
     Message.objects.filter(pk__in=ids).delete()
     files_delete(files)
-    return RetentionCounts(messages=len(ids), files=len(files))
+    return RetentionCounts(messages=len(ids), files=len(files), exports=exports)
 
 
 def parents_mark_without_child(today: dt.date) -> None:

@@ -386,6 +386,28 @@ def test_R28_messages_past_retention_are_deleted_with_their_photos(world) -> Non
     assert list(Message.objects.filter(thread=world["leo_thread"])) == [recent]
 
 
+def test_R28_messages_past_retention_expire_the_exports_that_hold_them(world) -> None:
+    long_ago = SUMMER - dt.timedelta(days=settings.MESSAGE_RETENTION_DAYS + 30)
+    former_teacher = TeacherFactory()
+    thread_with_photo(world["dad"], former_teacher, world["leo"], sent=long_ago)
+    people = (world["dad"], former_teacher, world["mum"])
+    with at(SUMMER):
+        exports = [export_build(export_request(acting_user=p, subject=p).pk) for p in people]
+    assert all(export is not None and on_disk(export.file.name) for export in exports)
+
+    with at(SUMMER + dt.timedelta(days=1)):
+        counts = retention_run()
+
+    states = DataExport.objects.filter(subject__in=people).order_by("pk")
+    assert list(states.values_list("status", flat=True)) == [
+        ExportStatus.EXPIRED,
+        ExportStatus.EXPIRED,
+        ExportStatus.READY,  # Maya's mum: none of her messages was that old
+    ]
+    assert counts.exports == 2 and counts.messages == 1
+    assert [on_disk(export.file.name) for export in exports if export] == [False, False, True]
+
+
 def test_R28_a_deleted_parents_messages_stay_until_the_message_retention_ends(world) -> None:
     from privacy.deletion import account_erase
 
