@@ -239,8 +239,8 @@ def exports_expire(*, now: dt.datetime | None = None) -> int:
 
 
 def exports_expire_of(subject_ids: Collection[int]) -> int:
-    """Expire at once the ready exports of these people: they hold a child whose data is
-    being erased (R28). Returns how many."""
+    """Expire at once the ready exports of these people: they hold data being erased (a
+    pupil's, or messages past their retention period; R28). Returns how many."""
     return _expire(
         DataExport.objects.filter(status=ExportStatus.READY, subject_id__in=subject_ids)
     )
