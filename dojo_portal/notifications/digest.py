@@ -24,7 +24,7 @@ from classes.selectors import school_get
 from classes.worktime import calendar_for
 
 from .emails import NEWS_WITHIN, address_bounced, digest_email, emailable_people
-from .models import Channel, Delivery, DigestPreference, DigestSent, Notification
+from .models import Channel, Delivery, DigestSent, Notification, default_digest_time
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def _due_people(now: dt.datetime) -> QuerySet[User]:
     day means the start of the next working day (R19)."""
     local = timezone.localtime(now, school_get().tz)
     calendar = calendar_for()
-    default_at = DigestPreference._meta.get_field("send_at").get_default()
+    default_at = default_digest_time()
     people = (
         emailable_people()
         .filter(Exists(_waiting(now).filter(recipient=OuterRef("pk"))))
@@ -66,14 +66,14 @@ def _due_people(now: dt.datetime) -> QuerySet[User]:
 def digest_send(user_id: int, *, now: dt.datetime | None = None) -> bool:
     """Send this person's digest for today, if it is due and nobody has sent it. True if sent."""
     now = now or timezone.now()
-    if not _due_people(now).filter(pk=user_id).exists():
+    recipient = _due_people(now).filter(pk=user_id).first()
+    if recipient is None:
         return False
     school = school_get()
     day = timezone.localtime(now, school.tz).date()
     claim = _claim(user_id, day)
     if claim is None:
         return False  # another process sent (or is sending) today's digest
-    recipient = User.objects.get(pk=user_id)
     notifications = list(_waiting(now).filter(recipient_id=user_id).order_by("deliver_at", "pk"))
     if not notifications:
         claim.delete()

@@ -32,7 +32,7 @@ from classes.worktime import calendar_for
 
 from .kinds import RULES, title
 from .models import BouncedAddress, Channel, Delivery, Kind, Notification
-from .tokens import unsubscribe_token
+from .tokens import DIGEST, unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ def notification_email(notification: Notification, school: School) -> EmailMulti
         context = _context(recipient, language, school)
         context |= {
             "title": title(notification),
-            "link": settings.SITE_URL + reverse("notification_open", args=[notification.pk]),
+            "link": _absolute("notification_open", notification.pk),
             "unsubscribe_link": unsubscribe if RULES[kind].settable else "",
         }
         return _email(recipient, "notification", context, str(context["title"]))
@@ -186,13 +186,12 @@ def digest_email(
             "items": [
                 {
                     "title": title(notification),
-                    "link": settings.SITE_URL
-                    + reverse("notification_open", args=[notification.pk]),
+                    "link": _absolute("notification_open", notification.pk),
                 }
                 for notification in notifications
             ],
             "unsubscribe_link": _absolute(
-                "notifications_unsubscribe", unsubscribe_token(recipient.pk, "digest")
+                "notifications_unsubscribe", unsubscribe_token(recipient.pk, DIGEST)
             ),
         }
         subject = translation.gettext("Your news from school")
@@ -213,12 +212,12 @@ def _context(recipient: User, language: str, school: School) -> dict[str, object
         "school": school,
         "language": language,
         "to_staff": recipient.role != Role.PARENT,
-        "settings_link": settings.SITE_URL + reverse("notification_settings"),
+        "settings_link": _absolute("notification_settings"),
     }
 
 
-def _absolute(name: str, token: str) -> str:
-    return settings.SITE_URL + reverse(name, args=[token])
+def _absolute(name: str, *args: object) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _email(

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Role
+from accounts.models import STAFF_ROLES, Role
 
 from .models import Channel, Kind, Notification
-
-STAFF = frozenset({Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER})
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ RULES: dict[Kind, KindRule] = {
         Channel.EMAIL, True, frozenset({Role.PARENT, Role.TEACHER, Role.SUPPORT})
     ),
     Kind.REPLY_OVERDUE: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER, Role.SUPPORT})),
-    Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF),
+    Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF_ROLES),
     Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
 }

@@ -14,7 +14,14 @@ from django.utils import timezone
 from accounts.models import User
 
 from .kinds import RULES, settable_kinds, title
-from .models import Channel, DigestPreference, Kind, Notification, NotificationSetting
+from .models import (
+    Channel,
+    DigestPreference,
+    Kind,
+    Notification,
+    NotificationSetting,
+    default_digest_time,
+)
 
 # The notification centre shows the latest ones.
 SHOWN = 50
@@ -110,4 +117,4 @@ def channels_for(user: User) -> dict[Kind, Channel]:
 
 def digest_time_for(user: User) -> dt.time:
     preference = DigestPreference.objects.filter(user=user).first()
-    return preference.send_at if preference else DigestPreference().send_at
+    return preference.send_at if preference else default_digest_time()

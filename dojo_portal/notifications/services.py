@@ -72,7 +72,8 @@ def _record(events: Sequence[Event], now: dt.datetime) -> None:
     with_push = set(
         PushSubscription.objects.filter(user_id__in=recipients).values_list("user_id", flat=True)
     )
-    held = _held_until(now)
+    # Staff are told in working time only: what happens now reaches them then (R19, R31).
+    held = calendar_for().next_working_start(now)
     rows = [
         _row(event, roles[event.recipient_id], chosen, with_push, now, held)
         for event in events
@@ -82,13 +83,6 @@ def _record(events: Sequence[Event], now: dt.datetime) -> None:
         [row for row in rows if row is not None], ignore_conflicts=True, batch_size=1000
     )
     bell_forget(recipients)
-
-
-def _held_until(now: dt.datetime) -> dt.datetime:
-    """When staff may be told of what happens now: now in working time, else the start of the
-    next working period (R19, R31)."""
-    calendar = calendar_for()
-    return now if calendar.is_working_time(now) else calendar.next_working_start(now)
 
 
 def _row(
@@ -141,7 +135,6 @@ def notification_mark_read(*, acting_user: User, notification: Notification) -> 
         pk=notification.pk, recipient=acting_user, read_at__isnull=True
     ).update(read_at=timezone.now())
     bell_forget([acting_user.pk])
-    notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
