@@ -176,7 +176,8 @@ def notification_settings_save(
 def notifications_unsubscribe(*, user_id: int, kind: str) -> list[Kind]:
     """From an email's unsubscribe link: stop emails of one kind, or (``"digest"``) of every
     kind in the person's digest. They still see them in the portal. Returns the kinds changed;
-    none for an account that no longer exists or a kind that cannot be turned off."""
+    none for an account that no longer exists, a kind that cannot be turned off, or one that
+    is not emailed now (an unsubscribe link never turns on a kind the person turned off)."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return []
@@ -184,7 +185,8 @@ def notifications_unsubscribe(*, user_id: int, kind: str) -> list[Kind]:
     if kind == DIGEST:
         kinds = [each for each, channel in current.items() if channel == Channel.DIGEST]
     else:
-        kinds = [each for each, channel in current.items() if each == kind]
+        emailed = (Channel.EMAIL, Channel.DIGEST)
+        kinds = [each for each, channel in current.items() if each == kind and channel in emailed]
     for each in kinds:
         NotificationSetting.objects.update_or_create(
             user=user, kind=each, defaults={"channel": Channel.PORTAL}

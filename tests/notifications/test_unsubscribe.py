@@ -128,6 +128,19 @@ def test_R31_a_link_for_a_kind_that_cannot_be_stopped_changes_nothing(
     assert settings_of(parent) == {}
 
 
+@pytest.mark.parametrize("chosen", [Channel.OFF, Channel.PORTAL])
+def test_R31_a_link_for_a_kind_no_longer_emailed_changes_nothing(
+    school, parent: User, chosen: Channel
+) -> None:
+    """An old email's link never turns back on a kind the person has since turned off."""
+    choose(parent, {Kind.NEW_MESSAGE: chosen})
+
+    response = Client().post(url(unsubscribe_token(parent.pk, Kind.NEW_MESSAGE)))
+
+    assert response.status_code == 200 and NOTHING in response.content.decode()
+    assert settings_of(parent)[Kind.NEW_MESSAGE] == chosen
+
+
 def test_R31_a_link_for_an_account_that_is_gone_changes_nothing(school) -> None:
     gone = ParentFactory()
     token = unsubscribe_token(gone.pk, Kind.NEW_POST)
