@@ -49,7 +49,9 @@ def post_notify(post_id: int, *, now: dt.datetime | None = None) -> int:
         return 0
     post = Post.objects.select_related("school_class", "pupil").get(pk=post_id)
     parents = _families(post).values_list("parent_id", flat=True).distinct()
-    return notify([_event(post, parent_id) for parent_id in parents], now=now)
+    kind, link, context = _told(post)
+    key = post_key(post.pk)
+    return notify([Event(kind, key, parent_id, link, context) for parent_id in parents], now=now)
 
 
 def _families(post: Post) -> QuerySet[ParentLink]:
@@ -63,18 +65,17 @@ def _families(post: Post) -> QuerySet[ParentLink]:
     return links
 
 
-def _event(post: Post, parent_id: int) -> Event:
+def _told(post: Post) -> tuple[Kind, str, dict[str, str]]:
+    """What every family of the post is told: the same for all of them, worked out once."""
     link = reverse("stories_post", args=[post.pk])
     if post.urgent:
-        excerpt = " ".join(post.body.split())[:EXCERPT]
-        return Event(Kind.URGENT, post_key(post.pk), parent_id, link, {"excerpt": excerpt})
+        return Kind.URGENT, link, {"excerpt": " ".join(post.body.split())[:EXCERPT]}
     name = ""
     if post.audience == Audience.STUDENT and post.pupil:
         name = display_names([post.pupil]).get(post.pupil.pk, "")
     elif post.school_class:
         name = post.school_class.name
-    context = {"story": post.audience, "name": name}
-    return Event(Kind.NEW_POST, post_key(post.pk), parent_id, link, context)
+    return Kind.NEW_POST, link, {"story": post.audience, "name": name}
 
 
 def posts_hidden_notify(post_ids: Collection[int], pupil_ids: Collection[int]) -> int:
@@ -82,7 +83,7 @@ def posts_hidden_notify(post_ids: Collection[int], pupil_ids: Collection[int]) -
     consent changed (by display name, R6)."""
     posts = list(Post.objects.filter(pk__in=post_ids, author__isnull=False))
     names = display_names(Pupil.objects.filter(pk__in=pupil_ids))
-    in_post = _pupils_in_posts([post.pk for post in posts], names.keys())
+    in_post = _pupils_in_posts(posts, names.keys())
     return notify(
         Event(
             Kind.POST_HIDDEN,
@@ -96,15 +97,12 @@ def posts_hidden_notify(post_ids: Collection[int], pupil_ids: Collection[int]) -
     )
 
 
-def _pupils_in_posts(post_ids: list[int], pupil_ids: Collection[int]) -> dict[int, set[int]]:
-    """Which of these pupils each post is about: tagged in it, or its Student Story's child."""
-    found: dict[int, set[int]] = {pk: set() for pk in post_ids}
-    tags = Post.tagged.through.objects.filter(post_id__in=post_ids, pupil_id__in=pupil_ids)
-    student = Post.objects.filter(pk__in=post_ids, pupil_id__in=pupil_ids)
-    for post_id, pupil_id in [
-        *tags.values_list("post_id", "pupil_id"),
-        *student.values_list("pk", "pupil_id"),
-    ]:
+def _pupils_in_posts(posts: list[Post], pupil_ids: Collection[int]) -> dict[int, set[int]]:
+    """Which of these pupils each post is about: its Student Story's child, or tagged in it."""
+    wanted = set(pupil_ids)
+    found = {post.pk: {post.pupil_id} & wanted if post.pupil_id else set() for post in posts}
+    tags = Post.tagged.through.objects.filter(post_id__in=found, pupil_id__in=wanted)
+    for post_id, pupil_id in tags.values_list("post_id", "pupil_id"):
         found[post_id].add(pupil_id)
     return found
 
