@@ -10,26 +10,16 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from accounts.middleware import Handler, is_static_request, url_name_of
+from accounts.middleware import CONDUCT_EXEMPT_URL_NAMES, Handler, is_static_request, url_name_of
 from accounts.models import Role
-from dojo_portal.pwa import URL_NAMES as PWA_URL_NAMES
 
 from .services.data_processing import dp_pending_exists
 
-# Pages a parent may reach before agreeing: the form itself, the code of conduct (its gate comes
-# first), sign-out, joining with another invite code (which adds a child to agree for), the
-# language switch (to read the form in their own language) and the health check.
-DP_EXEMPT_URL_NAMES = frozenset(
-    {"dp_consent", "conduct", "account_logout", "join", "join_done", "healthz", "set_language"}
-    # the privacy notices: a parent reads what they agree to before agreeing (R28)
-    | {"privacy_notice_parents", "privacy_notice_pupils"}
-    # the installable app's public files (manifest, service worker, offline page, icons)
-    | PWA_URL_NAMES
-    # an email's unsubscribe link works without signing in, so before agreeing too (R31)
-    | {"notifications_unsubscribe"}
-    # someone who will not agree may delete their account instead (R28)
-    | {"privacy_account_delete"}
-)
+# Pages a parent may reach before agreeing: the form itself and every page open before the code
+# of conduct is accepted (its gate comes first): sign-out, joining with another invite code
+# (which adds a child to agree for), the language switch, the privacy notices, the app's public
+# files, an email's unsubscribe link and deleting the account instead (R28).
+DP_EXEMPT_URL_NAMES = CONDUCT_EXEMPT_URL_NAMES | {"dp_consent"}
 
 
 class DataProcessingConsentMiddleware:
