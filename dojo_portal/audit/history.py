@@ -14,16 +14,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete
 
-# Models whose ``str()`` names a person (and so their admin history does).
+# Models with an admin page of their own whose ``str()`` names a person (and so their admin
+# history does). A model shown only as an inline (suspensions, staff assignments) is logged
+# under the record of its page, never under its own.
 NAMED_MODELS = (
     "accounts.User",
     "accounts.ParentLink",
     "accounts.ExtraParentRequest",
     "accounts.ConductAcceptance",
-    "accounts.Suspension",
     "classes.Pupil",
     "classes.CoverAssignment",
-    "classes.SchoolClassUserObjectPermission",
     "consent.DataProcessingAgreement",
 )
 
