@@ -6,8 +6,8 @@ a sender's name or anything that was written, because a phone shows it on a lock
 the push service relays it. Pushes are encrypted for the device (RFC 8291) and signed with the
 school's VAPID key (RFC 8292) by pywebpush.
 
-The sweep (``sweep.py``) hands out notifications whose push is due; ``push_send`` claims each
-with a conditional UPDATE (pending to sending, stamping ``pushed_at``), so two workers never
+The sweep (``sweep.py``) hands out notifications whose push is due; ``push_send`` claims them
+with one conditional UPDATE (pending to sending, stamping ``pushed_at``), so two workers never
 both push one, and a claim lost with its worker is handed out again by the sweep. A device that
 the push service says is gone (404, 410) is forgotten. When a push service fails (a timeout,
 429, 5xx), the notification goes back to pending for the next sweep; which devices already have
@@ -24,7 +24,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -89,8 +89,7 @@ def push_send(notification_ids: Sequence[int], *, now: dt.datetime | None = None
     vapid = _vapid()
     if vapid is None:
         logger.error("web push is not set up (VAPID keys): %s pushes failed", len(notifications))
-        for notification in notifications:
-            _settle(notification.pk, Delivery.FAILED)
+        _settle({Delivery.FAILED: [n.pk for n in notifications]})
         return 0
     states = cache.get_many([_state_key(n.pk) for n in notifications])
     jobs, refused = _plan(notifications, states)
@@ -100,16 +99,22 @@ def push_send(notification_ids: Sequence[int], *, now: dt.datetime | None = None
 
 
 def _claim(notification_ids: Sequence[int], now: dt.datetime) -> list[Notification]:
-    """The notifications this worker now owns: still due, and won with a conditional UPDATE."""
-    due = pushes_due(now).filter(pk__in=list(notification_ids)).select_related("recipient")
-    claimed = []
-    for notification in due.order_by("pk"):
-        won = Notification.objects.filter(pk=notification.pk, push_state=Delivery.PENDING).update(
-            push_state=Delivery.SENDING, pushed_at=timezone.now()
+    """The notifications this worker now owns: the due ones, claimed in one UPDATE that stamps
+    ``pushed_at`` (those another worker holds are left to it), then read back by that stamp."""
+    due = pushes_due(now).filter(pk__in=list(notification_ids))
+    claimed_at = timezone.now()
+    # The state is tested on the updated row itself, so of two workers claiming at once the
+    # second finds the rows taken (PostgreSQL re-checks it after waiting for the first).
+    claims = Notification.objects.filter(pk__in=due.values("pk"), push_state=Delivery.PENDING)
+    if not claims.update(push_state=Delivery.SENDING, pushed_at=claimed_at):
+        return []
+    return list(
+        Notification.objects.filter(
+            pk__in=list(notification_ids), push_state=Delivery.SENDING, pushed_at=claimed_at
         )
-        if won:
-            claimed.append(notification)
-    return claimed
+        .select_related("recipient")
+        .order_by("pk")
+    )
 
 
 def _plan(
@@ -117,28 +122,35 @@ def _plan(
 ) -> tuple[list[_Job], set[int]]:
     """One job for each device that does not have its notification yet; devices whose
     endpoint the rules no longer accept are to be forgotten instead."""
-    devices: dict[int, list[PushSubscription]] = defaultdict(list)
-    recipients = {n.recipient_id for n in notifications if n.read_at is None}
-    for subscription in PushSubscription.objects.filter(user_id__in=recipients).order_by("pk"):
-        devices[subscription.user_id].append(subscription)
+    # One already read in the portal is not pushed: a push would only repeat it.
+    unread = [n for n in notifications if n.read_at is None]
+    devices, refused = _devices({n.recipient_id for n in unread})
     jobs: list[_Job] = []
-    refused: set[int] = set()
-    for notification in notifications:
-        if notification.read_at is not None:
-            continue  # already read in the portal: a push would only repeat it
+    for notification in unread:
         have = set(_state(states, notification.pk)["delivered"])
         payload = push_payload(notification)
         urgency = "high" if notification.urgent else "normal"
-        for subscription in devices[notification.recipient_id]:
-            if subscription.pk in have:
-                continue
-            try:
-                endpoint_check(subscription.endpoint)
-            except ValidationError:
-                refused.add(subscription.pk)
-                continue
-            jobs.append(_Job(notification.pk, subscription, payload, urgency))
-    return [job for job in jobs if job.subscription.pk not in refused], refused
+        jobs += [
+            _Job(notification.pk, subscription, payload, urgency)
+            for subscription in devices[notification.recipient_id]
+            if subscription.pk not in have
+        ]
+    return jobs, refused
+
+
+def _devices(recipients: set[int]) -> tuple[dict[int, list[PushSubscription]], set[int]]:
+    """Each recipient's devices, each endpoint checked once (the rules depend on nothing else);
+    the devices the rules no longer accept are set apart, never to be contacted."""
+    devices: dict[int, list[PushSubscription]] = defaultdict(list)
+    refused: set[int] = set()
+    for subscription in PushSubscription.objects.filter(user_id__in=recipients).order_by("pk"):
+        try:
+            endpoint_check(subscription.endpoint)
+        except ValidationError:
+            refused.add(subscription.pk)
+            continue
+        devices[subscription.user_id].append(subscription)
+    return devices, refused
 
 
 def push_payload(notification: Notification) -> str:
@@ -269,32 +281,44 @@ def _record(
     states: dict[str, Any],
     results: list[tuple[_Job, Outcome]],
 ) -> int:
-    """Each notification's new state; returns how many reached a device."""
+    """Each notification's new state, all known before any is settled: the cache keeps what a
+    retry needs (written before the row is pending again) and forgets the rest, then one
+    UPDATE per end state. Returns how many reached a device."""
     outcomes: dict[int, list[tuple[int, Outcome]]] = defaultdict(list)
     for job, outcome in results:
         outcomes[job.notification_id].append((job.subscription.pk, outcome))
-    pushed = 0
+    ends: dict[Delivery, list[int]] = defaultdict(list)
+    retries: dict[str, dict[str, Any]] = {}
     for notification in notifications:
-        state = _state(states, notification.pk)
-        mine = outcomes[notification.pk]
-        delivered = state["delivered"] + [pk for pk, o in mine if o is Outcome.DELIVERED]
-        attempts = state["attempts"] + 1
-        if any(o is Outcome.RETRY for _pk, o in mine) and attempts < settings.PUSH_MAX_ATTEMPTS:
-            state = {"attempts": attempts, "delivered": delivered}
-            cache.set(_state_key(notification.pk), state, STATE_SECONDS)
-            _settle(notification.pk, Delivery.PENDING)
-            logger.warning("push %s will be tried again (attempt %s)", notification.pk, attempts)
-            continue
-        cache.delete(_state_key(notification.pk))
-        if delivered:
-            pushed += 1
-            _settle(notification.pk, Delivery.SENT, pushed_at=timezone.now())
-        elif any(o in (Outcome.RETRY, Outcome.REFUSED) for _pk, o in mine):
-            logger.error("push %s failed after %s attempts", notification.pk, attempts)
-            _settle(notification.pk, Delivery.FAILED)
-        else:  # read already, or no device left to push to
-            _settle(notification.pk, Delivery.NONE)
-    return pushed
+        pk = notification.pk
+        end, state = _end(pk, _state(states, pk), outcomes[pk])
+        ends[end].append(pk)
+        if end is Delivery.PENDING:
+            retries[_state_key(pk)] = state
+    cache.set_many(retries, STATE_SECONDS)
+    cache.delete_many(
+        [_state_key(pk) for end, pks in ends.items() if end is not Delivery.PENDING for pk in pks]
+    )
+    _settle(ends)
+    return len(ends[Delivery.SENT])
+
+
+def _end(
+    pk: int, state: dict[str, Any], outcomes: list[tuple[int, Outcome]]
+) -> tuple[Delivery, dict[str, Any]]:
+    """Where one notification's push stands after this attempt, and the state a retry needs."""
+    delivered = state["delivered"] + [sub for sub, o in outcomes if o is Outcome.DELIVERED]
+    attempts = state["attempts"] + 1
+    after = {"attempts": attempts, "delivered": delivered}
+    if any(o is Outcome.RETRY for _sub, o in outcomes) and attempts < settings.PUSH_MAX_ATTEMPTS:
+        logger.warning("push %s will be tried again (attempt %s)", pk, attempts)
+        return Delivery.PENDING, after
+    if delivered:
+        return Delivery.SENT, after
+    if any(o in (Outcome.RETRY, Outcome.REFUSED) for _sub, o in outcomes):
+        logger.error("push %s failed after %s attempts", pk, attempts)
+        return Delivery.FAILED, after
+    return Delivery.NONE, after  # read already, or no device left to push to
 
 
 def _state(states: dict[str, Any], pk: int) -> dict[str, Any]:
@@ -306,7 +330,10 @@ def _state_key(pk: int) -> str:
     return f"notifications:push:{pk}"
 
 
-def _settle(pk: int, state: Delivery, *, pushed_at: dt.datetime | None = None) -> None:
-    Notification.objects.filter(pk=pk, push_state=Delivery.SENDING).update(
-        push_state=state, pushed_at=pushed_at
-    )
+def _settle(ends: Mapping[Delivery, list[int]]) -> None:
+    """One UPDATE per end state, changing only the claims this worker still holds."""
+    sent_at = timezone.now()
+    for end, pks in ends.items():
+        Notification.objects.filter(pk__in=pks, push_state=Delivery.SENDING).update(
+            push_state=end, pushed_at=sent_at if end is Delivery.SENT else None
+        )
