@@ -25,6 +25,7 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER})
 ADMIN_ROLES = frozenset({Role.OFFICE, Role.LEADER})
+ADULT_ROLES = frozenset({Role.PARENT, *STAFF_ROLES})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -294,6 +295,7 @@ class Suspension(models.Model):
 
 __all__ = [
     "ADMIN_ROLES",
+    "ADULT_ROLES",
     "STAFF_ROLES",
     "CodeOfConduct",
     "ConductAcceptance",

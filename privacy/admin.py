@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.base import OfficeOnlyAdmin
 from accounts.http import signed_in_user
-from accounts.models import User
+from accounts.models import ADULT_ROLES, User
 
-from .models import IN_PROGRESS, DataExport, ExportStatus
-from .permissions import ADULT_ROLES, can_manage_exports
+from .models import UNANSWERED, DataExport
+from .permissions import can_manage_exports
 from .services_export import export_download, export_request
 from .views_export import export_response
 
@@ -68,7 +68,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[DataExport]
     ) -> QuerySet[DataExport]:
-        unanswered = Q(status__in=[*IN_PROGRESS, ExportStatus.FAILED])
+        unanswered = Q(status__in=UNANSWERED)
         if self.value() == "yes":
             return queryset.filter(unanswered, deadline__lt=timezone.localdate())
         if self.value() == "open":

@@ -29,6 +29,8 @@ class ExportStatus(models.TextChoices):
 
 
 IN_PROGRESS = (ExportStatus.QUEUED, ExportStatus.BUILDING)
+# Not answered yet: no file was handed over (a failed build must be run again).
+UNANSWERED = (*IN_PROGRESS, ExportStatus.FAILED)
 
 
 def export_path(instance: object, filename: str) -> str:
@@ -117,5 +119,4 @@ class DataExport(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Not answered by the deadline: still waiting, building or failed after it."""
-        answered = self.status in (ExportStatus.READY, ExportStatus.EXPIRED)
-        return not answered and timezone.localdate() > self.deadline
+        return self.status in UNANSWERED and timezone.localdate() > self.deadline

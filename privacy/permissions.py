@@ -6,12 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.models import ADMIN_ROLES, Role
+from accounts.models import ADMIN_ROLES, ADULT_ROLES
 from accounts.permissions import has_role
 
 from .models import DataExport
-
-ADULT_ROLES = (Role.PARENT, Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER)
 
 
 def can_export_own_data(user: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import STAFF_ROLES, Role
+from accounts.models import ADULT_ROLES
 from accounts.permissions import can_manage_accounts, has_role
 
 
@@ -13,7 +13,7 @@ def can_delete_own_account(user: Any) -> bool:
     """Parents and staff delete their own account from the portal. Pupils' accounts belong to
     the office (they go with the pupil's data, R28); a suspended account cannot use the portal
     at all (R5), so the office deletes it."""
-    return has_role(user, Role.PARENT, *STAFF_ROLES) and not user.is_suspended
+    return has_role(user, *ADULT_ROLES) and not user.is_suspended
 
 
 def can_delete_suspended_accounts(user: Any) -> bool:

@@ -6,12 +6,10 @@ says so and offers a new one."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -19,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedRequest
+from accounts.models import ADULT_ROLES
+from accounts.permissions import role_required
 from dojo_portal.media import protected_file_response
 
 from .models import DataExport
-from .permissions import can_export_own_data
 from .selectors import export_current, export_for, exports_recent
 from .services_export import KEEP_FOR, export_download, export_request
 
@@ -30,16 +29,9 @@ ASKED = _("We are making a copy of your data. You can leave this page and come b
 ALREADY_ASKED = _("A copy of your data is already being made: here it is.")
 
 
-def export_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """For anyone who cannot export their own data (pupils) these pages do not exist."""
-
-    @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not can_export_own_data(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# For anyone who cannot export their own data (pupils, ``can_export_own_data``) these pages do
+# not exist.
+export_allowed = role_required(*ADULT_ROLES)
 
 
 def _context(request: AuthedRequest, export: DataExport | None) -> dict[str, Any]:
@@ -94,11 +86,9 @@ def export_response(export: DataExport) -> HttpResponseBase:
     """The ZIP as a download (also for the office's admin), never cached anywhere."""
     day = export.built_at.date().isoformat() if export.built_at else "copy"
     name = f"my-data-{day}.zip"
-    response = protected_file_response(
-        export.file, download_name=name, content_type="application/zip"
+    return protected_file_response(
+        export.file, download_name=name, content_type="application/zip", as_attachment=True
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 urlpatterns: list[URLPattern] = [

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import Role
+from accounts.models import ADULT_ROLES
+from accounts.permissions import has_role
+
+NOTIFIED_ROLES = ADULT_ROLES
 
 
 def can_have_notifications(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role != Role.PUPIL)
+    return has_role(user, *NOTIFIED_ROLES)

@@ -14,10 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
+from accounts.permissions import role_required
 
 from .forms import NotificationSettingsForm
 from .models import Notification
-from .permissions import can_have_notifications
+from .permissions import NOTIFIED_ROLES
 from .selectors import notification_get_for, notifications_for
 from .services import (
     notification_mark_read,
@@ -32,8 +33,6 @@ ALL_READ = _("All notifications are marked as read.")
 
 
 def _own(request: AuthedRequest, pk: int) -> Notification:
-    if not can_have_notifications(request.user):
-        raise Http404
     try:
         return notification_get_for(request.user, pk)
     except Notification.DoesNotExist:
@@ -41,14 +40,14 @@ def _own(request: AuthedRequest, pk: int) -> Notification:
 
 
 @require_GET
+@role_required(*NOTIFIED_ROLES)
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    if not can_have_notifications(request.user):
-        raise Http404
     rows = notifications_for(request.user)
     return render(request, "notifications/list.html", {"rows": rows})
 
 
 @require_GET
+@role_required(*NOTIFIED_ROLES)
 def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Follow a notification to the thing it tells of, marking it read."""
     notification = notification_mark_read(acting_user=request.user, notification=_own(request, pk))
@@ -59,6 +58,7 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@role_required(*NOTIFIED_ROLES)
 def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification_mark_read(acting_user=request.user, notification=_own(request, pk))
     back = request.POST.get("next", "")
@@ -68,18 +68,16 @@ def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@role_required(*NOTIFIED_ROLES)
 def notifications_read_all(request: AuthedRequest) -> HttpResponse:
-    if not can_have_notifications(request.user):
-        raise Http404
     notifications_mark_all_read(acting_user=request.user)
     flash.success(request, ALL_READ)
     return redirect("notifications")
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(*NOTIFIED_ROLES)
 def notification_settings(request: AuthedRequest) -> HttpResponse:
-    if not can_have_notifications(request.user):
-        raise Http404
     form = NotificationSettingsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         notification_settings_save(

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthedRequest
-from accounts.models import ADMIN_ROLES, Role
+from accounts.models import ADMIN_ROLES, ADULT_ROLES, Role
 from accounts.permissions import role_required
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names
@@ -42,7 +42,6 @@ from ..selectors.reports import (
     span_for,
 )
 
-ADULT_ROLES = (Role.PARENT, Role.TEACHER, Role.SUPPORT, *ADMIN_ROLES)
 STAFF_ROLES = (Role.TEACHER, Role.SUPPORT, *ADMIN_ROLES)
 
 
