@@ -21,9 +21,11 @@ def protected_file_response(
     download_name: str,
     cache: str = "private, no-store",
     content_type: str | None = None,
+    as_attachment: bool = False,
 ) -> HttpResponseBase:
     """The response for ``file``, already permission-checked, named ``download_name``; served
-    as ``content_type`` when the caller knows it (from the file's checked content)."""
+    as ``content_type`` when the caller knows it (from the file's checked content). Shown in
+    the browser, or saved as a download with ``as_attachment``."""
     name = file.name or ""
     content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     response: HttpResponseBase
@@ -32,7 +34,8 @@ def protected_file_response(
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT_PREFIX + name
     else:
         response = FileResponse(file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{download_name}"'
+    disposition = "attachment" if as_attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{download_name}"'
     response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -22,7 +22,6 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -36,6 +35,7 @@ from dojo_portal.notifications.selectors import bell_forget
 from dojo_portal.ratelimit import FailureLimit
 from messaging.models import Message, Thread, Topic
 from stories.models import Like, Post
+from stories.services.media import files_delete
 
 from .models import DataExport
 from .permissions_delete import can_delete_own_account, can_delete_suspended_accounts
@@ -230,16 +230,3 @@ def caches_forget(users: Iterable[User]) -> None:
         DELETE_LIMIT.reset(f"user:{user.pk}")
         accounts = [f"user:{user.pk}"] + ([user.email] if user.email else [])
         INVITE_LIMIT.reset(*(f"account:{account}" for account in accounts))
-
-
-def files_delete(names: Iterable[str]) -> int:
-    """Remove stored files; one that is already gone is not an error (a run interrupted after
-    the files went is finished by the next). Returns how many names were given."""
-    count = 0
-    for name in names:
-        count += 1
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete %s", name, exc_info=True)
-    return count

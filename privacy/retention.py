@@ -39,10 +39,10 @@ from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
 from points.models import Award
 from stories.models import Attachment, Post
-from stories.services.media import attachment_files
+from stories.services.media import attachment_files, files_delete
 from stories.services.notices import posts_notifications_retract
 
-from .deletion import account_erase, caches_forget, files_delete, likes_forget, sessions_delete
+from .deletion import account_erase, caches_forget, likes_forget, sessions_delete
 from .services_export import exports_expire_of
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,12 @@ def _days(name: str) -> dt.timedelta:
 def leavers_due(today: dt.date) -> QuerySet[Pupil]:
     """Pupils whose leaving date is more than ``PUPIL_RETENTION_DAYS`` ago."""
     return Pupil.objects.filter(leaving_date__lt=today - _days("PUPIL_RETENTION_DAYS"))
+
+
+def erasure_date(leaving_date: dt.date) -> dt.date:
+    """The night a leaver's data is erased: the first day :func:`leavers_due` holds them, so
+    the office can be told when they mark a pupil as left."""
+    return leaving_date + _days("PUPIL_RETENTION_DAYS") + dt.timedelta(days=1)
 
 
 def messages_due(now: dt.datetime) -> QuerySet[Message]:
@@ -262,9 +268,7 @@ def _messages_erase_batch(now: dt.datetime) -> RetentionCounts | None:
 def parents_mark_without_child(today: dt.date) -> None:
     """Keep ``no_child_since``: set on the first night a parent has no current child, cleared
     when they have one again (a new invite code for a younger child)."""
-    current = ParentLink.objects.filter(
-        parent=OuterRef("pk"), pupil__leaving_date__isnull=True, pupil__school_class__isnull=False
-    )
+    current = Pupil.objects.current().filter(parent_links__parent=OuterRef("pk"))
     parents = User.objects.filter(role=Role.PARENT)
     parents.filter(Exists(current), no_child_since__isnull=False).update(no_child_since=None)
     parents.filter(~Exists(current), no_child_since__isnull=True).update(no_child_since=today)
@@ -295,6 +299,7 @@ def retention_due(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 __all__ = [
     "RetentionCounts",
+    "erasure_date",
     "leavers_due",
     "messages_due",
     "parents_due",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -24,11 +23,6 @@ def export_for(user: User, key: uuid.UUID) -> DataExport:
 def exports_recent(user: User) -> list[DataExport]:
     """The person's latest exports for their page (one query)."""
     return list(exports_visible_to(user).order_by("-created_at", "-pk")[:RECENT])
-
-
-def exports_for_admin() -> QuerySet[DataExport]:
-    """Every export with the people it names, for the office's list (one query a page)."""
-    return DataExport.objects.select_related("subject", "requested_by")
 
 
 def export_current(exports: list[DataExport]) -> DataExport | None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,17 +113,11 @@ def export_request(
     audit_record(
         AuditAction.EXPORT_REQUESTED,
         actor=acting_user,
-        subject=_unwrapped(subject),
+        subject=subject,
         details=details,
     )
     _enqueue(export)
     return export
-
-
-def _unwrapped(user: User) -> User:
-    """The user itself when given ``request.user`` (a lazy wrapper): the audit log records a
-    subject by its model, which the wrapper hides."""
-    return getattr(user, "_wrapped", user)
 
 
 def _enqueue(export: DataExport) -> None:
@@ -225,7 +219,7 @@ def export_download(*, acting_user: User, export: DataExport) -> DataExport:
     audit_record(
         AuditAction.EXPORT_DOWNLOADED,
         actor=acting_user,
-        subject=_unwrapped(export.subject),
+        subject=export.subject,
         details={"export": export.pk},
     )
     return export
@@ -263,12 +257,8 @@ def exports_to_build(*, now: dt.datetime | None = None) -> list[int]:
     """Exports a worker should (re)build: queued but never claimed (their task was lost), or
     claimed by a worker that died."""
     now = now or timezone.now()
-    unclaimed = DataExport.objects.filter(
-        status=ExportStatus.QUEUED, created_at__lt=now - UNCLAIMED_AFTER
-    )
-    lost = DataExport.objects.filter(
-        status=ExportStatus.BUILDING, started_at__lt=now - STALE_AFTER
-    )
-    return sorted(
-        set(unclaimed.values_list("pk", flat=True)) | set(lost.values_list("pk", flat=True))
+    unclaimed = Q(status=ExportStatus.QUEUED, created_at__lt=now - UNCLAIMED_AFTER)
+    lost = Q(status=ExportStatus.BUILDING, started_at__lt=now - STALE_AFTER)
+    return list(
+        DataExport.objects.filter(unclaimed | lost).order_by("pk").values_list("pk", flat=True)
     )

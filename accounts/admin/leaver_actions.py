@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
@@ -20,16 +19,12 @@ from django.utils.translation import ngettext
 
 from classes.models import Pupil, SchoolClass
 from privacy.leavers import pupils_mark_left, year6_current
+from privacy.retention import erasure_date
 
 from ..http import signed_in_user
 
 YEAR6_ACTION = "mark_year6_left"
 NONE_IN_YEAR6 = _("No current pupil is in a Year 6 class: nobody was marked as left.")
-
-
-def _erased_on(on: dt.date) -> str:
-    days = int(settings.PUPIL_RETENTION_DAYS)
-    return formats.date_format(on + dt.timedelta(days=days + 1), "DATE_FORMAT")
 
 
 def _report(
@@ -39,7 +34,11 @@ def _report(
         "%(count)d pupil marked as left on %(date)s: their data will be erased on %(erased)s.",
         "%(count)d pupils marked as left on %(date)s: their data will be erased on %(erased)s.",
         marked,
-    ) % {"count": marked, "date": formats.date_format(on, "DATE_FORMAT"), "erased": _erased_on(on)}
+    ) % {
+        "count": marked,
+        "date": formats.date_format(on, "DATE_FORMAT"),
+        "erased": formats.date_format(erasure_date(on), "DATE_FORMAT"),
+    }
     modeladmin.message_user(request, text)
 
 

@@ -8,7 +8,7 @@ person or a pupil is exported or deliberately left out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,16 +83,6 @@ class Area:
     description: StrPromise
     covers: Mapping[str, str]
     build: Callable[[Subject], Part]
-
-
-def names_of(users: Iterable[User | None]) -> dict[int, str]:
-    """Display names of adults, by id (for "from" and "by" fields)."""
-    return {user.pk: user.display_name for user in users if user is not None}
-
-
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time in the school's time zone, as people read it."""
-    return timezone.localtime(value) if value is not None else None
 
 
 class ExportEncoder(DjangoJSONEncoder):

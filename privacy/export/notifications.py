@@ -8,11 +8,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dojo_portal.notifications.models import (
-    Channel,
-    Delivery,
     DigestPreference,
     DigestSent,
-    Kind,
     Notification,
     NotificationSetting,
     PushSubscription,
@@ -21,25 +18,21 @@ from dojo_portal.notifications.models import (
 from .base import Area, Part, Subject
 
 
-def _label(choices: Any, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
-
-
 def _notifications(subject: Subject) -> list[dict[str, Any]]:
     rows = Notification.objects.filter(recipient=subject.user).order_by("created_at", "pk")
     return [
         {
-            "about": _label(Kind, n.kind),
+            "about": n.get_kind_display(),
             "details": n.context,
             "link": n.link,
-            "how": _label(Channel, n.channel),
+            "how": n.get_channel_display(),
             "urgent": n.urgent,
             "created": n.created_at,
             "shown_from": n.deliver_at,
             "read": n.read_at,
-            "email": _label(Delivery, n.email_state),
+            "email": n.get_email_state_display(),
             "emailed": n.emailed_at,
-            "push": _label(Delivery, n.push_state),
+            "push": n.get_push_state_display(),
             "pushed": n.pushed_at,
         }
         for n in rows.iterator(chunk_size=2000)
@@ -51,7 +44,7 @@ def _settings(subject: Subject) -> dict[str, Any]:
     preference = DigestPreference.objects.filter(user=user).first()
     return {
         "notification_settings": [
-            {"about": _label(Kind, s.kind), "how": _label(Channel, s.channel)}
+            {"about": s.get_kind_display(), "how": s.get_channel_display()}
             for s in NotificationSetting.objects.filter(user=user).order_by("kind")
         ],
         "daily_digest_time": {"time": preference.send_at} if preference else None,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from points.models import Award, SkillKind
+from points.models import Award
 
 from .base import Area, Part, Subject
 
@@ -24,7 +24,7 @@ def build(subject: Subject) -> Part:
             {
                 "given": award.awarded_at,
                 "skill": award.skill.name,
-                "kind": str(SkillKind(award.skill.kind).label),
+                "kind": award.skill.get_kind_display(),
                 "points": award.value,
                 "note": award.note,
                 "class": award.school_class.name,

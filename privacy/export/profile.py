@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ConductAcceptance, Role, Suspension
+from accounts.models import ConductAcceptance, Suspension
 from messaging.models import ParentWarning
 
 from .base import Area, Part, Subject
@@ -23,7 +23,7 @@ def _account(subject: Subject) -> dict[str, Any]:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "shown_to_others_as": user.display_name,
-        "role": str(Role(user.role).label),
+        "role": user.get_role_display(),
         "preferred_language": user.preferred_language,
         "joined": user.date_joined,
         "last_signed_in": user.last_login,
@@ -42,7 +42,7 @@ def _sign_in(subject: Subject) -> dict[str, Any]:
         ],
         "two_factor_methods": [
             {
-                "type": str(Authenticator.Type(m.type).label),
+                "type": m.get_type_display(),
                 "added": m.created_at,
                 "last_used": m.last_used_at,
             }
@@ -61,7 +61,7 @@ def _conduct(subject: Subject) -> list[dict[str, Any]]:
         {
             "title": a.conduct.title,
             "version": a.conduct.version,
-            "for": str(a.conduct.get_audience_display()),
+            "for": a.conduct.get_audience_display(),
             "accepted": a.accepted_at,
         }
         for a in acceptances

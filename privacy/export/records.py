@@ -9,11 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
-from dojo_portal.audit.actions import AuditAction
 from dojo_portal.audit.models import AuditEntry
 from dojo_portal.audit.services import subject_type
 
-from ..models import DataExport, ExportStatus
+from ..models import DataExport
 from .base import Area, Part, Subject
 
 
@@ -32,9 +31,7 @@ def _audit(subject: Subject) -> list[dict[str, Any]]:
     return [
         {
             "when": e.at,
-            "what": str(AuditAction(e.action).label)
-            if e.action in AuditAction.values
-            else e.action,
+            "what": e.get_action_display(),
             "by": str(_("you")) if e.actor_id == user.pk else e.actor_label,
             "record": e.subject_label,
             "details": e.details,
@@ -52,7 +49,7 @@ def _requests(subject: Subject) -> list[dict[str, Any]]:
             "asked_by": str(_("you"))
             if e.requested_by_id == subject.user.pk
             else str(_("the school office")),
-            "status": str(ExportStatus(e.status).label),
+            "status": e.get_status_display(),
             "built": e.built_at,
         }
         for e in rows
