@@ -23,19 +23,14 @@ from accounts.models import Role, User
 from classes.selectors import school_get
 from classes.worktime import calendar_for
 
-from .emails import NEWS_WITHIN, address_bounced, digest_email, emailable_people
+from .emails import address_bounced, deliverable, digest_email, emailable_people
 from .models import Channel, Delivery, DigestSent, Notification, default_digest_time
 
 logger = logging.getLogger(__name__)
 
 
 def _waiting(now: dt.datetime) -> QuerySet[Notification]:
-    return Notification.objects.filter(
-        channel=Channel.DIGEST,
-        email_state=Delivery.PENDING,
-        deliver_at__lte=now,
-        created_at__gt=now - NEWS_WITHIN,
-    )
+    return deliverable(now).filter(channel=Channel.DIGEST, email_state=Delivery.PENDING)
 
 
 def digests_due(now: dt.datetime) -> list[int]:

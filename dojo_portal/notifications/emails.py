@@ -53,20 +53,25 @@ def emailable_people() -> QuerySet[User]:
     )
 
 
+def deliverable(now: dt.datetime) -> QuerySet[Notification]:
+    """Notifications delivered by ``now`` that are still news (younger than ``NEWS_WITHIN``)."""
+    return Notification.objects.filter(deliver_at__lte=now, created_at__gt=now - NEWS_WITHIN)
+
+
+def reachable_now(due: QuerySet[Notification], now: dt.datetime) -> QuerySet[Notification]:
+    """Those of ``due`` whose recipient may be told now: staff only in working time (R19, R31)."""
+    return due if calendar_for().is_working_time(now) else due.filter(recipient__role=Role.PARENT)
+
+
 def emails_due(now: dt.datetime) -> QuerySet[Notification]:
-    """Notifications to email at once now: due, to someone who can be emailed; to staff only
-    in working time (R19, R31)."""
-    due = Notification.objects.filter(
+    """Notifications to email at once now, to someone who can be emailed."""
+    due = deliverable(now).filter(
         email_state=Delivery.PENDING,
         channel=Channel.EMAIL,
         email_next_at__lte=now,
-        deliver_at__lte=now,
-        created_at__gt=now - NEWS_WITHIN,
         recipient__in=emailable_people(),
     )
-    if not calendar_for().is_working_time(now):
-        due = due.filter(recipient__role=Role.PARENT)
-    return due
+    return reachable_now(due, now)
 
 
 def emails_reclaim(now: dt.datetime) -> int:

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
-from classes.worktime import calendar_for
-
 from .digest import digests_due
-from .emails import CLAIM_LOST_AFTER, NEWS_WITHIN, emails_due, emails_reclaim
+from .emails import CLAIM_LOST_AFTER, deliverable, emails_due, emails_reclaim, reachable_now
 from .models import Delivery, Notification
 
 # Bounds one sweep's work; what is left is found by the next sweep.
@@ -41,18 +38,11 @@ def deliveries_due(*, now: dt.datetime | None = None) -> Due:
 
 
 def pushes_due(now: dt.datetime) -> QuerySet[Notification]:
-    """Notifications to push now: due, recent, to an active account; to staff only in working
-    time (R19, R31)."""
-    due = Notification.objects.filter(
-        push_state=Delivery.PENDING,
-        deliver_at__lte=now,
-        created_at__gt=now - NEWS_WITHIN,
-        recipient__is_active=True,
-        recipient__is_suspended=False,
+    """Notifications to push now, to an active account."""
+    due = deliverable(now).filter(
+        push_state=Delivery.PENDING, recipient__is_active=True, recipient__is_suspended=False
     )
-    if not calendar_for().is_working_time(now):
-        due = due.filter(recipient__role=Role.PARENT)
-    return due
+    return reachable_now(due, now)
 
 
 def pushes_reclaim(now: dt.datetime) -> int:
