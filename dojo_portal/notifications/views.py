@@ -32,6 +32,11 @@ SAVED = _("Your notification settings are saved.")
 ALL_READ = _("All notifications are marked as read.")
 
 
+def _on_this_site(url: str) -> str | None:
+    """``url`` if it is a path on this site, never another host."""
+    return url if url.startswith("/") and url_has_allowed_host_and_scheme(url, None) else None
+
+
 def _own(request: AuthedRequest, pk: int) -> Notification:
     try:
         return notification_get_for(request.user, pk)
@@ -51,20 +56,14 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Follow a notification to the thing it tells of, marking it read."""
     notification = notification_mark_read(acting_user=request.user, notification=_own(request, pk))
-    link = notification.link
-    if not url_has_allowed_host_and_scheme(link, allowed_hosts=None) or not link.startswith("/"):
-        link = "/"
-    return redirect(link)
+    return redirect(_on_this_site(notification.link) or "/")
 
 
 @require_POST
 @role_required(*NOTIFIED_ROLES)
 def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification_mark_read(acting_user=request.user, notification=_own(request, pk))
-    back = request.POST.get("next", "")
-    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
-        return redirect(back)
-    return redirect("notifications")
+    return redirect(_on_this_site(request.POST.get("next", "")) or "notifications")
 
 
 @require_POST
