@@ -29,7 +29,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
 def notifications(request: HttpRequest) -> dict[str, object]:
     """The bell and the urgent banner, lazily: read (from the shared cache, or one query) only
     when a page shows them, once per page."""
-    user = getattr(request, "user", None)
-    if not can_have_notifications(user):
+    user = getattr(request, "user", None)  # absent on a page rendered before authentication
+    if user is None or not can_have_notifications(user):
         return {}
-    return {"bell": functools.cache(lambda: bell_for(user))}  # type: ignore[arg-type]
+    return {"bell": functools.cache(lambda: bell_for(user))}
