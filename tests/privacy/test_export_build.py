@@ -194,17 +194,22 @@ def test_R28_the_build_task_run_twice_builds_one_file(family: World) -> None:
     assert stored_exports()[0].name == Path(export.file.name).name
 
 
-def test_a_claim_held_by_a_live_worker_is_left_alone_and_a_lost_one_is_taken(
+def test_a_claim_renewed_by_a_live_worker_is_left_alone_and_a_lost_one_is_taken_in_45_s(
     family: World,
 ) -> None:
     export = export_request(acting_user=family.parent)
     now = timezone.now()
-    DataExport.objects.filter(pk=export.pk).update(status=ExportStatus.BUILDING, started_at=now)
+    DataExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.BUILDING,
+        started_at=now - dt.timedelta(minutes=10),  # a long build ...
+        renewed_at=now,  # ... whose worker is still renewing its claim
+    )
 
-    assert export_build(export.pk, now=now + dt.timedelta(minutes=5)) is None
-    assert exports_to_build(now=now + dt.timedelta(minutes=5)) == []
-    assert exports_to_build(now=now + dt.timedelta(hours=1)) == [export.pk]
-    rebuilt = export_build(export.pk, now=now + dt.timedelta(hours=1))
+    assert export_build(export.pk, now=now + dt.timedelta(seconds=44)) is None
+    assert exports_to_build(now=now + dt.timedelta(seconds=44)) == []
+    # Not renewed for CLAIM_TTL (45 s): its worker died; the next sweep takes it over.
+    assert exports_to_build(now=now + dt.timedelta(seconds=46)) == [export.pk]
+    rebuilt = export_build(export.pk, now=now + dt.timedelta(seconds=46))
     assert rebuilt is not None and rebuilt.status == ExportStatus.READY
 
 
