@@ -30,4 +30,4 @@ def test_the_worker_gets_a_warm_shutdown_longer_than_its_longest_batch() -> None
     assert re.search(r"^    stop_signal: SIGTERM$", worker, re.MULTILINE)
     grace = re.search(r"^    stop_grace_period: (\S+)$", worker, re.MULTILINE)
     assert grace, "Docker would give the worker 10 s before SIGKILL"
-    assert seconds(grace.group(1)) > push_notifications.soft_time_limit  # 120 s
+    assert seconds(grace.group(1)) > (push_notifications.soft_time_limit or 0) > 0  # 120 s
