@@ -338,8 +338,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "points.tasks.delete_expired_points",
         "schedule": crontab(hour=2, minute=30),
     },
-    # R29: scheduled posts and weekly reminders are published on time; photos whose
-    # processing was never enqueued (broker down) are enqueued again.
+    # R29: scheduled posts and weekly reminders are published on time; photos and notices
+    # that no worker is doing (never enqueued, or their worker died) are enqueued again.
     "stories-publish-due": {"task": "stories.tasks.publish_due", "schedule": 60.0},
     # R19, R21: notifications of delivered messages and overdue replies are recorded. A sweep
     # still queued when the next is due is dropped (expires), so a worker that returns after
@@ -370,11 +370,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "privacy.tasks.expire_exports",
         "schedule": crontab(hour=2, minute=15),
     },
-    # R28: exports whose task was lost (broker down, worker died) are handed out again.
+    # R28: exports whose task was lost (broker down, worker died) are handed out again; every
+    # minute, so a claim that died with its worker is taken over within two (claims.py).
     "privacy-sweep-exports": {
         "task": "privacy.tasks.sweep_exports",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # R31: the emails, daily digests and pushes that are due (staff only in working time).
     "notifications-sweep": {

@@ -16,7 +16,7 @@ from accounts.permissions import has_role
 from classes.models import CoverAssignment, Pupil, SchoolClass, SchoolClassUserObjectPermission
 from classes.selectors import SUPPORT, TEACH, classes_staffed_by, school_get
 
-from .models import Thread
+from .models import MessagePhoto, Thread
 
 
 def _codenames() -> list[str]:
@@ -79,6 +79,18 @@ def threads_visible_to(user: Any) -> QuerySet[Thread]:
     if has_role(user, Role.PARENT):
         return Thread.objects.filter(parent=user)
     return Thread.objects.filter(teacher=user)
+
+
+def photos_visible_to(user: Any, *, now: dt.datetime | None = None) -> QuerySet[MessagePhoto]:
+    """The message photos ``user`` may open (R8): in their own threads, never once the message
+    is withdrawn, and a parent's photo for the teacher only once the message is delivered
+    (R19). The photo view and the data export both read this."""
+    delivered = Q(message__from_parent=False) | Q(message__deliver_at__lte=now or timezone.now())
+    return MessagePhoto.objects.filter(
+        Q(message__author=user) | delivered,
+        message__thread__in=threads_visible_to(user),
+        message__withdrawn_at__isnull=True,
+    )
 
 
 def may_write_in(user: Any, thread: Thread) -> bool:

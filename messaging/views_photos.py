@@ -5,32 +5,22 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 from dojo_portal.media import protected_file_response
 
 from .models import MessagePhoto
-from .permissions import threads_visible_to
+from .permissions import photos_visible_to
 
 CACHE = "private, max-age=86400"
 
 
 def _photo_for(request: AuthedRequest, key: uuid.UUID) -> MessagePhoto:
-    user = request.user
-    delivered = Q(message__from_parent=False) | Q(message__deliver_at__lte=timezone.now())
-    visible = MessagePhoto.objects.filter(
-        Q(message__author=user) | delivered,
-        key=key,
-        message__thread__in=threads_visible_to(user),
-        message__withdrawn_at__isnull=True,
-    )
-    photo = visible.first()
+    photo = photos_visible_to(request.user).filter(key=key).first()
     if photo is None:
         raise Http404
     return photo

@@ -68,9 +68,11 @@ class DataExport(models.Model):
     file = models.FileField(upload_to=export_path, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # When a worker claimed it: a claim older than ``services_export.STALE_AFTER`` was lost
+    # When a worker claimed it (the claim's mark: only that worker stores the file), and when
+    # that worker last renewed the claim: one not renewed for ``claims.CLAIM_TTL`` was lost
     # with its worker and may be taken again.
     started_at = models.DateTimeField(null=True, blank=True)
+    renewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     built_at = models.DateTimeField(_("built"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=200, blank=True)

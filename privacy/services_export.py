@@ -4,7 +4,9 @@ A person asks for their own data from their account page; office staff and leade
 person's behalf, with the date the request was received (the deadline is one calendar month
 later). A second request while one is waiting or being built gets that one back. The ZIP is
 built by a worker (``privacy.tasks.build_export``), which claims the row first, so a task run
-twice, or by two workers, builds one file. Seven days after it was built, the nightly expiry
+twice, or by two workers, builds one file; the worker renews its claim while it builds, and one
+that died stops renewing, so the sweep every minute hands its export out again within two
+minutes (``dojo_portal/claims.py``). Seven days after it was built, the nightly expiry
 deletes the file from storage.
 """
 
@@ -20,11 +22,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from dojo_portal.audit import AuditAction, audit_record
+from dojo_portal.claims import CLAIM_TTL, ClaimKeeper
 from dojo_portal.queue import enqueue_on_commit
 
 from .export.archive import archive_write
@@ -36,8 +40,6 @@ from .permissions import can_be_exported, can_export_own_data, can_manage_export
 logger = logging.getLogger(__name__)
 
 KEEP_FOR = dt.timedelta(days=7)
-# A claim older than this was lost with its worker: the sweep hands the export out again.
-STALE_AFTER = dt.timedelta(minutes=30)
 # A queued export not claimed by then was probably never enqueued (the broker was down).
 UNCLAIMED_AFTER = dt.timedelta(minutes=2)
 
@@ -135,19 +137,25 @@ def _claim(export_id: int, now: dt.datetime) -> DataExport | None:
         ).first()
         if export is None:
             return None
+        alive = export.renewed_at or export.started_at
         lost = export.status == ExportStatus.BUILDING and (
-            export.started_at is None or export.started_at < now - STALE_AFTER
+            alive is None or alive < now - CLAIM_TTL
         )
         if export.status != ExportStatus.QUEUED and not lost:
             return None
-        export.status, export.started_at, export.progress, export.error = (
-            ExportStatus.BUILDING,
-            now,
-            0,
-            "",
-        )
-        export.save(update_fields=["status", "started_at", "progress", "error"])
+        export.status, export.progress, export.error = ExportStatus.BUILDING, 0, ""
+        export.started_at = export.renewed_at = now
+        export.save(update_fields=["status", "started_at", "renewed_at", "progress", "error"])
         return export
+
+
+def _keeper(export: DataExport) -> ClaimKeeper:
+    """Renews this worker's claim on the export while it builds (``started_at`` marks whose
+    claim it is, ``renewed_at`` that its worker is alive)."""
+    claim = DataExport.objects.filter(
+        pk=export.pk, status=ExportStatus.BUILDING, started_at=export.started_at
+    )
+    return ClaimKeeper(lambda now: claim.update(renewed_at=now))
 
 
 def _report(export: DataExport) -> Callable[[int], None]:
@@ -194,7 +202,7 @@ def export_build(export_id: int, *, now: dt.datetime | None = None) -> DataExpor
     if export is None:
         return None
     try:
-        with tempfile.TemporaryFile(suffix=".zip") as target:
+        with _keeper(export), tempfile.TemporaryFile(suffix=".zip") as target:
             subject = subject_load(export.subject)
             archive_write(subject, target, areas=AREAS, report=_report(export))
             target.seek(0)
@@ -255,10 +263,9 @@ def _expire(due: QuerySet[DataExport]) -> int:
 
 def exports_to_build(*, now: dt.datetime | None = None) -> list[int]:
     """Exports a worker should (re)build: queued but never claimed (their task was lost), or
-    claimed by a worker that died."""
+    claimed by a worker that died (its claim not renewed for ``CLAIM_TTL``)."""
     now = now or timezone.now()
     unclaimed = Q(status=ExportStatus.QUEUED, created_at__lt=now - UNCLAIMED_AFTER)
-    lost = Q(status=ExportStatus.BUILDING, started_at__lt=now - STALE_AFTER)
-    return list(
-        DataExport.objects.filter(unclaimed | lost).order_by("pk").values_list("pk", flat=True)
-    )
+    lost = Q(status=ExportStatus.BUILDING, alive__lt=now - CLAIM_TTL)
+    exports = DataExport.objects.annotate(alive=Coalesce("renewed_at", "started_at"))
+    return list(exports.filter(unclaimed | lost).order_by("pk").values_list("pk", flat=True))

@@ -19,7 +19,7 @@ def build_export(export_id: int) -> None:
 
 @shared_task(name="privacy.tasks.sweep_exports", ignore_result=True)
 def sweep_exports() -> int:
-    """Every few minutes (beat): hand out again the exports whose task was lost (broker down
+    """Every minute (beat): hand out again the exports whose task was lost (broker down
     when it was asked for, or a worker that died). Returns how many."""
     ids = exports_to_build()
     for export_id in ids:

@@ -4,7 +4,10 @@ a time in the evening waits for the next working morning (R19).
 
 One per day even with several beat processes: the ``DigestSent`` row for the person and the
 day is inserted before the email is sent, and only the process whose insert succeeded sends.
-A send that fails deletes its row, so the next sweep tries again.
+A send that fails deletes its row, so the next sweep tries again. Until the email is sent the
+row counts no notifications and is a claim like the others (``dojo_portal/claims.py``): renewed
+while the email goes out, deleted by the sweep once it has not been renewed for ``CLAIM_TTL``
+(its worker died), so the digest still goes out that day.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from classes.selectors import school_get
 from classes.worktime import calendar_for
+from dojo_portal.claims import CLAIM_TTL, ClaimKeeper
 
 from .emails import address_bounced, deliverable, digest_email, emailable_people
 from .models import Channel, Delivery, DigestSent, Notification, default_digest_time
@@ -73,8 +77,12 @@ def digest_send(user_id: int, *, now: dt.datetime | None = None) -> bool:
     if not notifications:
         claim.delete()
         return False
+    renewal = DigestSent.objects.filter(pk=claim.pk, notifications=0)
     try:
-        with get_connection() as connection:
+        with (
+            ClaimKeeper(lambda now: renewal.update(sent_at=now)),
+            get_connection() as connection,
+        ):
             connection.send_messages([digest_email(recipient, notifications, day, school)])
     except smtplib.SMTPRecipientsRefused as error:
         address_bounced(recipient, str(error))
@@ -86,6 +94,13 @@ def digest_send(user_id: int, *, now: dt.datetime | None = None) -> bool:
         return False
     _sent(claim, notifications)
     return True
+
+
+def digests_reclaim(now: dt.datetime) -> int:
+    """Digests claimed by a worker that died before sending (the row counts no notification
+    and was not renewed for ``CLAIM_TTL``): the row goes, so the sweep sends the digest."""
+    lost = DigestSent.objects.filter(notifications=0, sent_at__lt=now - CLAIM_TTL)
+    return lost.delete()[0]
 
 
 def _claim(user_id: int, day: dt.date) -> DigestSent | None:
@@ -100,4 +115,6 @@ def _sent(claim: DigestSent, notifications: list[Notification]) -> None:
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         email_state=Delivery.DIGESTED, emailed_at=timezone.now()
     )
-    DigestSent.objects.filter(pk=claim.pk).update(notifications=len(notifications))
+    DigestSent.objects.filter(pk=claim.pk).update(
+        notifications=len(notifications), sent_at=timezone.now()
+    )

@@ -3,9 +3,11 @@ simple HTML), in the recipient's language, with an unsubscribe link that works w
 in and a ``List-Unsubscribe`` header (RFC 2369, one-click RFC 8058).
 
 An email is claimed before it is sent (a conditional UPDATE), so two workers never both send
-it. A send that fails is tried again with backoff (1, 2, 4, 8 minutes) and, after the last
-attempt, marked failed for the office to see; an address the mail server refuses is recorded
-as bounced, shown to the office, and sent nothing more.
+it; the claim is renewed while the batch is sent and, if its worker dies, taken over by the
+next sweep after ``CLAIM_TTL`` (``dojo_portal/claims.py``). A send that fails is tried again
+with backoff (1, 2, 4, 8 minutes) and, after the last attempt, marked failed for the office to
+see; an address the mail server refuses is recorded as bounced, shown to the office, and sent
+nothing more.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from accounts.models import Role, User
 from classes.models import School
 from classes.selectors import school_get
 from classes.worktime import calendar_for
+from dojo_portal.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 
 from .kinds import RULES, title
 from .models import BouncedAddress, Channel, Delivery, Kind, Notification
@@ -40,8 +43,6 @@ logger = logging.getLogger(__name__)
 # any quiet period (the summer holiday), so what waits for the next working period is sent.
 NEWS_WITHIN = dt.timedelta(days=60)
 MAX_ATTEMPTS = 5
-# A claim older than this was lost with its worker: the sweep hands the email out again.
-CLAIM_LOST_AFTER = dt.timedelta(minutes=15)
 
 
 def emailable_people() -> QuerySet[User]:
@@ -75,9 +76,9 @@ def emails_due(now: dt.datetime) -> QuerySet[Notification]:
 
 
 def emails_reclaim(now: dt.datetime) -> int:
-    """Claims lost with their worker go back to be sent."""
+    """Claims lost with their worker (not renewed for ``CLAIM_TTL``) go back to be sent."""
     return Notification.objects.filter(
-        email_state=Delivery.SENDING, email_next_at__lt=now - CLAIM_LOST_AFTER
+        email_state=Delivery.SENDING, email_next_at__lt=now - CLAIM_TTL
     ).update(email_state=Delivery.PENDING)
 
 
@@ -89,14 +90,27 @@ def emails_send(notification_ids: Sequence[int], *, now: dt.datetime | None = No
     if not notifications:
         return 0
     school = school_get()
-    with get_connection() as connection:
-        return sum(_send_one(each, connection, school, now) for each in notifications)
+    claims = Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], email_state=Delivery.SENDING
+    )
+    stamp = notifications[0].email_next_at or now
+    sent = 0
+    with (
+        ClaimKeeper(stamp_renewal(claims, "email_next_at", stamp)) as keeper,
+        get_connection() as connection,
+    ):
+        for each in notifications:
+            if not keeper.held:  # the rest may be someone else's by now: the sweep has them
+                logger.warning("email claims could not be renewed; leaving the rest")
+                break
+            sent += _send_one(each, connection, school, now)
+    return sent
 
 
 def _claim(notification_ids: Sequence[int], now: dt.datetime) -> list[Notification]:
     """Claim the batch in one UPDATE (those another worker holds are left to it). Each email
     is then settled as it is sent, so a worker lost halfway leaves only unsent claims, which
-    the sweep hands out again."""
+    stop being renewed and are handed out again by the sweep."""
     due = emails_due(now).filter(pk__in=notification_ids)
     claimed_at = timezone.now()
     # The state is tested on the updated row itself, so of two workers claiming at once the

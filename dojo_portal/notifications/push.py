@@ -8,8 +8,9 @@ school's VAPID key (RFC 8292) by pywebpush.
 
 The sweep (``sweep.py``) hands out notifications whose push is due; ``push_send`` claims them
 with one conditional UPDATE (pending to sending, stamping ``pushed_at``), so two workers never
-both push one, and a claim lost with its worker is handed out again by the sweep. A device that
-the push service says is gone (404, 410) is forgotten. When a push service fails (a timeout,
+both push one; the claim is renewed while the pushes go out (``dojo_portal/claims.py``), and
+one lost with its worker is handed out again by the sweep. A device that the push service says
+is gone (404, 410) is forgotten. When a push service fails (a timeout,
 429, 5xx), the notification goes back to pending for the next sweep; which devices already have
 it and how many attempts were made are kept in the shared cache, and after
 ``PUSH_MAX_ATTEMPTS`` it is marked failed (sent, if some device had it). A cache that forgets
@@ -42,6 +43,7 @@ from pywebpush import WebPushException, webpush
 
 from accounts.models import Role
 from classes.selectors import school_get
+from dojo_portal.claims import ClaimKeeper, stamp_renewal
 
 from .models import Delivery, Kind, Notification, PushSubscription
 from .push_endpoints import endpoint_check, is_trusted, push_session
@@ -91,11 +93,16 @@ def push_send(notification_ids: Sequence[int], *, now: dt.datetime | None = None
         logger.error("web push is not set up (VAPID keys): %s pushes failed", len(notifications))
         _settle({Delivery.FAILED: [n.pk for n in notifications]})
         return 0
-    states = cache.get_many([_state_key(n.pk) for n in notifications])
-    jobs, refused = _plan(notifications, states)
-    results = list(zip(jobs, _send_all(jobs, vapid), strict=True))
-    _devices_update(results, refused)
-    return _record(notifications, states, results)
+    claims = Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], push_state=Delivery.SENDING
+    )
+    renewal = stamp_renewal(claims, "pushed_at", notifications[0].pushed_at or now)
+    with ClaimKeeper(renewal):  # pushes may take up to the task's time limit
+        states = cache.get_many([_state_key(n.pk) for n in notifications])
+        jobs, refused = _plan(notifications, states)
+        results = list(zip(jobs, _send_all(jobs, vapid), strict=True))
+        _devices_update(results, refused)
+        return _record(notifications, states, results)
 
 
 def _claim(notification_ids: Sequence[int], now: dt.datetime) -> list[Notification]:

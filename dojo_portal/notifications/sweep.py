@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .digest import digests_due
-from .emails import CLAIM_LOST_AFTER, deliverable, emails_due, emails_reclaim, reachable_now
+from dojo_portal.claims import CLAIM_TTL
+
+from .digest import digests_due, digests_reclaim
+from .emails import deliverable, emails_due, emails_reclaim, reachable_now
 from .models import Delivery, Notification
 
 # Bounds one sweep's work; what is left is found by the next sweep.
@@ -32,6 +34,7 @@ def deliveries_due(*, now: dt.datetime | None = None) -> Due:
     now = now or timezone.now()
     emails_reclaim(now)
     pushes_reclaim(now)
+    digests_reclaim(now)
     emails = emails_due(now).order_by("email_next_at", "pk").values_list("pk", flat=True)
     pushes = pushes_due(now).order_by("deliver_at", "pk").values_list("pk", flat=True)
     return Due(list(emails[:MAX_PER_SWEEP]), digests_due(now), list(pushes[:MAX_PER_SWEEP]))
@@ -47,7 +50,7 @@ def pushes_due(now: dt.datetime) -> QuerySet[Notification]:
 
 def pushes_reclaim(now: dt.datetime) -> int:
     """Pushes claimed by a worker that was lost go back to be sent (a claim stamps
-    ``pushed_at``)."""
+    ``pushed_at`` and its worker renews it; not renewed for ``CLAIM_TTL``, it was lost)."""
     return Notification.objects.filter(
-        push_state=Delivery.SENDING, pushed_at__lt=now - CLAIM_LOST_AFTER
+        push_state=Delivery.SENDING, pushed_at__lt=now - CLAIM_TTL
     ).update(push_state=Delivery.PENDING)

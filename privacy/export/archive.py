@@ -69,17 +69,24 @@ def archive_write(
         zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as out,
     ):
         files: list[MediaFile] = []
+        left_out: list[str] = []
         for done, area in enumerate(areas, start=1):
             part = area.build(subject)
             text = json.dumps(part.data, cls=ExportEncoder, ensure_ascii=False, indent=2)
             out.writestr(area.filename, text)
             files += part.files
+            left_out += part.not_included
             progress.at(AREAS_SHARE * done / len(areas))
         out.compression = zipfile.ZIP_STORED  # media is compressed already
         missing = _copy_media(out, files, progress)
         out.compression = zipfile.ZIP_DEFLATED
         readme = readme_text(
-            subject, areas, made_at=made_at, with_media=bool(files), missing=missing
+            subject,
+            areas,
+            made_at=made_at,
+            with_media=bool(files),
+            missing=missing,
+            left_out=left_out,
         )
         out.writestr("README.txt", readme)
         progress.at(99)

@@ -34,10 +34,12 @@ class MediaFile:
 
 @dataclass
 class Part:
-    """What an area builds: the JSON of its file and the media files it names."""
+    """What an area builds: the JSON of its file, the media files it names, and lines for the
+    README's "Not included" list about what it left out for this person (in their language)."""
 
     data: dict[str, Any]
     files: list[MediaFile] = field(default_factory=list)
+    not_included: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

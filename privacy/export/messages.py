@@ -1,7 +1,10 @@
 """Messages (R18–R23): every thread the person is a side of — with a teacher, with the office
 inbox, or (for a teacher) with a parent — with every message the school holds in it, withdrawn
-ones included, and the photos sent with them. Office staff also get the messages they wrote in
-the office inbox. Flags raised on the person's own messages, and their outcome, come too."""
+ones included, and the photos sent with them that the person may open in the portal
+(``messaging.permissions.photos_visible_to``, what the photo view serves): not those of a
+withdrawn message, nor, for a teacher, of a parent's message still held for quiet time; the
+README says when some were left out. Office staff also get the messages they wrote in the office
+inbox. Flags raised on the person's own messages, and their outcome, come too."""
 
 from __future__ import annotations
 
@@ -12,23 +15,35 @@ from django.utils.translation import gettext_lazy as _
 
 from classes.names import display_names
 from messaging.models import Flag, Message, MessagePhoto, Thread
+from messaging.permissions import photos_visible_to
 
 from .base import Area, MediaFile, Part, Subject
 
 OFFICE = _("the school office")
+PHOTOS_NOT_SHOWN = _(
+    "Photos sent with messages that were withdrawn, or that wait for the next working day: "
+    "the portal does not show them to you."
+)
+
+
+def _own_threads(subject: Subject) -> QuerySet[Thread]:
+    return Thread.objects.filter(Q(parent=subject.user) | Q(teacher=subject.user))
 
 
 def _threads(subject: Subject) -> QuerySet[Thread]:
     messages = Message.objects.select_related("author").order_by("sent_at", "pk")
+    photos = photos_visible_to(subject.user).order_by("position", "pk")
     return (
-        Thread.objects.filter(Q(parent=subject.user) | Q(teacher=subject.user))
+        _own_threads(subject)
         .select_related("parent", "teacher", "pupil")
-        .prefetch_related(
-            Prefetch("messages", messages),
-            Prefetch("messages__photos", MessagePhoto.objects.order_by("position", "pk")),
-        )
+        .prefetch_related(Prefetch("messages", messages), Prefetch("messages__photos", photos))
         .order_by("created_at", "pk")
     )
+
+
+def _photos_left_out(subject: Subject, included: int) -> list[str]:
+    held = MessagePhoto.objects.filter(message__thread__in=_own_threads(subject)).count()
+    return [str(PHOTOS_NOT_SHOWN)] if held > included else []
 
 
 def _message(subject: Subject, message: Message, files: list[MediaFile]) -> dict[str, Any]:
@@ -72,7 +87,7 @@ def _thread_rows(subject: Subject) -> Part:
                 "messages": [_message(subject, m, files) for m in thread.messages.all()],
             }
         )
-    return Part({"threads": rows}, files)
+    return Part({"threads": rows}, files, _photos_left_out(subject, len(files)))
 
 
 def _office_messages(subject: Subject) -> list[dict[str, Any]]:

@@ -53,8 +53,9 @@ def _files(areas: Sequence[Area], with_media: bool) -> list[str]:
     return lines
 
 
-def _not_included(subject: Subject, missing: Sequence[str]) -> list[str]:
+def _not_included(subject: Subject, missing: Sequence[str], left_out: Sequence[str]) -> list[str]:
     lines = [_("Not included, and why:")]
+    lines += [f"- {line}" for line in left_out]
     if subject.children:
         lines += [
             "- "
@@ -103,11 +104,16 @@ def readme_text(
     made_at: dt.datetime,
     with_media: bool,
     missing: Sequence[str] = (),
+    left_out: Sequence[str] = (),
 ) -> str:
     """The README, in the active language (the caller activates the person's)."""
     school = school_get()
     contact = ", ".join(part for part in (school.office_phone, school.office_email) if part)
-    lines = _intro(subject, made_at) + _files(areas, with_media) + _not_included(subject, missing)
+    lines = (
+        _intro(subject, made_at)
+        + _files(areas, with_media)
+        + _not_included(subject, missing, left_out)
+    )
     lines += [
         _("Dates and times are in the school's time zone, written as year-month-day."),
         _("Questions about this copy, or a correction: the school office (%(contact)s).")

@@ -1,25 +1,59 @@
-"""Posts (R15, R16, R29, R30).
+"""Posts (R13, R15, R16, R29, R30).
 
 A post is "about" a child when it is in the child's Student Story, or when its media tags the
 child (R12). Class Story and School Story posts that do not tag the child are about the class
 or the school: the parent can read them in the portal, and they are not in the download. The
 posts about a child come with their photos, recordings and work samples.
 
-Staff get the posts and reminders they wrote (their words; the media show children and stay
-with the school), and everyone gets their likes and the posts they had on screen.
+A family's export holds exactly the posts the portal shows them: it starts from
+``stories.permissions.posts_visible_to``, the queryset every page and the media view start
+from. So a post hidden because a child's photo consent was withdrawn (R13) is left out, photos
+and all, as it is 404 in the portal, and the README says that posts were withheld and why
+(another child's consent, or a change of their own child's), never naming the other child.
+Scheduled posts are not in it either: families see them once they are published.
+
+Staff get the posts and reminders they wrote: their words, with the kind of each attachment,
+but no media at all, hidden posts included. A photo shows children: it is the personal data of
+the children in it (and the school's record), not the staff member's, so a teacher's right of
+access does not reach it, least of all a photo of a child whose consent was withdrawn, which
+the school must show nobody but the author (to edit or delete it, in the portal). Everyone
+gets their likes and the posts they had on screen.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from consent.selectors.media import media_verdicts
 from stories.models import Attachment, Audience, Like, Post, PostSeen, Reminder
+from stories.permissions import posts_visible_to
 
 from .base import Area, MediaFile, Part, Subject
+
+# R13: a post about the person's child hidden because another child who appears in its photos
+# may not be shown (the README says so; the other child is never named, nor their reason).
+WITHHELD_FOR_ANOTHER_CHILD = ngettext_lazy(
+    "%(count)s post about your children is not included, with its photos: another child who "
+    "appears in them does not have photo consent that allows families to see them.",
+    "%(count)s posts about your children are not included, with their photos: another child "
+    "who appears in them does not have photo consent that allows families to see them.",
+    "count",
+)
+# R13: hidden after a change of the person's own child's photo consent.
+WITHHELD_FOR_YOUR_CHILD = ngettext_lazy(
+    "%(count)s post about your children is not included, with its photos: it is hidden from "
+    "families because of a change in your child's photo consent.",
+    "%(count)s posts about your children are not included, with their photos: they are hidden "
+    "from families because of a change in your child's photo consent.",
+    "count",
+)
+WITHHELD_KEPT = _(
+    "Their authors have been asked to change or delete them; the school office can tell you more."
+)
 
 
 def _state(post: Post) -> str:
@@ -39,41 +73,77 @@ def _media(post: Post) -> list[MediaFile]:
     return files
 
 
-def _posts_about_children(subject: Subject) -> Part:
+def _about(subject: Subject) -> Q:
+    """Posts in the children's Student Stories, or whose media tags one of them."""
     ids = subject.child_ids
-    tagged_rows = Post.tagged.through.objects.filter(pupil_id__in=ids)
+    tagged = Post.tagged.through.objects.filter(pupil_id__in=ids).values("post_id")
+    return Q(audience=Audience.STUDENT, pupil_id__in=ids) | Q(pk__in=tagged)
+
+
+def _posts_about_children(subject: Subject) -> Part:
+    if not subject.children:
+        return Part({"posts_about_your_children": []})
+    ids = subject.child_ids
     posts = (
-        Post.objects.filter(
-            Q(audience=Audience.STUDENT, pupil_id__in=ids)
-            | Q(pk__in=tagged_rows.values("post_id"))
-        )
+        posts_visible_to(subject.user)  # what the portal shows this person, no more (R13)
+        .filter(_about(subject))
         .select_related("school_class", "author")
-        .prefetch_related(Prefetch("attachments", Attachment.objects.order_by("position", "pk")))
+        .prefetch_related(
+            Prefetch("attachments", Attachment.objects.order_by("position", "pk")),
+            Prefetch("tagged", to_attr="tags"),
+        )
         .order_by("publish_at", "pk")
     )
-    tags: dict[int, list[int]] = defaultdict(list)
-    for post_id, pupil_id in tagged_rows.values_list("post_id", "pupil_id"):
-        tags[post_id].append(pupil_id)
     rows, files = [], []
     for post in posts:
         media = _media(post)
         files += media
         about = {post.pupil_id} if post.pupil_id in ids else set()
+        about |= {pupil.pk for pupil in post.tags if pupil.pk in ids}  # type: ignore[attr-defined]
         rows.append(
             {
                 "id": post.pk,
                 "story": str(post.get_audience_display()),
                 "class": post.school_class.name if post.school_class else None,
-                "about": sorted(subject.child_name(pk) for pk in about | set(tags[post.pk])),
+                "about": sorted(subject.child_name(pk) for pk in about),
                 "by": post.author.display_name if post.author else None,
                 "text": post.body,
-                "published": post.published_at or post.publish_at,
-                "state": _state(post),
+                "published": post.published_at,
                 "likes": post.like_count,
                 "files": [m.arcname for m in media],
             }
         )
-    return Part({"posts_about_your_children": rows}, files)
+    return Part({"posts_about_your_children": rows}, files, _withheld(subject))
+
+
+def _withheld(subject: Subject) -> list[str]:
+    """README lines for the posts about the children hidden from families for consent (R13):
+    whether another child's consent is the reason, or their own child's. Three queries."""
+    hidden = list(
+        Post.objects.filter(_about(subject), published_at__isnull=False, hidden_at__isnull=False)
+        .prefetch_related("tagged")
+        .only("pk", "audience", "pupil_id")
+    )
+    if not hidden:
+        return []
+    appear: list[set[int]] = [
+        {p.pk for p in post.tagged.all()} | ({post.pupil_id} if post.pupil_id else set())
+        for post in hidden
+    ]
+    verdicts = media_verdicts(set().union(*appear))
+    own = set(subject.child_ids)
+    others = sum(
+        1
+        for pupils in appear
+        if any(pk not in own and pk in verdicts and not verdicts[pk].may_appear for pk in pupils)
+    )
+    lines = []
+    if others:
+        lines.append(str(WITHHELD_FOR_ANOTHER_CHILD % {"count": others}))
+    if len(hidden) > others:
+        count = len(hidden) - others
+        lines.append(str(WITHHELD_FOR_YOUR_CHILD % {"count": count}))
+    return [*lines, str(WITHHELD_KEPT)]
 
 
 def _written(subject: Subject) -> dict[str, list[dict[str, Any]]]:

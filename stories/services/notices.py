@@ -3,7 +3,9 @@ a new post (an urgent School Story post by every channel, whatever they chose), 
 whose post was hidden because a child's consent changed.
 
 A published post is told once: ``post_notify`` claims it with a conditional UPDATE of
-``notified_at``; the task that runs it is enqueued when the post is published, and the
+``notified_at`` in the same transaction as the notifications it records, so a worker that dies
+halfway leaves the post untold (its transaction rolls back), and a second run waits for the
+first and finds it told. The task that runs it is enqueued when the post is published, and the
 scheduler's sweep every minute runs it again for any post whose task was lost.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +41,7 @@ def posts_notifications_retract(post_ids: Collection[int]) -> None:
         retract(kind=kind, keys=keys)
 
 
+@transaction.atomic
 def post_notify(post_id: int, *, now: dt.datetime | None = None) -> int:
     """Tell the post's families of it, once. Returns how many were told (0 if already told,
     not yet published, or hidden)."""

@@ -14,12 +14,14 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from dojo_portal.audit.models import AuditEntry
+from privacy import services_export
 from privacy.export import registry
 from privacy.export.archive import archive_write
 from privacy.export.base import Area, Part, subject_load
@@ -194,18 +196,41 @@ def test_R28_the_build_task_run_twice_builds_one_file(family: World) -> None:
     assert stored_exports()[0].name == Path(export.file.name).name
 
 
-def test_a_claim_held_by_a_live_worker_is_left_alone_and_a_lost_one_is_taken(
+def test_a_claim_renewed_by_a_live_worker_is_left_alone_and_a_lost_one_is_taken_in_45_s(
     family: World,
 ) -> None:
     export = export_request(acting_user=family.parent)
     now = timezone.now()
-    DataExport.objects.filter(pk=export.pk).update(status=ExportStatus.BUILDING, started_at=now)
+    DataExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.BUILDING,
+        started_at=now - dt.timedelta(minutes=10),  # a long build ...
+        renewed_at=now,  # ... whose worker is still renewing its claim
+    )
 
-    assert export_build(export.pk, now=now + dt.timedelta(minutes=5)) is None
-    assert exports_to_build(now=now + dt.timedelta(minutes=5)) == []
-    assert exports_to_build(now=now + dt.timedelta(hours=1)) == [export.pk]
-    rebuilt = export_build(export.pk, now=now + dt.timedelta(hours=1))
+    assert export_build(export.pk, now=now + dt.timedelta(seconds=44)) is None
+    assert exports_to_build(now=now + dt.timedelta(seconds=44)) == []
+    # Not renewed for CLAIM_TTL (45 s): its worker died; the next sweep takes it over.
+    assert exports_to_build(now=now + dt.timedelta(seconds=46)) == [export.pk]
+    rebuilt = export_build(export.pk, now=now + dt.timedelta(seconds=46))
     assert rebuilt is not None and rebuilt.status == ExportStatus.READY
+
+
+def test_the_worker_building_an_export_keeps_its_claim_alive_while_it_builds(
+    family: World,
+) -> None:
+    export = export_request(acting_user=family.parent)
+    claimed_at = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc)
+    claimed = services_export._claim(export.pk, claimed_at)
+    assert claimed is not None
+    renewed_at = claimed_at + dt.timedelta(minutes=10)  # a long build, renewed every 15 s
+
+    with time_machine.travel(renewed_at, tick=False):
+        assert services_export._keeper(claimed).renew_now()
+
+    export.refresh_from_db()
+    assert (export.started_at, export.renewed_at) == (claimed_at, renewed_at)
+    assert exports_to_build(now=renewed_at + dt.timedelta(seconds=44)) == []
+    assert exports_to_build(now=renewed_at + dt.timedelta(seconds=46)) == [export.pk]
 
 
 def test_R28_an_export_whose_task_was_lost_is_built_by_the_sweep(family: World) -> None:
