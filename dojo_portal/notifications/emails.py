@@ -30,7 +30,7 @@ from classes.models import School
 from classes.selectors import school_get
 from classes.worktime import calendar_for
 
-from .kinds import RULES, title
+from .kinds import RULES, detail, title
 from .models import BouncedAddress, Channel, Delivery, Kind, Notification
 from .tokens import DIGEST, unsubscribe_token
 
@@ -174,6 +174,7 @@ def notification_email(notification: Notification, school: School) -> EmailMulti
         context = _context(recipient, language, school)
         context |= {
             "title": title(notification),
+            "detail": detail(notification),
             "link": _absolute("notification_open", notification.pk),
             "unsubscribe_link": unsubscribe if RULES[kind].settable else "",
         }
