@@ -1,0 +1,28 @@
+"""Filters that isolate user text in templates (see :mod:`dojo_portal.bidi`).
+
+``{{ pupil.display_name|bdi }}`` in text; ``{{ pupil.display_name|isolate }}`` where markup
+cannot go (attributes, ``<title>``)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from dojo_portal import bidi as text_bidi
+
+register = template.Library()
+
+
+@register.filter
+def bdi(value: object) -> SafeString | str:
+    """``value`` (escaped) inside ``<bdi>``; nothing for empty text."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def isolate(value: object) -> str:
+    """``value`` between FSI and PDI, its own controls removed; escaped as usual."""
+    return text_bidi.isolate(value)
