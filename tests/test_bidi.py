@@ -16,6 +16,7 @@ import time_machine
 from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from consent.imports.export import safe_cell
 from consent.imports.plan import PROBLEM
@@ -121,6 +122,15 @@ def test_the_template_filters_isolate_and_escape() -> None:
         f"<p><bdi>&lt;b&gt;{AMIR}&lt;/b&gt;</bdi></p>"
         '<a title="\u2068&lt;b&gt;AmirK&lt;/b&gt;\u2069">'
     )
+
+
+def test_isolation_is_written_only_where_it_changes_what_is_shown() -> None:
+    """On a left-to-right page, left-to-right text lays out the same isolated or not."""
+    template = Template("{% load bidi %}{{ name|bdi }}|{{ name|isolate }}")
+    assert template.render(Context({"name": "Maya"})) == "Maya|Maya"
+    assert template.render(Context({"name": "عمر"})) == "<bdi>عمر</bdi>|\u2068عمر\u2069"
+    with translation.override("ar"):
+        assert template.render(Context({"name": "Maya"})) == "<bdi>Maya</bdi>|\u2068Maya\u2069"
 
 
 # Pages ------------------------------------------------------------------------------------

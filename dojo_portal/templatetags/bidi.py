@@ -15,14 +15,20 @@ register = template.Library()
 
 
 @register.filter
-def bdi(value: object) -> SafeString | str:
-    """``value`` (escaped) inside ``<bdi>``; nothing for empty text."""
+def bdi(value: object) -> SafeString | str | object:
+    """``value`` (escaped) inside ``<bdi>`` where that changes what is shown; otherwise
+    ``value`` itself, escaped as usual."""
     if value is None or value == "":
         return ""
+    if not text_bidi.needs_isolation(str(value)):
+        return value
     return format_html("<bdi>{}</bdi>", value)
 
 
 @register.filter
-def isolate(value: object) -> str:
-    """``value`` between FSI and PDI, its own controls removed; escaped as usual."""
+def isolate(value: object) -> str | object:
+    """``value`` between FSI and PDI, its own controls removed, where that changes what is
+    shown; escaped as usual."""
+    if value is None or not text_bidi.needs_isolation(str(value)):
+        return "" if value is None else value
     return text_bidi.isolate(value)
