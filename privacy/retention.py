@@ -34,6 +34,7 @@ from classes.models import Pupil
 from consent.models import ConsentChange, PupilConsent
 from dojo_portal.audit import AuditAction, audit_record
 from dojo_portal.notifications.models import Kind
+from dojo_portal.notifications.pupil_lock import pupil_lock_notices_retract
 from dojo_portal.notifications.services import retract
 from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
@@ -172,6 +173,7 @@ def _pupil_erase(pupil: Pupil, *, actor: User | None) -> RetentionCounts:
     )
     counts.exports = exports_expire_of(_export_holders(pupil))
     _notifications_retract(list(messages.values_list("pk", flat=True)))
+    pupil_lock_notices_retract(pupil.pk)
     tagged.delete()  # the post stays for its class, without the photos that show the leaver
     student_posts = Post.objects.filter(pupil=pupil)
     posts_notifications_retract(list(student_posts.values_list("pk", flat=True)))

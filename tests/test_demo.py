@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -89,6 +90,9 @@ COUNTED_MODELS = (
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: None, django_db_blocker) -> Iterator[SeedReport]:
+    # Module fixtures run before the first test's cache clearing: without this, the seed would
+    # read a school cached by whichever test ran before, from a transaction since rolled back.
+    cache.clear()
     with django_db_blocker.unblock(), transaction.atomic():
         yield seed_demo(today=MONDAY)
         transaction.set_rollback(True)

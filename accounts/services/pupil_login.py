@@ -2,7 +2,9 @@
 
 A pupil types (or scans) their class code, picks their name and taps their five pictures. Only
 an HMAC of the code is stored. Five wrong codes within 15 minutes of the first lock the code
-until a member of the class's staff unlocks it; the class teachers are told by email.
+until a member of the class's staff unlocks it; the lock shows on the class teachers' home pages
+at once, and they are told through the notification service (``accounts.events``), which holds
+their email to working time like every other notice to staff (R19, R31).
 """
 
 from __future__ import annotations
@@ -12,26 +14,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil, SchoolClass
-from classes.names import display_names
-from classes.selectors import teachers_by_class
-from dojo_portal.queue import enqueue_on_commit
 from dojo_portal.ratelimit import FailureLimit
 
+from ..events import pupil_code_lock_lifted, pupil_code_locked
 from ..models import PupilLogin, Role, User
 from ..permissions_pupil import can_set_pupil_code, can_unlock_pupil_code
 from ..pictures import CODE_LENGTH, PICTURES, PICTURES_BY_KEY
 from ..selectors_pupil import sign_in_class_by_code
-from ..tasks import notify_teachers_of_pupil_lock
 
 WRONG_CLASS_CODE = _("We can't find that class code. Check it and try again.")
 TOO_MANY_CLASS_CODES = _(
@@ -44,16 +40,6 @@ CODE_WRONG_LENGTH = _("A picture code has exactly %(length)d pictures.")
 UNKNOWN_PICTURE = _("“%(key)s” is not one of the pictures.")
 PUPIL_NOT_IN_CLASS = _("This pupil is not in a class, so they cannot sign in with pictures.")
 NOTHING_TO_UNLOCK = _("This pupil has no picture code yet.")
-LOCK_EMAIL_SUBJECT = _("Picture code locked: %(name)s")
-LOCK_EMAIL_BODY = _(
-    "%(name)s in %(class_name)s typed a wrong picture code %(count)d times, so their picture "
-    "code is locked and they cannot sign in.\n\n"
-    "When you are with %(name)s, unlock it on your home page:\n%(url)s\n\n"
-    "If %(name)s has forgotten their pictures, the school office can print a new picture card."
-)
-
-# Long enough that no retry or duplicate delivery of a task can send the notice twice.
-LOCK_NOTICE_GUARD_SECONDS = 30 * 24 * 3600
 CLASS_CODE_FAILURE_WINDOW = timedelta(minutes=15)
 
 
@@ -142,10 +128,12 @@ def pupil_code_set(
         raise ValidationError(PUPIL_NOT_IN_CLASS)
     _ensure_pupil_user(pupil)
     login = PupilLogin.objects.filter(pupil=pupil).first() or PupilLogin(pupil=pupil)
+    was_locked_at = login.locked_at
     login.code_hash = _code_hash(pupil.pk, keys)
     login.failed_attempts, login.first_failure_at, login.locked_at = 0, None, None
     login.full_clean()
     login.save()
+    _lock_lifted(login, was_locked_at)
     return keys
 
 
@@ -195,12 +183,23 @@ def _count_failure(login: PupilLogin, now: datetime) -> None:
         login.failed_attempts, login.first_failure_at = 1, now
     else:
         login.failed_attempts += 1
-    if login.failed_attempts >= settings.PUPIL_CODE_MAX_FAILURES:
+    locks = login.failed_attempts >= settings.PUPIL_CODE_MAX_FAILURES
+    if locks:
         login.locked_at = now
-        # The lock shows on the teachers' home pages whatever happens; the email is extra.
-        enqueue_on_commit(notify_teachers_of_pupil_lock, login.pupil_id, now.isoformat())
     login.full_clean()
     login.save(update_fields=["failed_attempts", "first_failure_at", "locked_at"])
+    if locks:
+        # The lock shows on the teachers' home pages at once; their notice is recorded in
+        # this transaction, so it is never lost, and sent when they may be told (R19, R31).
+        pupil_code_locked.send(sender=PupilLogin, pupil_id=login.pupil_id, locked_at=now)
+
+
+def _lock_lifted(login: PupilLogin, locked_at: datetime | None) -> None:
+    """Tell whoever listens that the lock made at ``locked_at`` (if any) no longer holds."""
+    if locked_at is not None:
+        pupil_code_lock_lifted.send(
+            sender=PupilLogin, pupil_id=login.pupil_id, locked_at=locked_at
+        )
 
 
 @transaction.atomic
@@ -214,50 +213,9 @@ def pupil_unlock(*, acting_user: User, pupil: Pupil) -> PupilLogin:
     login = PupilLogin.objects.select_for_update().filter(pupil=pupil).first()
     if login is None:
         raise ValidationError(NOTHING_TO_UNLOCK)
+    was_locked_at = login.locked_at
     login.failed_attempts, login.first_failure_at, login.locked_at = 0, None, None
     login.full_clean()
     login.save(update_fields=["failed_attempts", "first_failure_at", "locked_at"])
+    _lock_lifted(login, was_locked_at)
     return login
-
-
-def pupil_lock_notify(*, pupil_id: int, locked_at: datetime) -> int:
-    """Email each current teacher of the pupil's class that the pupil's code is locked.
-
-    Idempotent: nothing is sent unless the code is still locked by the lock made at
-    ``locked_at``, and a lock is told about once, however often the task runs. The pupil is
-    named by display name only (R6). Returns the number of emails sent.
-    """
-    login = PupilLogin.objects.select_related("pupil").filter(pupil_id=pupil_id).first()
-    if login is None or login.locked_at != locked_at or login.pupil.school_class_id is None:
-        return 0
-    guard = f"pupil-lock-notice:{pupil_id}:{locked_at.isoformat()}"
-    if not cache.add(guard, 1, timeout=LOCK_NOTICE_GUARD_SECONDS):
-        return 0
-    try:
-        return _email_teachers(login.pupil)
-    except Exception:
-        cache.delete(guard)  # let a retry send it
-        raise
-
-
-def _email_teachers(pupil: Pupil) -> int:
-    class_id = pupil.school_class_id
-    assert class_id is not None  # checked by the caller
-    name = display_names([pupil])[pupil.pk]
-    class_name = SchoolClass.objects.values_list("name", flat=True).get(pk=class_id)
-    context = {
-        "name": name,
-        "class_name": class_name,
-        "count": settings.PUPIL_CODE_MAX_FAILURES,
-        "url": settings.SITE_URL + reverse("home"),
-    }
-    emails = []
-    for teacher in teachers_by_class({class_id}).get(class_id, []):
-        if not teacher.email or not teacher.is_active or teacher.is_suspended:
-            continue
-        with translation.override(teacher.preferred_language):
-            subject, body = LOCK_EMAIL_SUBJECT % context, LOCK_EMAIL_BODY % context
-        emails.append(EmailMessage(str(subject), str(body), to=[teacher.email]))
-    if emails:
-        get_connection().send_messages(emails)
-    return len(emails)

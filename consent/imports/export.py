@@ -3,7 +3,10 @@
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
 formula by Excel, LibreOffice or Google Sheets (``=HYPERLINK("http://…","Click")``). Every cell
 the portal exports goes through :func:`safe_cell`, which puts an apostrophe in front: the
-spreadsheet then shows the text as it was typed and runs nothing.
+spreadsheet then shows the text as it was typed and runs nothing. Unicode's direction
+controls (a right-to-left override in a name) are removed rather than wrapped in isolates: a
+spreadsheet honours isolates unevenly, and the office corrects these rows and imports them
+again, where isolate characters would travel into the names.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import csv
 import io
 
 from django.utils.translation import gettext_lazy as _
+
+from dojo_portal.bidi import strip_bidi_controls
 
 from .parse import (
     CLASS,
@@ -37,8 +42,9 @@ PROBLEM_COLUMNS = (
 
 
 def safe_cell(value: object) -> str:
-    """``value`` as text a spreadsheet shows and never runs: ``'=HYPERLINK(…)``."""
-    text = "" if value is None else str(value)
+    """``value`` as text a spreadsheet shows and never runs (``'=HYPERLINK(…)``), and that
+    cannot reorder what is around it (no direction controls)."""
+    text = strip_bidi_controls("" if value is None else str(value))
     return f"'{text}" if looks_like_formula(text) else text
 
 

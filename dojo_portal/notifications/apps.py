@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "dojo_portal.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import pupil_lock  # noqa: F401  (connects to the accounts app's events)

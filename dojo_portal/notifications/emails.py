@@ -33,7 +33,7 @@ from classes.selectors import school_get
 from classes.worktime import calendar_for
 from dojo_portal.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 
-from .kinds import RULES, title
+from .kinds import RULES, detail, title
 from .models import BouncedAddress, Channel, Delivery, Kind, Notification
 from .tokens import DIGEST, unsubscribe_token
 
@@ -188,6 +188,7 @@ def notification_email(notification: Notification, school: School) -> EmailMulti
         context = _context(recipient, language, school)
         context |= {
             "title": title(notification),
+            "detail": detail(notification),
             "link": _absolute("notification_open", notification.pk),
             "unsubscribe_link": unsubscribe if RULES[kind].settable else "",
         }

@@ -32,6 +32,7 @@ RULES: dict[Kind, KindRule] = {
     Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF_ROLES),
     Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
+    Kind.PUPIL_LOCKED: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER})),
 }
 
 
@@ -46,6 +47,20 @@ def title(notification: Notification) -> str:
     context.setdefault("pupil", "")
     context.setdefault("sender", "")
     return _TITLES[Kind(notification.kind)](context) % context
+
+
+def detail(notification: Notification) -> str:
+    """What an email adds below the line that tells the event ("" for most kinds), in the active
+    language."""
+    if notification.kind != Kind.PUPIL_LOCKED:
+        return ""
+    context = {key: str(value) for key, value in notification.context.items()}
+    return _(
+        "%(pupil)s in %(class_name)s typed a wrong picture code too many times, so their picture "
+        "code is locked and they cannot sign in. When you are with %(pupil)s, unlock it on your "
+        "home page. If %(pupil)s has forgotten their pictures, the school office can print a new "
+        "picture card."
+    ) % {"pupil": context.get("pupil", ""), "class_name": context.get("class_name", "")}
 
 
 def _post(context: dict[str, str]) -> str:
@@ -80,4 +95,5 @@ _TITLES = {
     Kind.POST_HIDDEN: _post_hidden,
     Kind.WARNING: lambda context: _("The school has given you a formal warning"),
     Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
+    Kind.PUPIL_LOCKED: lambda context: _("Picture code locked: %(pupil)s"),
 }

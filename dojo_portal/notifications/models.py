@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     POST_HIDDEN = "hidden", _("Your post hidden after a consent change")
     WARNING = "warning", _("Formal warnings")
     URGENT = "urgent", _("Urgent announcements")
+    PUPIL_LOCKED = "pupil_lock", _("Picture codes locked")
 
 
 class Channel(models.TextChoices):

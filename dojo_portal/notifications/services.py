@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from classes.worktime import calendar_for
+from dojo_portal.bidi import strip_bidi_controls
 
 from .kinds import RULES, settable_kinds
 from .models import (
@@ -106,7 +107,9 @@ def _row(
         recipient_id=event.recipient_id,
         kind=event.kind,
         key=event.key,
-        context={key: str(value) for key, value in event.context.items()},
+        # A name's direction controls would turn the rest of the line around (R6 names are
+        # people's own text): the line is made without them, in every channel.
+        context={key: strip_bidi_controls(str(value)) for key, value in event.context.items()},
         link=event.link,
         channel=channel,
         created_at=now,

@@ -29,16 +29,19 @@ def post_text(post: Any, user: Any) -> SafeString | str:
     if not post.body:
         return ""
     reader = getattr(user, "preferred_language", "") or ""
+    # dir="auto": the text takes its own direction and isolates whatever controls it holds.
     original = format_html(
-        '<div class="post-text" lang="{}">{}</div>', post.language, format_body(post.body)
+        '<div class="post-text" lang="{}" dir="auto">{}</div>',
+        post.language,
+        format_body(post.body),
     )
     if _base(reader) == _base(post.language):
         return original
     translated = getattr(post, "translated", None)
     if translated:
         return format_html(
-            '<div class="post-text" lang="{}">{}</div>\n<details class="post-original">'
-            '<summary>{}</summary><div lang="{}">{}</div></details>',
+            '<div class="post-text" lang="{}" dir="auto">{}</div>\n<details class="post-original">'
+            '<summary>{}</summary><div lang="{}" dir="auto">{}</div></details>',
             reader,
             format_body(translated),
             SHOW_ORIGINAL,

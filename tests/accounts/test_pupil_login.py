@@ -1,5 +1,6 @@
-"""Pupil sign-in services: picture codes (only hashed), the lock after five failures, the
-teacher's notice, unlocking, and the limit on guessing class codes."""
+"""Pupil sign-in services: picture codes (only hashed), the lock after five failures, unlocking,
+and the limit on guessing class codes. The teachers' notice of a lock is a notification
+(``tests/notifications/test_pupil_lock.py``)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from accounts.models import PupilLogin, Role, User
 from accounts.pictures import CODE_LENGTH, PICTURES, PICTURES_BY_KEY, code_entropy_bits
-from accounts.services import pupil_login
 from accounts.services.pupil_login import (
     CODE_WRONG_LENGTH,
     NOTHING_TO_UNLOCK,
@@ -31,10 +30,8 @@ from accounts.services.pupil_login import (
     new_picture_code,
     pupil_code_check,
     pupil_code_set,
-    pupil_lock_notify,
     pupil_unlock,
 )
-from accounts.tasks import notify_teachers_of_pupil_lock
 from tests.factories import (
     PICTURE_CODE,
     CoverAssignmentFactory,
@@ -316,120 +313,6 @@ def test_a_pupil_who_has_left_cannot_sign_in(school_class) -> None:
     pupil.save()
     with pytest.raises(ValidationError):
         pupil_code_check(pupil=pupil, code=PICTURE_CODE)
-
-
-# Telling the class teacher -------------------------------------------------------------------
-
-
-def lock(pupil, django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        fail(pupil, 5)
-
-
-def test_the_class_teacher_is_emailed_once_naming_the_pupil_by_display_name(
-    school_class, teacher, mailoutbox, django_capture_on_commit_callbacks
-) -> None:
-    pupil = PupilFactory(school_class=school_class, first_name="Amir", surname="Khan")
-    PupilFactory(school_class=school_class, first_name="Amir", surname="Smith")
-    assign_support(SupportFactory(), school_class)
-    assign_teacher(TeacherFactory(), SchoolClassFactory())  # another class's teacher
-    give_picture_code(pupil)
-
-    lock(pupil, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        fail(pupil, 2)  # still locked: no second notice
-
-    assert len(mailoutbox) == 1
-    email = mailoutbox[0]
-    assert email.to == [teacher.email]
-    assert "Amir K." in email.subject
-    assert "Amir K." in email.body
-    assert "Khan" not in email.subject + email.body, "R6: display name only"
-    assert school_class.name in email.body
-
-
-def test_every_teacher_of_the_class_is_told(
-    school_class, teacher, mailoutbox, django_capture_on_commit_callbacks
-) -> None:
-    second = assign_teacher(TeacherFactory(), school_class)
-    pupil = PupilFactory(school_class=school_class)
-    give_picture_code(pupil)
-    lock(pupil, django_capture_on_commit_callbacks)
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([teacher.email, second.email])
-
-
-def test_the_notice_task_is_idempotent(
-    school_class, teacher, mailoutbox, django_capture_on_commit_callbacks
-) -> None:
-    pupil = PupilFactory(school_class=school_class)
-    give_picture_code(pupil)
-    lock(pupil, django_capture_on_commit_callbacks)
-    locked_at = login_row(pupil).locked_at
-    assert locked_at is not None
-
-    assert notify_teachers_of_pupil_lock(pupil.pk, locked_at.isoformat()) == 0
-    assert pupil_lock_notify(pupil_id=pupil.pk, locked_at=locked_at) == 0
-    assert len(mailoutbox) == 1
-
-
-def test_no_notice_for_a_lock_that_was_lifted_before_the_task_ran(
-    school_class, teacher, mailoutbox
-) -> None:
-    pupil = PupilFactory(school_class=school_class)
-    give_picture_code(pupil)
-    fail(pupil, 5)  # the on-commit notice is not run here
-    locked_at = login_row(pupil).locked_at
-    assert locked_at is not None
-    pupil_unlock(acting_user=teacher, pupil=pupil)
-    assert notify_teachers_of_pupil_lock(pupil.pk, locked_at.isoformat()) == 0
-    assert mailoutbox == []
-
-
-def test_a_new_lock_is_told_again(
-    school_class, teacher, mailoutbox, django_capture_on_commit_callbacks
-) -> None:
-    pupil = PupilFactory(school_class=school_class)
-    give_picture_code(pupil)
-    lock(pupil, django_capture_on_commit_callbacks)
-    pupil_unlock(acting_user=teacher, pupil=pupil)
-    lock(pupil, django_capture_on_commit_callbacks)
-    assert len(mailoutbox) == 2
-
-
-def test_a_broker_that_is_down_never_breaks_the_pupils_attempt(
-    school_class, teacher, mailoutbox, django_capture_on_commit_callbacks
-) -> None:
-    pupil = PupilFactory(school_class=school_class)
-    give_picture_code(pupil)
-    with (
-        mock.patch.object(
-            notify_teachers_of_pupil_lock,
-            "apply_async",
-            side_effect=OperationalError("broker down"),
-        ),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        fail(pupil, 4)
-        with pytest.raises(ValidationError) as fifth:
-            pupil_code_check(pupil=pupil, code=WRONG)
-    assert message(fifth) == PICTURE_CODE_LOCKED
-    assert login_row(pupil).locked_at is not None, "the lock is kept: teachers see it at home"
-    assert mailoutbox == []
-
-
-def test_a_failed_send_can_be_retried(school_class, teacher, mailoutbox) -> None:
-    pupil = PupilFactory(school_class=school_class)
-    give_picture_code(pupil)
-    fail(pupil, 5)
-    locked_at = login_row(pupil).locked_at
-    assert locked_at is not None
-    with (
-        mock.patch.object(pupil_login, "get_connection", side_effect=OSError("smtp down")),
-        pytest.raises(OSError, match="smtp down"),
-    ):
-        pupil_lock_notify(pupil_id=pupil.pk, locked_at=locked_at)
-    assert pupil_lock_notify(pupil_id=pupil.pk, locked_at=locked_at) == 1
-    assert len(mailoutbox) == 1
 
 
 # Unlocking -----------------------------------------------------------------------------------

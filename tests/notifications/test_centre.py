@@ -253,6 +253,7 @@ ROLE_KINDS = {
         "New messages",
         "Replies that are overdue",
         "Your post hidden after a consent change",
+        "Picture codes locked",
     ],
     Role.SUPPORT: [
         "New messages",
@@ -398,6 +399,7 @@ def test_R31_a_kind_not_for_the_role_is_not_saved(school, parent: User, teacher:
             "kind_message": "portal",
             "kind_overdue": "email",
             "kind_hidden": "email",
+            "kind_pupil_lock": "portal",
             "digest_at": "18:00",
         },
     )
@@ -412,4 +414,5 @@ def test_R31_a_kind_not_for_the_role_is_not_saved(school, parent: User, teacher:
         Kind.NEW_MESSAGE: Channel.PORTAL,
         Kind.REPLY_OVERDUE: Channel.EMAIL,
         Kind.POST_HIDDEN: Channel.EMAIL,
+        Kind.PUPIL_LOCKED: Channel.PORTAL,
     }

@@ -149,6 +149,7 @@ def test_R31_a_daily_digest_kind_is_emailed_only_in_the_digest(school, parent: U
                 Kind.NEW_MESSAGE: Channel.EMAIL,
                 Kind.REPLY_OVERDUE: Channel.EMAIL,
                 Kind.POST_HIDDEN: Channel.EMAIL,
+                Kind.PUPIL_LOCKED: Channel.EMAIL,
             },
         ),
         (

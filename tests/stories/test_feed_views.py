@@ -266,9 +266,8 @@ def test_R17_a_spanish_reader_sees_the_translation_with_the_original_one_tap_awa
         post=post, language="es", body="Los niños gozaron el viaje escolar."
     )
     html = feed_html(client_for(parent))
-    assert (
-        '<div class="post-text" lang="es"><p>Los niños gozaron el viaje escolar.</p></div>' in html
-    )
+    translated = "<p>Los niños gozaron el viaje escolar.</p>"
+    assert f'<div class="post-text" lang="es" dir="auto">{translated}</div>' in html
     assert "<details" in html and "The children enjoyed the school trip." in html
 
 

@@ -1,0 +1,26 @@
+"""The accounts app's domain events about pupils' picture codes.
+
+Contract
+--------
+``pupil_code_locked`` is sent once per lock, by ``accounts.services.pupil_login``, when a
+wrong picture code locks a pupil's code (``PUPIL_CODE_MAX_FAILURES`` within the window).
+``pupil_code_lock_lifted`` is sent when a locked code is unlocked or replaced by a new code,
+never when nothing was locked. Keyword arguments of both:
+
+- ``pupil_id``: ``int``, the pupil whose code it is;
+- ``locked_at``: aware ``datetime``, when the lock was made (it names the lock: a pupil locked,
+  unlocked and locked again has two).
+
+Both are sent inside the service's transaction, after the change is written, so a receiver's
+writes (the class teachers' notification) commit or roll back with the lock itself: a lock is
+never stored without its notice. Receivers must therefore be quick and touch only the
+database. The accounts app knows nothing of who listens: the notification service, which sits
+above it, connects in its ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+pupil_code_locked = Signal()
+pupil_code_lock_lifted = Signal()

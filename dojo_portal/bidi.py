@@ -1,0 +1,61 @@
+"""User text that may carry Unicode's direction controls, shown without letting them reorder
+what is around it.
+
+A name typed as ``"Amir\\u202eK"`` or a message with a right-to-left override (U+202E) would
+otherwise turn the rest of its line around: "Amir K. wrote about Maya" shows with its words
+reversed, and a file name in a message can pass for another. Explicit embeddings and overrides
+(U+202A–U+202E) and isolates (U+2066–U+2069) are the controls that do this; the marks (LRM,
+RLM, ALM) only nudge neutral characters and are kept, as right-to-left writing needs them.
+
+- In HTML, user text goes inside ``<bdi>`` (``{{ name|bdi }}``) or an element with
+  ``dir="auto"``: the browser ends every control at the element's end. The filters isolate
+  only where it changes what is shown (:func:`needs_isolation`): text with a control or a
+  right-to-left letter, or any text on a right-to-left page (Arabic, Urdu). Left-to-right text
+  on a left-to-right page is laid out the same either way, so it is written as it is.
+- In plain text (email subjects and bodies, pushes, HTML attributes and titles),
+  :func:`isolate` wraps the text in FSI…PDI with its own controls removed, so none of them
+  can close the isolate early.
+- In data (CSV), :func:`strip_bidi_controls` removes them: a spreadsheet honours isolates
+  unevenly, and isolate characters would travel on in the data.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.utils import translation
+
+# LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+FSI, PDI = "\u2068", "\u2069"
+_REMOVE = dict.fromkeys(ord(char) for char in BIDI_CONTROLS)
+
+
+# Unicode's bidirectional classes of right-to-left letters and Arabic digits.
+RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"})
+
+
+def has_bidi_controls(text: str) -> bool:
+    return any(char in BIDI_CONTROLS for char in text)
+
+
+def needs_isolation(text: str) -> bool:
+    """Whether isolating ``text`` changes how the active page shows it: the page is right to
+    left, or the text holds a direction control or a right-to-left letter."""
+    if translation.get_language_bidi():
+        return True
+    return any(
+        char in BIDI_CONTROLS or unicodedata.bidirectional(char) in RIGHT_TO_LEFT for char in text
+    )
+
+
+def strip_bidi_controls(text: str) -> str:
+    """``text`` without embedding, override or isolate controls."""
+    return text.translate(_REMOVE)
+
+
+def isolate(text: object) -> str:
+    """``text`` as a first-strong isolate: its direction is its own and it reorders nothing
+    around it. Empty text stays empty."""
+    value = strip_bidi_controls("" if text is None else str(text))
+    return f"{FSI}{value}{PDI}" if value else ""
