@@ -153,15 +153,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and rate limits: Redis when REDIS_URL is set, otherwise a file cache that every
-# process on the machine shares (rate limits must count across processes).
+# process on the machine shares (rate limits must count across processes). Redis is an
+# accelerator, never a dependency: while it does not answer (half a second), the database
+# stands in for it, on a table that `migrate` makes (dojo_portal/cache.py says how).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dojo_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dojo"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                # How long a process serves from the database before it tries Redis again.
+                "RETRY_SECONDS": float(env("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -171,6 +178,15 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# The database's stand-in writes on a connection of its own, outside the request's transaction
+# (a failure counted before a rollback still counts). SQLite serialises its writers, so there
+# it shares the default connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    CACHE_FALLBACK_DATABASE = "default"
+else:
+    CACHE_FALLBACK_DATABASE = "cache_fallback"
+    DATABASES[CACHE_FALLBACK_DATABASE] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["dojo_portal.cache.FallbackRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -306,8 +322,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-# A web request must never hang on a broker that is down: fail fast, the database keeps the truth.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A web request must never hang on a broker that is down: fail fast, the database keeps the truth
+# (and dojo_portal.queue's circuit makes it one wait per process, not one per task).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -326,9 +343,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
+        # Refused at once, unreachable after 1 s, silent after 2 s; a publish is not retried
+        # (its sweep re-drives it).
+        "socket_connect_timeout": 1,
         "socket_timeout": 2,
-        "max_retries": 1,
+        "max_retries": 0,
     }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
