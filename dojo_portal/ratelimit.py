@@ -115,13 +115,16 @@ class FailureLimit:
             if since is None:
                 cache.add(since_key, now, self._expiry)
                 cache.add(key, 0, self._expiry)
+                since = cache.get(since_key, now)
             try:
                 count = cache.incr(key)
             except ValueError:  # the count expired just now
                 cache.set(key, 1, self._expiry)
                 count = 1
-            if count == 1:  # Redis's INCR of a key that had just expired keeps no expiry
-                cache.touch(key, self._expiry)
+            # The count lives as long as its window: Django's incr on the file cache sets the
+            # default timeout again, and Redis's INCR of a key that had just expired sets none.
+            left = float(since) + self._seconds + EXPIRY_MARGIN_SECONDS - now
+            cache.touch(key, max(1, int(left)))
         return int(count)
 
     def reset(self, *idents: str) -> None:

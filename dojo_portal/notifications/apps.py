@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "dojo_portal.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (tells of the accounts app's sign-in event)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import STAFF_ROLES, Role
+from accounts.models import ADULT_ROLES, STAFF_ROLES, Role
 
 from .models import Channel, Kind, Notification
 
@@ -32,6 +32,8 @@ RULES: dict[Kind, KindRule] = {
     Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF_ROLES),
     Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
+    # Someone is guessing the account's password: its holder always hears (accounts.events).
+    Kind.SIGN_IN: KindRule(Channel.EMAIL, False, ADULT_ROLES),
 }
 
 
@@ -80,4 +82,8 @@ _TITLES = {
     Kind.POST_HIDDEN: _post_hidden,
     Kind.WARNING: lambda context: _("The school has given you a formal warning"),
     Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
+    Kind.SIGN_IN: lambda context: _(
+        "%(failures)s wrong passwords were tried for your account within an hour: if that was "
+        "not you, change your password"
+    ),
 }

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     POST_HIDDEN = "hidden", _("Your post hidden after a consent change")
     WARNING = "warning", _("Formal warnings")
     URGENT = "urgent", _("Urgent announcements")
+    SIGN_IN = "signin", _("Many wrong passwords for your account")
 
 
 class Channel(models.TextChoices):
