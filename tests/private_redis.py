@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 import redis
 from django.test import override_settings
+from kombu import pools as kombu_pools
 
 from dojo_portal import cache as resilient_cache
 from dojo_portal import queue
+from dojo_portal.celery import app
 from tests.requirements import require_or_skip
 
 LIFETIME_SECONDS = 600
@@ -155,3 +157,31 @@ def production_cache(server: PrivateRedis, *, retry_seconds: float = 0.3) -> Ite
     finally:
         resilient_cache.breakers_reset()
         queue.breaker_reset()
+
+
+# As settings.py configures a Redis broker.
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 0,
+}
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Publish for real (not eagerly) to the broker at ``url`` for the duration."""
+    names = ("broker_url", "task_always_eager", "broker_transport_options")
+    saved = {name: app.conf[name] for name in names}
+    app.conf.update(
+        broker_url=url, task_always_eager=False, broker_transport_options=REDIS_TRANSPORT_OPTIONS
+    )
+    app.__dict__["_pool"] = None
+    app.amqp.__dict__["_producer_pool"] = None
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        kombu_pools.reset()
+        app.__dict__["_pool"] = None
+        app.amqp.__dict__["_producer_pool"] = None

@@ -19,13 +19,11 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from kombu import pools as kombu_pools
 
 from accounts.models import User
 from accounts.sign_in_limits import REFUSED_HERE
 from classes.models import Pupil, School, SchoolClass
 from dojo_portal.cache import cache_state
-from dojo_portal.celery import app
 from dojo_portal.notifications.models import Kind, Notification
 from dojo_portal.notifications.tasks import sweep_notifications
 from messaging.models import Message
@@ -34,7 +32,7 @@ from stories.models import Post
 from stories.tasks import publish_due
 from tests.conftest import client_for
 from tests.factories import PASSWORD
-from tests.private_redis import PrivateRedis, private_redis, production_cache
+from tests.private_redis import PrivateRedis, broker_at, private_redis, production_cache
 
 __all__ = ["private_redis"]  # the fixture
 
@@ -42,32 +40,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, data
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
-# As settings.py configures a Redis broker.
-REDIS_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 2,
-    "max_retries": 0,
-}
-
-
-@contextmanager
-def broker_at(url: str) -> Iterator[None]:
-    """Publish for real (not eagerly) to the broker at ``url`` for the duration."""
-    names = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {name: app.conf[name] for name in names}
-    app.conf.update(
-        broker_url=url, task_always_eager=False, broker_transport_options=REDIS_TRANSPORT_OPTIONS
-    )
-    app.__dict__["_pool"] = None
-    app.amqp.__dict__["_producer_pool"] = None
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        kombu_pools.reset()
-        app.__dict__["_pool"] = None
-        app.amqp.__dict__["_producer_pool"] = None
 
 
 @contextmanager

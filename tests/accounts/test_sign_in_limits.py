@@ -29,7 +29,7 @@ TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)  # working time: s
 A, B, C = "198.51.100.1", "198.51.100.2", "198.51.100.3"
 
 
-@pytest.fixture(params=["file cache", "redis"])
+@pytest.fixture(params=["file cache", pytest.param("redis", marks=pytest.mark.services)])
 def shared_cache(request: pytest.FixtureRequest) -> Iterator[str]:
     """The embedded default's file cache, or production's Redis (a private one)."""
     if request.param == "file cache":

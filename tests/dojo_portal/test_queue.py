@@ -15,8 +15,7 @@ from django.db import transaction
 from dojo_portal import queue
 from dojo_portal.queue import BROKER_DOWN, broker_state, enqueue_on_commit
 from dojo_portal.tasks import heartbeat
-from tests.private_redis import private_redis
-from tests.test_redis_outage import broker_at
+from tests.private_redis import broker_at, private_redis
 
 __all__ = ["private_redis"]  # the fixture
 
