@@ -3,17 +3,52 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dojo_portal.ratelimit import client_ip
+
 from .models import Role
+from .sign_in_limits import sign_in_failed, sign_in_refusal, sign_in_succeeded
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
-    """No open sign-up (R1): parents join with an invite code, staff are created by the office."""
+    """No open sign-up (R1): parents join with an invite code, staff are created by the office.
+
+    Sign-in's wrong passwords are limited softly (``accounts.sign_in_limits``), per client
+    address as the portal sees it (``TRUST_X_REAL_IP`` behind nginx), for allauth's own limits
+    too; a refusal is a 429 page that says when to try again. The admin signs in here as well.
+    """
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        return client_ip(request) or super().get_client_ip(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        refusal = sign_in_refusal(ip=self.get_client_ip(request), email=_email(credentials))
+        if refusal is not None:
+            response = render(
+                request,
+                "account/sign_in_paused.html",
+                {"refusal": refusal.text()},
+                status=429,
+            )
+            response["Retry-After"] = str(refusal.retry_after)
+            raise ImmediateHttpResponse(response)
+        super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            sign_in_succeeded(ip=self.get_client_ip(request), email=_email(credentials))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        sign_in_failed(ip=self.get_client_ip(request), email=_email(credentials))
+        super().authentication_failed(request, **credentials)
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         if user.is_suspended:
@@ -21,3 +56,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if user.role == Role.PUPIL:
             return render(request, "accounts/pupil_use_picture_code.html", status=403)
         return super().pre_login(request, user, **kwargs)
+
+
+def _email(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")

@@ -1,4 +1,4 @@
-"""The accounts app's domain events about pupils' picture codes.
+"""The accounts app's domain events: pupils' picture codes locked, and an account guessed at.
 
 Contract
 --------
@@ -14,8 +14,19 @@ never when nothing was locked. Keyword arguments of both:
 Both are sent inside the service's transaction, after the change is written, so a receiver's
 writes (the class teachers' notification) commit or roll back with the lock itself: a lock is
 never stored without its notice. Receivers must therefore be quick and touch only the
-database. The accounts app knows nothing of who listens: the notification service, which sits
-above it, connects in its ``AppConfig.ready``.
+database.
+
+``sign_in_ceiling_reached`` is sent once per window of the account's sign-in ceiling
+(``accounts.sign_in_limits.ACCOUNT``), by the process whose wrong password reached it, outside
+any transaction. Keyword arguments:
+
+- ``user``: the active account whose address was typed;
+- ``failures``: the failures counted in the window (the ceiling).
+
+Its receivers tell the account holder; they must not raise (a sign-in page is answering).
+
+The accounts app knows nothing of who listens: the notification service, which sits above it,
+connects in its ``AppConfig.ready``.
 """
 
 from __future__ import annotations
@@ -24,3 +35,4 @@ from django.dispatch import Signal
 
 pupil_code_locked = Signal()
 pupil_code_lock_lifted = Signal()
+sign_in_ceiling_reached = Signal()

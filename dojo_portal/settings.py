@@ -154,15 +154,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and rate limits: Redis when REDIS_URL is set, otherwise a file cache that every
-# process on the machine shares (rate limits must count across processes).
+# process on the machine shares (rate limits must count across processes). Redis is an
+# accelerator, never a dependency: while it does not answer (half a second), the database
+# stands in for it, on a table that `migrate` makes (dojo_portal/cache.py says how).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dojo_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dojo"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                # How long a process serves from the database before it tries Redis again.
+                "RETRY_SECONDS": float(env("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -170,8 +177,20 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Django's default (300) culls a third of the entries at random beyond it: under a
+            # guessing attack that would drop rate-limit counts.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# The database's stand-in writes on a connection of its own, outside the request's transaction
+# (a failure counted before a rollback still counts). SQLite serialises its writers, so there
+# it shares the default connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    CACHE_FALLBACK_DATABASE = "default"
+else:
+    CACHE_FALLBACK_DATABASE = "cache_fallback"
+    DATABASES[CACHE_FALLBACK_DATABASE] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["dojo_portal.cache.FallbackRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -203,8 +222,13 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/15m/ip,5/15m/key",
-    "login": "30/m/ip",
+    # Wrong passwords are limited softly by the portal itself (accounts.sign_in_limits): per
+    # address and account, per address, and an account's ceiling that never stops the right
+    # password from another address. allauth's own would lock an account out everywhere.
+    "login_failed": "",
+    # Sign-in pages posted per client address: a school whose staff share one public address
+    # signs in together at a training morning.
+    "login": "60/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -307,8 +331,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-# A web request must never hang on a broker that is down: fail fast, the database keeps the truth.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A web request must never hang on a broker that is down: fail fast, the database keeps the truth
+# (and dojo_portal.queue's circuit makes it one wait per process, not one per task).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -327,9 +352,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
+        # Refused at once, unreachable after 1 s, silent after 2 s; a publish is not retried
+        # (its sweep re-drives it).
+        "socket_connect_timeout": 1,
         "socket_timeout": 2,
-        "max_retries": 1,
+        "max_retries": 0,
     }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
@@ -477,6 +504,13 @@ PARENT_WITHOUT_CHILD_DAYS = int(env("PARENT_WITHOUT_CHILD_DAYS", "365"))
 # people, but keep the client's address. Six years: the time limit for most legal claims in
 # England (Limitation Act 1980), within which the school may have to show what it did.
 AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", str(6 * 365)))
+# Wrong passwords at sign-in (accounts.sign_in_limits says why these numbers): per client
+# address and account, per address alone (a school's staff share one), per account.
+SIGN_IN_MAX_FAILURES = 5
+SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+SIGN_IN_ADDRESS_MAX_FAILURES = int(env("SIGN_IN_ADDRESS_MAX_FAILURES", "100"))
+SIGN_IN_ACCOUNT_MAX_FAILURES = 50
+SIGN_IN_ACCOUNT_WINDOW = timedelta(hours=1)
 # Wrong passwords when deleting one's own account, per account, before a pause.
 ACCOUNT_DELETE_MAX_FAILURES = 5
 ACCOUNT_DELETE_FAILURE_WINDOW = timedelta(minutes=15)

@@ -31,6 +31,8 @@ print(json.dumps({
     "broker": settings.CELERY_BROKER_URL,
     "broker_options": settings.CELERY_BROKER_TRANSPORT_OPTIONS,
     "debug": settings.DEBUG,
+    "fallback_database": settings.CACHE_FALLBACK_DATABASE,
+    "fallback_name": str(settings.DATABASES[settings.CACHE_FALLBACK_DATABASE]["NAME"]),
 }))
 """
 
@@ -90,8 +92,12 @@ def test_database_and_redis_urls_switch_to_production_parts(tmp_path: Path) -> N
     assert found["db_engine"] == "django.db.backends.postgresql"
     assert found["db_name"] == "dojo_portal"
     assert found["db_host"] == "db.internal"
-    assert found["cache_backend"] == "django.core.cache.backends.redis.RedisCache"
+    # Redis, with the database standing in while it does not answer (issue 13), on a
+    # connection of its own to the same database.
+    assert found["cache_backend"] == "dojo_portal.cache.ResilientRedisCache"
     assert found["cache_location"] == "redis://cache.internal:6379/0"
+    assert found["fallback_database"] == "cache_fallback"
+    assert found["fallback_name"] == "dojo_portal"
     assert found["broker"] == "redis://cache.internal:6379/0"
     assert "data_folder_in" not in found["broker_options"]
     assert found["debug"] is False

@@ -257,7 +257,6 @@ def _link_or_request(*, parent: User, invite: InviteCode) -> RedeemResult:
     return RedeemResult(parent=parent, pupil=pupil, request=request)
 
 
-@transaction.atomic
 def invite_redeem(*, parent: User, code: str, date_of_birth: date, ip: str) -> RedeemResult:
     """A signed-in parent redeems ``code`` for the child born on ``date_of_birth`` (R2, R3).
 
@@ -269,6 +268,16 @@ def invite_redeem(*, parent: User, code: str, date_of_birth: date, ip: str) -> R
     if not (parent.is_authenticated and can_redeem_invite(parent)):
         raise PermissionDenied
     idents = _idents(account=f"user:{parent.pk}", ip=ip, code=code)
+    # Checked first outside the transaction, so that a failure counts even where the counts
+    # live in the database (the cache's stand-in) and the transaction is rolled back.
+    _checked_invite(code=code, date_of_birth=date_of_birth, idents=idents, lock=False)
+    return _redeem(parent=parent, code=code, date_of_birth=date_of_birth, idents=idents)
+
+
+@transaction.atomic
+def _redeem(
+    *, parent: User, code: str, date_of_birth: date, idents: tuple[str, ...]
+) -> RedeemResult:
     invite = _checked_invite(code=code, date_of_birth=date_of_birth, idents=idents, lock=True)
     return _link_or_request(parent=parent, invite=invite)
 
@@ -280,7 +289,6 @@ def _email_taken(email: str) -> bool:
     )
 
 
-@transaction.atomic
 def parent_join(
     *,
     email: str,
@@ -301,6 +309,32 @@ def parent_join(
     """
     email = email.strip().lower()
     idents = _idents(account=email, ip=ip, code=code)
+    # As in invite_redeem: a failure is counted outside the transaction that would roll back.
+    _checked_invite(code=code, date_of_birth=date_of_birth, idents=idents, lock=False)
+    return _join(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=preferred_language,
+        code=code,
+        date_of_birth=date_of_birth,
+        idents=idents,
+    )
+
+
+@transaction.atomic
+def _join(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    code: str,
+    date_of_birth: date,
+    idents: tuple[str, ...],
+) -> RedeemResult:
     invite = _checked_invite(code=code, date_of_birth=date_of_birth, idents=idents, lock=True)
     if _email_taken(email):
         raise ValidationError({"email": ValidationError(EMAIL_EXISTS, code="email_exists")})

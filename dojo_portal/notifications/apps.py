@@ -9,3 +9,4 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import pupil_lock  # noqa: F401  (connects to the accounts app's events)
+        from . import receivers  # noqa: F401  (tells of the accounts app's sign-in event)

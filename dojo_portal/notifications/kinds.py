@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import STAFF_ROLES, Role
+from accounts.models import ADULT_ROLES, STAFF_ROLES, Role
 
 from .models import Channel, Kind, Notification
 
@@ -33,6 +33,8 @@ RULES: dict[Kind, KindRule] = {
     Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.PUPIL_LOCKED: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER})),
+    # Someone is guessing the account's password: its holder always hears (accounts.events).
+    Kind.SIGN_IN: KindRule(Channel.EMAIL, False, ADULT_ROLES),
 }
 
 
@@ -96,4 +98,8 @@ _TITLES = {
     Kind.WARNING: lambda context: _("The school has given you a formal warning"),
     Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
     Kind.PUPIL_LOCKED: lambda context: _("Picture code locked: %(pupil)s"),
+    Kind.SIGN_IN: lambda context: _(
+        "%(failures)s wrong passwords were tried for your account within an hour: if that was "
+        "not you, change your password"
+    ),
 }

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     WARNING = "warning", _("Formal warnings")
     URGENT = "urgent", _("Urgent announcements")
     PUPIL_LOCKED = "pupil_lock", _("Picture codes locked")
+    SIGN_IN = "signin", _("Many wrong passwords for your account")
 
 
 class Channel(models.TextChoices):

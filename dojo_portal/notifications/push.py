@@ -60,6 +60,7 @@ TITLES = {
     Kind.POST_HIDDEN: _("One of your posts was hidden"),
     Kind.WARNING: _("A message from the school"),
     Kind.URGENT: _("Urgent announcement from the school"),
+    Kind.SIGN_IN: _("Wrong passwords were tried for your account"),
 }
 OTHER_NEWS = _("News from school")
 # Kept longer than any run of retries, so a retry knows which devices already have the push.
