@@ -8,5 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import pupil_lock  # noqa: F401  (connects to the accounts app's events)
-        from . import receivers  # noqa: F401  (tells of the accounts app's sign-in event)
+        from . import (
+            pupil_lock,  # noqa: F401  (connects to the accounts app's events)
+            receivers,  # noqa: F401  (tells of the accounts app's sign-in event)
+        )
