@@ -73,7 +73,7 @@ class ParentLinkInline(_FollowsTheAccount, admin.TabularInline):
     verbose_name_plural = _("children linked to this parent")
 
 
-class SuspensionInline(_FollowsTheAccount, admin.TabularInline):
+class SuspensionInline(_FollowsTheAccount, admin.StackedInline):
     model = Suspension
     fk_name = "user"
     extra = 0
@@ -179,8 +179,15 @@ class UserAdmin(DjangoUserAdmin):
         return fields
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[Any]:
-        # A new account is made first (its holder gets their email), then linked.
-        return list(self.inlines) if obj is not None else []
+        """A parent's children, and an account's suspensions when it has any: nothing empty
+        (an empty table is a scrolling region with nothing to focus on a phone). A new account
+        is made first (its holder gets their email), then linked."""
+        if obj is None:
+            return []
+        inlines: list[Any] = [ParentLinkInline] if obj.role == Role.PARENT else []
+        if obj.suspensions.exists():
+            inlines.append(SuspensionInline)
+        return inlines
 
     def formfield_for_choice_field(
         self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
