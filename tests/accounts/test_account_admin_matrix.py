@@ -233,8 +233,8 @@ def test_R1_a_new_account_has_a_role_the_actor_may_give_and_no_password(
     data = {
         "email": "New.Person@Example.org",
         "title": "",
-        "first_name": "Quorra",
-        "last_name": "Zellby",
+        "first_name": "Robin",
+        "last_name": "Ashdown",
         "role": role,
         "preferred_language": "pl",
     }
@@ -275,8 +275,8 @@ def test_R1_the_add_form_refuses_a_typed_password_or_access_flag(
     _actor, _target, client = cast(actor_kind, "self")
     base = {
         "email": "forged@example.org",
-        "first_name": "Xeno",
-        "last_name": "Zorrby",
+        "first_name": "Sam",
+        "last_name": "Okafor",
         "role": Role.TEACHER,
         "preferred_language": "en-gb",
     }

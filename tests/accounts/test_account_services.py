@@ -88,8 +88,8 @@ def test_R1_a_new_account_has_no_password_and_its_holder_chooses_one_from_the_em
             acting_user=leader,
             email=" New.Office@Example.org ",
             role=Role.OFFICE,
-            first_name="Zinnia",
-            last_name="Quarrham",
+            first_name="Robin",
+            last_name="Ashdown",
             preferred_language="es",
         )
     assert (office.email, office.is_staff, office.is_superuser) == (
