@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Field, QuerySet
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,6 +34,7 @@ from ..permissions import (
     can_manage_account,
     can_send_password_reset,
     can_set_access,
+    grantable_roles,
     roles_managed_by,
 )
 from ..services.accounts import account_create, account_role_set
@@ -189,14 +190,18 @@ class UserAdmin(DjangoUserAdmin):
             inlines.append(SuspensionInline)
         return inlines
 
-    def formfield_for_choice_field(
-        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.TypedChoiceField | None:
-        if db_field.name == "role":
-            allowed = roles_managed_by(request.user)
-            kwargs["choices"] = [(v, label) for v, label in Role.choices if v in allowed]
-            kwargs["error_messages"] = {"invalid_choice": ROLE_NOT_YOURS}
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm[User]]:
+        """The role menu offers only the roles the person may give this account (or a new
+        one); any other value, however it was sent, is ``ROLE_NOT_YOURS`` on the field."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        role = form.base_fields.get("role")
+        if isinstance(role, forms.ChoiceField):
+            allowed = grantable_roles(request.user, obj)
+            role.choices = [(value, label) for value, label in Role.choices if value in allowed]
+            role.error_messages["invalid_choice"] = ROLE_NOT_YOURS
+        return form
 
     @admin.display(description=_("password"), boolean=True)
     def has_password(self, obj: User) -> bool:
