@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
+from dojo_portal.constraints import ConstraintErrorsOnFields
 
 
 class Role(models.TextChoices):
@@ -26,6 +27,17 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER})
 ADMIN_ROLES = frozenset({Role.OFFICE, Role.LEADER})
 ADULT_ROLES = frozenset({Role.PARENT, *STAFF_ROLES})
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+ADULT_NEEDS_EMAIL = _("An adult’s account needs an email address: it is how they sign in.")
+ALREADY_LINKED = _("This parent or carer is linked to this child already.")
+REQUEST_PENDING = _(
+    "This parent or carer has asked to be linked to this child already: the office is yet "
+    "to decide."
+)
+CONDUCT_VERSION_TAKEN = _("There is a code of conduct with this version for these readers.")
+CONDUCT_ACCEPTED_ALREADY = _("This person has accepted this code of conduct already.")
+SUSPENDED_ALREADY = _("This account is suspended already.")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -52,7 +64,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
 
-class User(AbstractUser):
+class User(ConstraintErrorsOnFields, AbstractUser):
     """Anyone who signs in. Adults sign in by email; pupils by class code and picture code."""
 
     username = None  # type: ignore[assignment]
@@ -94,9 +106,14 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role="pupil") | Q(email__isnull=False), name="adult_has_email"
+                condition=Q(role="pupil") | Q(email__isnull=False),
+                name="adult_has_email",
+                violation_error_code="adult_needs_email",
+                violation_error_message=ADULT_NEEDS_EMAIL,
             )
         ]
+
+    constraint_fields = {"adult_needs_email": "email"}
 
     def __str__(self) -> str:
         return self.display_name
@@ -118,7 +135,7 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
 
-class ParentLink(models.Model):
+class ParentLink(ConstraintErrorsOnFields, models.Model):
     """A parent or carer linked to a child (at most two; more only by the office, R3)."""
 
     parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="parent_links")
@@ -129,8 +146,15 @@ class ParentLink(models.Model):
         verbose_name = _("parent link")
         verbose_name_plural = _("parent links")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "pupil"], name="parent_linked_once")
+            models.UniqueConstraint(
+                fields=["parent", "pupil"],
+                name="parent_linked_once",
+                violation_error_code="already_linked",
+                violation_error_message=ALREADY_LINKED,
+            )
         ]
+
+    constraint_fields = {"already_linked": "pupil"}
 
     def __str__(self) -> str:
         return f"{self.parent} → {self.pupil}"
@@ -200,6 +224,8 @@ class ExtraParentRequest(models.Model):
                 fields=["parent", "pupil"],
                 condition=Q(status="pending"),
                 name="one_pending_request_per_parent_and_pupil",
+                violation_error_code="request_pending",
+                violation_error_message=REQUEST_PENDING,
             )
         ]
 
@@ -224,7 +250,7 @@ class PupilLogin(models.Model):
         return f"picture code of pupil {self.pupil_id}"
 
 
-class CodeOfConduct(models.Model):
+class CodeOfConduct(ConstraintErrorsOnFields, models.Model):
     """A version of the code of conduct that parents or staff accept before use (R4)."""
 
     class Audience(models.TextChoices):
@@ -242,8 +268,15 @@ class CodeOfConduct(models.Model):
         verbose_name_plural = _("codes of conduct")
         ordering = ["audience", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["audience", "version"], name="conduct_version_unique")
+            models.UniqueConstraint(
+                fields=["audience", "version"],
+                name="conduct_version_unique",
+                violation_error_code="conduct_version_taken",
+                violation_error_message=CONDUCT_VERSION_TAKEN,
+            )
         ]
+
+    constraint_fields = {"conduct_version_taken": "version"}
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()} v{self.version}"
@@ -260,7 +293,12 @@ class ConductAcceptance(models.Model):
         verbose_name = _("code of conduct acceptance")
         verbose_name_plural = _("code of conduct acceptances")
         constraints = [
-            models.UniqueConstraint(fields=["user", "conduct"], name="conduct_accepted_once")
+            models.UniqueConstraint(
+                fields=["user", "conduct"],
+                name="conduct_accepted_once",
+                violation_error_code="conduct_accepted_already",
+                violation_error_message=CONDUCT_ACCEPTED_ALREADY,
+            )
         ]
 
     def __str__(self) -> str:
@@ -285,7 +323,11 @@ class Suspension(models.Model):
         ordering = ["-suspended_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=Q(lifted_at__isnull=True), name="one_open_suspension"
+                fields=["user"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_suspension",
+                violation_error_code="suspended_already",
+                violation_error_message=SUSPENDED_ALREADY,
             )
         ]
 

@@ -14,6 +14,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from dojo_portal.constraints import ConstraintErrorsOnFields
+
+from .validators import validate_first_name, validate_surname
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+ONE_SCHOOL = _("This installation serves one school: change its details instead.")
+DAY_ENDS_BEFORE_IT_STARTS = _("The working day must end after it starts.")
+CLASS_NAME_TAKEN = _("There is a class with this name in this school year already.")
+COVER_ENDS_BEFORE_IT_STARTS = _("The cover must end after it starts.")
+CLOSURE_ENDS_BEFORE_IT_STARTS = _("The last day cannot be before the first day.")
+
 # Codes people type: no 0/O and no 1/I, so nobody has to guess which one was meant.
 TYPEABLE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -23,7 +34,7 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
-class School(models.Model):
+class School(ConstraintErrorsOnFields, models.Model):
     """The one school this installation serves."""
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
@@ -52,12 +63,21 @@ class School(models.Model):
         verbose_name = _("school")
         verbose_name_plural = _("school")
         constraints = [
-            models.CheckConstraint(condition=Q(singleton=True), name="school_is_singleton"),
+            models.CheckConstraint(
+                condition=Q(singleton=True),
+                name="school_is_singleton",
+                violation_error_code="one_school",
+                violation_error_message=ONE_SCHOOL,
+            ),
             models.CheckConstraint(
                 condition=Q(working_day_starts__lt=models.F("working_day_ends")),
                 name="school_working_day_starts_before_it_ends",
+                violation_error_code="day_ends_before_it_starts",
+                violation_error_message=DAY_ENDS_BEFORE_IT_STARTS,
             ),
         ]
+
+    constraint_fields = {"day_ends_before_it_starts": "working_day_ends"}
 
     def __str__(self) -> str:
         return self.name
@@ -82,7 +102,7 @@ def new_class_code() -> str:
     return "".join(secrets.choice(TYPEABLE_ALPHABET) for _ in range(6))
 
 
-class SchoolClass(models.Model):
+class SchoolClass(ConstraintErrorsOnFields, models.Model):
     """A class in one academic year; its staff are django-guardian object permissions."""
 
     name = models.CharField(_("name"), max_length=60)
@@ -104,13 +124,18 @@ class SchoolClass(models.Model):
         ordering = ["-academic_year", "year_group", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["academic_year", "name"], name="class_name_unique_per_year"
+                fields=["academic_year", "name"],
+                name="class_name_unique_per_year",
+                violation_error_code="class_name_taken",
+                violation_error_message=CLASS_NAME_TAKEN,
             )
         ]
         permissions = [
             ("teach_class", _("Teaches this class")),
             ("support_class", _("Supports this class")),
         ]
+
+    constraint_fields = {"class_name_taken": "name"}
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_year_group_display()})"
@@ -143,8 +168,8 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
 class Pupil(models.Model):
     """A child. Never shown by full name outside the office: use ``classes.names`` (R6)."""
 
-    first_name = models.CharField(_("first name"), max_length=60)
-    surname = models.CharField(_("surname"), max_length=60)
+    first_name = models.CharField(_("first name"), max_length=60, validators=[validate_first_name])
+    surname = models.CharField(_("surname"), max_length=60, validators=[validate_surname])
     date_of_birth = models.DateField(_("date of birth"))
     school_class = models.ForeignKey(
         SchoolClass,
@@ -177,7 +202,7 @@ class Pupil(models.Model):
         return f"{self.first_name} {self.surname}"
 
 
-class CoverAssignment(models.Model):
+class CoverAssignment(ConstraintErrorsOnFields, models.Model):
     """A teacher covers a class for a window of time (PPA cover)."""
 
     teacher = models.ForeignKey(
@@ -198,16 +223,21 @@ class CoverAssignment(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_at__lt=models.F("ends_at")), name="cover_starts_before_it_ends"
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="cover_starts_before_it_ends",
+                violation_error_code="cover_ends_before_it_starts",
+                violation_error_message=COVER_ENDS_BEFORE_IT_STARTS,
             )
         ]
         indexes = [models.Index(fields=["teacher", "ends_at"])]
+
+    constraint_fields = {"cover_ends_before_it_starts": "ends_at"}
 
     def __str__(self) -> str:
         return f"{self.teacher} covers {self.school_class}"
 
 
-class Closure(models.Model):
+class Closure(ConstraintErrorsOnFields, models.Model):
     """Days the school is closed (INSET days, holidays, snow days): the clock stops."""
 
     starts_on = models.DateField(_("first day"))
@@ -222,8 +252,12 @@ class Closure(models.Model):
             models.CheckConstraint(
                 condition=Q(starts_on__lte=models.F("ends_on")),
                 name="closure_ends_after_it_starts",
+                violation_error_code="closure_ends_before_it_starts",
+                violation_error_message=CLOSURE_ENDS_BEFORE_IT_STARTS,
             )
         ]
+
+    constraint_fields = {"closure_ends_before_it_starts": "ends_on"}
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.starts_on}–{self.ends_on})"

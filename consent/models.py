@@ -12,6 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
+from dojo_portal.constraints import ConstraintErrorsOnFields
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+FORM_DATE_NEEDED = _("Give the date written on the signed consent form.")
+AGREED_ALREADY = _("This parent agreed to this version of the form for this child already.")
 
 
 class MediaStatus(models.TextChoices):
@@ -26,7 +31,7 @@ def scan_path(instance: object, filename: str) -> str:
     return f"consent-scans/{secrets.token_urlsafe(24)}.{suffix}"
 
 
-class PupilConsent(models.Model):
+class PupilConsent(ConstraintErrorsOnFields, models.Model):
     """The office's record for one pupil. No row, or no status, means no media consent (R11)."""
 
     pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="consent")
@@ -61,8 +66,12 @@ class PupilConsent(models.Model):
             models.CheckConstraint(
                 condition=~Q(media_status="granted") | Q(form_date__isnull=False),
                 name="granted_consent_has_a_form_date",
+                violation_error_code="form_date_needed",
+                violation_error_message=FORM_DATE_NEEDED,
             )
         ]
+
+    constraint_fields = {"form_date_needed": "form_date"}
 
     def __str__(self) -> str:
         return f"consent of pupil {self.pupil_id}"
@@ -131,7 +140,10 @@ class DataProcessingAgreement(models.Model):
         verbose_name_plural = _("data-processing agreements")
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "pupil", "form"], name="dp_agreed_once_per_child_and_version"
+                fields=["parent", "pupil", "form"],
+                name="dp_agreed_once_per_child_and_version",
+                violation_error_code="agreed_already",
+                violation_error_message=AGREED_ALREADY,
             )
         ]
 

@@ -13,6 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
+from dojo_portal.constraints import ConstraintErrorsOnFields
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+THREAD_EXISTS = _(
+    "There is a conversation between this parent and this teacher about this child already."
+)
+THREAD_TEACHER_OR_OFFICE = _(
+    "A conversation is with a teacher (and has no office topic) or with the office (and has "
+    "no teacher)."
+)
+PHRASE_LISTED_ALREADY = _("This phrase is in the list already.")
+FLAGGED_ALREADY = _("This message has been flagged already.")
+MESSAGE_TRANSLATED_ALREADY = _("This message has a translation into this language already.")
 
 
 class Topic(models.TextChoices):
@@ -33,7 +46,7 @@ FORMER_PARENT = _("a former parent/carer")
 FORMER_STAFF = _("a former member of staff")
 
 
-class Thread(models.Model):
+class Thread(ConstraintErrorsOnFields, models.Model):
     """One parent, one teacher, one child (R18); or, with no teacher, a parent's conversation
     with the office inbox about one child and one topic (R22).
 
@@ -76,12 +89,18 @@ class Thread(models.Model):
                 fields=["parent", "teacher", "pupil"],
                 condition=Q(teacher__isnull=False),
                 name="one_thread_per_parent_teacher_child",
+                violation_error_code="thread_exists",
+                violation_error_message=THREAD_EXISTS,
             ),
             models.CheckConstraint(
                 condition=Q(teacher__isnull=False, topic="") | Q(teacher__isnull=True),
                 name="thread_teacher_or_office",
+                violation_error_code="thread_teacher_or_office",
+                violation_error_message=THREAD_TEACHER_OR_OFFICE,
             ),
         ]
+
+    constraint_fields = {"thread_teacher_or_office": "topic"}
 
     def __str__(self) -> str:
         return f"thread #{self.pk}"
@@ -145,7 +164,7 @@ class Message(models.Model):
         return str(FORMER_PARENT if self.from_parent else FORMER_STAFF)
 
 
-class OfficePhrase(models.Model):
+class OfficePhrase(ConstraintErrorsOnFields, models.Model):
     """A word or phrase that suggests a message belongs to the office (R22); the office edits
     the list in the admin."""
 
@@ -156,7 +175,16 @@ class OfficePhrase(models.Model):
         verbose_name = _("office word")
         verbose_name_plural = _("office words")
         ordering = ["topic", "phrase"]
-        constraints = [models.UniqueConstraint(fields=["phrase"], name="office_phrase_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phrase"],
+                name="office_phrase_once",
+                violation_error_code="phrase_listed_already",
+                violation_error_message=PHRASE_LISTED_ALREADY,
+            )
+        ]
+
+    constraint_fields = {"phrase_listed_already": "phrase"}
 
     def __str__(self) -> str:
         return self.phrase
@@ -207,7 +235,14 @@ class Flag(models.Model):
     class Meta:
         verbose_name = _("flagged message")
         verbose_name_plural = _("flagged messages")
-        constraints = [models.UniqueConstraint(fields=["message"], name="message_flagged_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message"],
+                name="message_flagged_once",
+                violation_error_code="flagged_already",
+                violation_error_message=FLAGGED_ALREADY,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"flag on message #{self.message_id}"
@@ -235,7 +270,7 @@ class ParentWarning(models.Model):
         return f"warning to {self.parent_id}"
 
 
-class MessageTranslation(models.Model):
+class MessageTranslation(ConstraintErrorsOnFields, models.Model):
     """A message's text in its reader's language, made by the worker (R17)."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="translations")
@@ -244,8 +279,15 @@ class MessageTranslation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["message", "language"], name="message_translated_once")
+            models.UniqueConstraint(
+                fields=["message", "language"],
+                name="message_translated_once",
+                violation_error_code="message_translated_already",
+                violation_error_message=MESSAGE_TRANSLATED_ALREADY,
+            )
         ]
+
+    constraint_fields = {"message_translated_already": "language"}
 
     def __str__(self) -> str:
         return f"#{self.message_id} in {self.language}"

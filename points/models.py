@@ -11,6 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil, SchoolClass
+from dojo_portal.constraints import ConstraintErrorsOnFields
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+SKILL_VALUE_OUT_OF_RANGE = _(
+    "A positive skill is worth 1 to 5 points, a needs-work skill 0 to −5."
+)
+SCHOOL_SKILL_NAME_TAKEN = _("There is a school-wide skill with this name already.")
+CLASS_SKILL_NAME_TAKEN = _("This class has a skill with this name already.")
+AWARDED_ALREADY = _("This award has been given to this pupil already.")
 
 
 class SkillKind(models.TextChoices):
@@ -18,7 +27,7 @@ class SkillKind(models.TextChoices):
     NEEDS_WORK = "needs_work", _("Needs work")
 
 
-class Skill(models.Model):
+class Skill(ConstraintErrorsOnFields, models.Model):
     """What a point is for. School-wide (no class, set by leaders) or a class's own skill."""
 
     name = models.CharField(_("name"), max_length=40)
@@ -52,16 +61,29 @@ class Skill(models.Model):
                 condition=(Q(kind="positive") & Q(value__gte=1) & Q(value__lte=5))
                 | (Q(kind="needs_work") & Q(value__gte=-5) & Q(value__lte=0)),
                 name="skill_value_fits_its_kind",
+                violation_error_code="skill_value_out_of_range",
+                violation_error_message=SKILL_VALUE_OUT_OF_RANGE,
             ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(school_class__isnull=True),
                 name="school_skill_name_unique",
+                violation_error_code="school_skill_name_taken",
+                violation_error_message=SCHOOL_SKILL_NAME_TAKEN,
             ),
             models.UniqueConstraint(
-                fields=["school_class", "name"], name="class_skill_name_unique"
+                fields=["school_class", "name"],
+                name="class_skill_name_unique",
+                violation_error_code="class_skill_name_taken",
+                violation_error_message=CLASS_SKILL_NAME_TAKEN,
             ),
         ]
+
+    constraint_fields = {
+        "skill_value_out_of_range": "value",
+        "school_skill_name_taken": "name",
+        "class_skill_name_taken": "name",
+    }
 
     def __str__(self) -> str:
         return f"{self.name} ({self.value:+d})"
@@ -89,7 +111,10 @@ class Award(models.Model):
         ordering = ["-awarded_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["batch", "pupil"], name="one_award_per_click_and_pupil"
+                fields=["batch", "pupil"],
+                name="one_award_per_click_and_pupil",
+                violation_error_code="awarded_already",
+                violation_error_message=AWARDED_ALREADY,
             )
         ]
         indexes = [

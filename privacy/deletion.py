@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ParentLink, Role, User
+from accounts.permissions import can_manage_account
 from accounts.services.invites import INVITE_LIMIT
 from dojo_portal.audit import AuditAction, audit_record
 from dojo_portal.notifications.models import BouncedAddress
@@ -98,11 +99,14 @@ def account_delete_own(*, acting_user: User, password: str) -> AccountDeleted:
 
 
 def account_delete_suspended(*, acting_user: User, user: User) -> AccountDeleted:
-    """The office deletes a suspended parent's or staff member's account (R5, R28)."""
+    """The office deletes a suspended parent's or staff member's account (R5, R28): one that
+    ``acting_user`` manages (``accounts.permissions.can_manage_account``)."""
     if not can_delete_suspended_accounts(acting_user):
         raise PermissionDenied
     if user.pk == acting_user.pk:
         raise ValidationError(OWN_ACCOUNT, code="own_account")
+    if user.role != Role.PUPIL and not can_manage_account(acting_user, user):
+        raise PermissionDenied  # the office deletes no leader's or colleague's account
     if user.role == Role.PUPIL:
         raise ValidationError(NOT_AN_ADULT, code="pupil", params={"who": user.display_name})
     if not user.is_suspended:

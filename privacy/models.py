@@ -19,6 +19,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# What each constraint says when it is broken.
+PROGRESS_OVER_100 = _("Progress is a percentage: at most 100.")
+DEADLINE_BEFORE_REQUEST = _("The deadline must be after the day the request was received.")
+EXPORT_IN_PROGRESS = _("An export for this person is being made already: wait until it is ready.")
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be built")
@@ -82,15 +87,25 @@ class DataExport(models.Model):
         verbose_name_plural = _("data exports")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_pct"),
             models.CheckConstraint(
-                condition=Q(deadline__gt=F("requested_on")), name="export_deadline_after_request"
+                condition=Q(progress__lte=100),
+                name="export_progress_pct",
+                violation_error_code="progress_over_100",
+                violation_error_message=PROGRESS_OVER_100,
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("requested_on")),
+                name="export_deadline_after_request",
+                violation_error_code="deadline_before_request",
+                violation_error_message=DEADLINE_BEFORE_REQUEST,
             ),
             # A second request while one is being built reuses it.
             models.UniqueConstraint(
                 fields=["subject", "requested_by"],
                 condition=Q(status__in=["queued", "building"]),
                 name="one_export_in_progress",
+                violation_error_code="export_in_progress",
+                violation_error_message=EXPORT_IN_PROGRESS,
             ),
         ]
         indexes = [

@@ -12,8 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil, SchoolClass
+from dojo_portal.constraints import ConstraintErrorsOnFields
 
 from .uploads import MediaKind
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+AUDIENCE_MISMATCH = _(
+    "A class post names its class and no pupil, a pupil’s post its class and the pupil, and a "
+    "School Story post neither."
+)
+URGENT_SCHOOL_ONLY = _("Only a School Story post can be urgent.")
+REMINDER_POSTED_ALREADY = _("This reminder has been posted for this time already.")
+LIKED_ALREADY = _("This post is liked by this person already.")
+SEEN_ALREADY = _("This post is marked as seen by this person already.")
+POST_TRANSLATED_ALREADY = _("This post has a translation into this language already.")
+REMINDER_AUDIENCE_MISMATCH = _("A class reminder names its class; a school reminder names none.")
 
 
 class Audience(models.TextChoices):
@@ -31,7 +44,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         return self.published().filter(hidden_at__isnull=True)
 
 
-class Post(models.Model):
+class Post(ConstraintErrorsOnFields, models.Model):
     """One post in a Class, Student or School Story (R15).
 
     ``body`` is the text as typed (plain text: links and line breaks are formatted when shown).
@@ -104,14 +117,21 @@ class Post(models.Model):
                     | Q(audience="school", school_class__isnull=True, pupil__isnull=True)
                 ),
                 name="post_audience_consistent",
+                violation_error_code="audience_mismatch",
+                violation_error_message=AUDIENCE_MISMATCH,
             ),
             models.CheckConstraint(
-                condition=Q(urgent=False) | Q(audience="school"), name="post_urgent_school_only"
+                condition=Q(urgent=False) | Q(audience="school"),
+                name="post_urgent_school_only",
+                violation_error_code="urgent_not_school",
+                violation_error_message=URGENT_SCHOOL_ONLY,
             ),
             models.UniqueConstraint(
                 fields=["reminder", "occurrence"],
                 condition=Q(reminder__isnull=False),
                 name="post_once_per_reminder_occurrence",
+                violation_error_code="reminder_posted_already",
+                violation_error_message=REMINDER_POSTED_ALREADY,
             ),
         ]
         indexes = [
@@ -122,6 +142,8 @@ class Post(models.Model):
                 fields=["publish_at"], condition=Q(published_at__isnull=True), name="post_due"
             ),
         ]
+
+    constraint_fields = {"audience_mismatch": "audience", "urgent_not_school": "urgent"}
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()} #{self.pk}"
@@ -178,7 +200,14 @@ class Like(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "user"], name="like_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                name="like_once",
+                violation_error_code="liked_already",
+                violation_error_message=LIKED_ALREADY,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} likes #{self.post_id}"
@@ -194,13 +223,20 @@ class PostSeen(models.Model):
     seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "user"], name="seen_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                name="seen_once",
+                violation_error_code="seen_already",
+                violation_error_message=SEEN_ALREADY,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} saw #{self.post_id}"
 
 
-class PostTranslation(models.Model):
+class PostTranslation(ConstraintErrorsOnFields, models.Model):
     """A post's text in one reader language, made by the worker when it is published (R17)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="translations")
@@ -210,14 +246,21 @@ class PostTranslation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["post", "language"], name="translated_once")
+            models.UniqueConstraint(
+                fields=["post", "language"],
+                name="translated_once",
+                violation_error_code="post_translated_already",
+                violation_error_message=POST_TRANSLATED_ALREADY,
+            )
         ]
+
+    constraint_fields = {"post_translated_already": "language"}
 
     def __str__(self) -> str:
         return f"#{self.post_id} in {self.language}"
 
 
-class Reminder(models.Model):
+class Reminder(ConstraintErrorsOnFields, models.Model):
     """A post published every week at the same time ("PE kit tomorrow", Tuesdays 15:30, R29)."""
 
     author = models.ForeignKey(
@@ -259,9 +302,13 @@ class Reminder(models.Model):
                 condition=Q(audience="class", school_class__isnull=False)
                 | Q(audience="school", school_class__isnull=True),
                 name="reminder_class_or_school",
+                violation_error_code="reminder_audience_mismatch",
+                violation_error_message=REMINDER_AUDIENCE_MISMATCH,
             ),
         ]
         indexes = [models.Index(fields=["next_at"], condition=Q(active=True), name="reminder_due")]
+
+    constraint_fields = {"reminder_audience_mismatch": "school_class"}
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.time_of_day:%H:%M}"

@@ -16,6 +16,7 @@ from privacy.permissions_delete import can_delete_suspended_accounts
 
 from ..http import signed_in_user
 from ..models import User
+from .managed import accounts_managed
 
 CONFIRM_FIELD = "confirm_delete"
 
@@ -38,7 +39,7 @@ def delete_suspended(
         }
         return render(request, "admin/accounts/delete_suspended.html", context)
     done = 0
-    for person in people:
+    for person in accounts_managed(modeladmin, request, people):
         try:
             account_delete_suspended(acting_user=acting_user, user=person)
         except ValidationError as error:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dojo_portal.audit import AuditAction, audit_record
 
 from ..models import Suspension, User
-from ..permissions import can_decide_suspensions
+from ..permissions import can_decide_suspensions, can_manage_account
 
 ALREADY_SUSPENDED = _("This account is already suspended.")
 NOT_SUSPENDED = _("This account is not suspended.")
@@ -20,11 +20,16 @@ REASON_REQUIRED = _("Please give the reason for the suspension.")
 
 @transaction.atomic
 def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension:
-    """Suspend ``user``: their open sessions end at their next request and they cannot sign in."""
+    """Suspend ``user``: their open sessions end at their next request and they cannot sign in.
+
+    Only an account ``acting_user`` manages (``can_manage_account``: the office cannot lock a
+    leader or a colleague out), else ``PermissionDenied``."""
     if not can_decide_suspensions(acting_user):
         raise PermissionDenied
     if user.pk == acting_user.pk:
         raise ValidationError(CANNOT_SUSPEND_SELF)
+    if not can_manage_account(acting_user, user):
+        raise PermissionDenied
     if not reason.strip():
         raise ValidationError(REASON_REQUIRED)
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -45,7 +50,8 @@ def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension
 
 @transaction.atomic
 def account_reinstate(*, acting_user: User, user: User) -> Suspension:
-    if not can_decide_suspensions(acting_user):
+    """Lift ``user``'s open suspension; for an account ``acting_user`` manages, as above."""
+    if not can_decide_suspensions(acting_user) or not can_manage_account(acting_user, user):
         raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)
     suspension = Suspension.objects.filter(user=user, lifted_at__isnull=True).first()

@@ -9,14 +9,14 @@ pupils born in the file's range of dates.
 
 Formula-like cells (``=HYPERLINK(…)``) are kept exactly as typed in the plan: the preview shows
 them as text, and the CSV export neutralises them (:func:`consent.imports.export.safe_cell`).
-A name that starts like a formula is a problem, as it is no name.
+A name that starts like a formula is a problem, as it is no name: names are checked by
+:mod:`classes.validators`, as the pupil's own fields are in the admin.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
+from classes.validators import validate_first_name, validate_surname
 
 from ..permissions import can_manage_consent
 from ..selectors.roster import current_year_classes
@@ -72,10 +73,11 @@ __all__ = [
 
 
 NAME_MAX_LENGTH = 60
-NAME_PUNCTUATION = frozenset(" -'’.")
+# The same check as the pupil's own fields (the admin's form), so neither lets in what the
+# other refuses.
+NAME_CHECKS = {FIRST_NAME: validate_first_name, SURNAME: validate_surname}
 
 MISSING_VALUE = _("The %(column)s is empty.")
-NOT_A_NAME = _("The %(column)s “%(value)s” does not look like a name.")
 NAME_TOO_LONG = _("The %(column)s is longer than %(most)s characters.")
 BAD_DATE = _(
     "“%(value)s” is not a date: write the date of birth as DD/MM/YYYY, for example 17/05/2018."
@@ -107,22 +109,15 @@ def _check_name(row: CsvRow, column: str, problems: list[str]) -> str:
     if not value:
         problems.append(MISSING_VALUE % {"column": label})
         return ""
-    if not _looks_like_name(value):
-        problems.append(NOT_A_NAME % {"column": label, "value": value})
+    try:
+        NAME_CHECKS[column](value)
+    except ValidationError as error:
+        problems.extend(error.messages)
         return ""
     if len(value) > NAME_MAX_LENGTH:
         problems.append(NAME_TOO_LONG % {"column": label, "most": NAME_MAX_LENGTH})
         return ""
     return value
-
-
-def _looks_like_name(value: str) -> bool:
-    """Letters (any alphabet, with accents), spaces, hyphens, apostrophes and full stops,
-    starting with a letter: so never a formula (``=…``, ``+…``, ``@…``) or a number."""
-    return value[0].isalpha() and all(
-        char.isalpha() or char in NAME_PUNCTUATION or unicodedata.category(char).startswith("M")
-        for char in value
-    )
 
 
 def _check_date(row: CsvRow, today: dt.date, problems: list[str]) -> dt.date | None:

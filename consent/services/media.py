@@ -18,10 +18,9 @@ from dojo_portal.audit import AuditAction, audit_record_many
 
 from ..events import media_permission_lost
 from ..files import scan_suffix
-from ..models import ConsentChange, MediaStatus, PupilConsent
+from ..models import FORM_DATE_NEEDED, ConsentChange, MediaStatus, PupilConsent
 from ..permissions import can_manage_consent
 
-FORM_DATE_NEEDED = _("Give the date written on the signed consent form.")
 FORM_DATE_IN_FUTURE = _("The date of the form cannot be in the future.")
 NO_PUPILS = _("Choose at least one pupil.")
 SCAN_FOR_ONE_PUPIL = _("A scanned form belongs to one pupil: record it for that pupil alone.")

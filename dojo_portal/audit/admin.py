@@ -15,12 +15,13 @@ from .permissions import can_view_audit_log
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "subject_label", "client_address"]
-    list_filter = ["action", "subject_type", "at"]
+    list_filter = ["action", "actor_role", "subject_type", "at"]
     search_fields = ["actor_label", "subject_label", "=subject_id", "=client_address"]
     date_hierarchy = "at"
     fields = (
         "at",
         "actor_label",
+        "actor_role",
         "action",
         "subject_type",
         "subject_id",

@@ -49,6 +49,8 @@ class AuditEntry(models.Model):
         verbose_name=_("by"),
     )
     actor_label = models.CharField(_("by (role and id)"), max_length=40)
+    # The actor's role when they acted, not what it became later (by this action or another).
+    actor_role = models.CharField(_("by (role then)"), max_length=10, blank=True)
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
     subject_type = models.CharField(_("record type"), max_length=100, blank=True)
     subject_id = models.CharField(_("record id"), max_length=64, blank=True)

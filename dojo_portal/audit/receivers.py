@@ -19,7 +19,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .actions import AuditAction
-from .context import request_address
+from .context import request_actor, request_address
 from .models import AuditEntry
 from .services import (
     audit_record_entries,
@@ -82,9 +82,12 @@ def _entry_for(log: LogEntry) -> AuditEntry | None:
     action = FLAG_ACTIONS[log.action_flag]
     if label == "accounts.parentlink":
         action = LINK_ACTIONS.get(log.action_flag, action)
+    # The request's own user, as it was when the request began: ``log.user`` is read again from
+    # the database, after the change it records (which may have been to that very account).
+    actor = request_actor(log.user_id) or log.user
     entry = entry_build(
         action,
-        actor=log.user,
+        actor=actor,
         details={"via": "admin", "changes": _changes(log.change_message)},
         address=request_address(None),
     )

@@ -21,11 +21,20 @@ from .models import AuditEntry
 SYSTEM_LABEL = "system"
 
 
+def actor_role(actor: Any) -> str:
+    """The role ``actor`` holds as the entry is built: the caller passes the person as they
+    were when they acted (a service's ``acting_user``, the request's user), never a copy read
+    again after the action, which may have changed it."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(getattr(actor, "role", "") or "")
+
+
 def actor_label(actor: Any) -> str:
     """A role and an id ("office #12"): who acted, without naming anyone."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return SYSTEM_LABEL
-    return f"{getattr(actor, 'role', '') or 'user'} #{actor.pk}"
+    return f"{actor_role(actor) or 'user'} #{actor.pk}"
 
 
 def subject_type(model: type[models.Model]) -> str:
@@ -66,6 +75,7 @@ def entry_build(
         at=timezone.now(),
         actor=_actor(actor),
         actor_label=actor_label(actor),
+        actor_role=actor_role(actor),
         action=AuditAction(action),
         details=dict(details or {}),
         client_address=address,

@@ -18,6 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dojo_portal.constraints import ConstraintErrorsOnFields
+
+# What each constraint says when a form breaks it (shown beside the field it is about).
+NOTIFIED_ALREADY = _("This person has been notified of this already.")
+SETTING_EXISTS = _("There is a setting for this kind of notification already.")
+DIGEST_SENT_ALREADY = _("This person’s digest for this day has been sent already.")
+
 
 class Kind(models.TextChoices):
     """The events people are told about."""
@@ -84,7 +91,10 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "kind", "key"], name="notification_once_per_event"
+                fields=["recipient", "kind", "key"],
+                name="notification_once_per_event",
+                violation_error_code="notified_already",
+                violation_error_message=NOTIFIED_ALREADY,
             )
         ]
         indexes = [
@@ -133,7 +143,7 @@ def default_digest_time() -> dt.time:
     return dt.time(18, 0)
 
 
-class NotificationSetting(models.Model):
+class NotificationSetting(ConstraintErrorsOnFields, models.Model):
     """A person's choice of channel for one kind of event; without a row, the kind's default."""
 
     user = models.ForeignKey(
@@ -144,8 +154,15 @@ class NotificationSetting(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="notification_setting_once")
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="notification_setting_once",
+                violation_error_code="setting_exists",
+                violation_error_message=SETTING_EXISTS,
+            )
         ]
+
+    constraint_fields = {"setting_exists": "kind"}
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.channel}"
@@ -175,7 +192,14 @@ class DigestSent(models.Model):
     notifications = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"],
+                name="digest_once_a_day",
+                violation_error_code="digest_sent_already",
+                violation_error_message=DIGEST_SENT_ALREADY,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"digest {self.day} to {self.user_id}"

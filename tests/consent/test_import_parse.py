@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import InviteCode, User
 from classes.models import Pupil, SchoolClass
+from classes.validators import NOT_A_NAME
 from consent.imports import parse, validate
 from consent.imports.export import problem_rows_csv, safe_cell
 from consent.imports.validate import HERE, NEW, PROBLEM, ImportPlan, pupil_import_plan
@@ -467,7 +468,7 @@ def test_a_name_that_is_a_formula_or_not_a_name_is_a_problem(
 ) -> None:
     plan = plan_of(office, csv_bytes([(name, "Rowntree", "17/05/2018", "Oak")], HEADER[:4]))
 
-    assert only_problems(plan) == [validate.NOT_A_NAME % {"column": "first name", "value": name}]
+    assert only_problems(plan) == [NOT_A_NAME % {"label": "first name", "value": name}]
     assert counts() == before
 
 
