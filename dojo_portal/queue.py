@@ -22,6 +22,7 @@ from typing import Any
 
 from celery import Task
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +116,14 @@ def _publish(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         logger.warning("broker answers again after %.0f s", seconds)
 
 
-def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
-    """Send ``task`` once the current transaction commits (at once when there is none)."""
-    transaction.on_commit(lambda: _publish(task, args, kwargs))
+def enqueue_on_commit(task: str, *args: Any, **kwargs: Any) -> None:
+    """Send the task named by its dotted path (``"stories.tasks.process_attachment"``) once the
+    current transaction commits (at once when there is none).
+
+    A service names its task instead of importing it: tasks import services, never the other
+    way round, so the two never import each other. The name is resolved when the task is sent.
+    """
+    transaction.on_commit(lambda: _publish(import_string(task), args, kwargs))
 
 
 def broker_state() -> str:

@@ -123,9 +123,8 @@ def export_request(
 
 
 def _enqueue(export: DataExport) -> None:
-    from .tasks import build_export
 
-    enqueue_on_commit(build_export, export.pk)
+    enqueue_on_commit("privacy.tasks.build_export", export.pk)
 
 
 def _claim(export_id: int, now: dt.datetime) -> DataExport | None:

@@ -59,14 +59,14 @@ def publish_due() -> None:
     reminders_publish_due()
     now = timezone.now()
     for pk in _photos_waiting(now):
-        enqueue_on_commit(process_attachment, pk)
+        enqueue_on_commit("stories.tasks.process_attachment", pk)
     untranslated = Post.objects.filter(
         translated_at__isnull=True,
         published_at__lt=now - STALE,
         published_at__gt=now - TRANSLATE_WITHIN,
     ).values_list("pk", flat=True)[:SWEEP_LIMIT]
     for pk in untranslated:
-        enqueue_on_commit(translate_post, pk)
+        enqueue_on_commit("stories.tasks.translate_post", pk)
     untold = Post.objects.filter(
         notified_at__isnull=True,
         hidden_at__isnull=True,
@@ -74,7 +74,7 @@ def publish_due() -> None:
         published_at__gt=now - TRANSLATE_WITHIN,
     ).values_list("pk", flat=True)[:SWEEP_LIMIT]
     for pk in untold:
-        enqueue_on_commit(notify_post, pk)
+        enqueue_on_commit("stories.tasks.notify_post", pk)
 
 
 def _photos_waiting(now: dt.datetime) -> list[int]:

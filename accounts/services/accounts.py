@@ -21,7 +21,6 @@ from dojo_portal.queue import enqueue_on_commit
 from ..models import ADMIN_ROLES, User
 from ..password_emails import RESET, WELCOME
 from ..permissions import can_send_password_reset, can_set_role
-from ..tasks import send_password_email
 
 EMAIL_TAKEN = _("An account with this email address exists already.")
 
@@ -82,7 +81,7 @@ def account_create(
     audit_record(
         AuditAction.ACCOUNT_CREATED, actor=acting_user, subject=user, details={"role": role}
     )
-    enqueue_on_commit(send_password_email, user.pk, WELCOME)
+    enqueue_on_commit("accounts.tasks.send_password_email", user.pk, WELCOME)
     return user
 
 
@@ -126,4 +125,4 @@ def account_password_email_send(*, acting_user: User, user: User) -> None:
     audit_record(
         AuditAction.PASSWORD_EMAIL_SENT, actor=acting_user, subject=user, details={"kind": RESET}
     )
-    enqueue_on_commit(send_password_email, user.pk, RESET)
+    enqueue_on_commit("accounts.tasks.send_password_email", user.pk, RESET)

@@ -22,7 +22,6 @@ from dojo_portal.queue import enqueue_on_commit
 from ..models import MediaStatus, PupilImport
 from ..permissions import can_manage_consent
 from ..services.media import media_consent_record
-from ..tasks import send_import_invites
 from .emails import InviteEmail
 from .parse import MAX_EMAILS
 from .plan import ImportPlan, PlanRow, PupilKey, pupil_key
@@ -153,5 +152,7 @@ def pupil_import_apply(*, acting_user: User, plan: ImportPlan) -> PupilImport:
     record.full_clean()
     record.save()
     if emails:
-        enqueue_on_commit(send_import_invites, [email.as_dict() for email in emails])
+        enqueue_on_commit(
+            "consent.tasks.send_import_invites", [email.as_dict() for email in emails]
+        )
     return record

@@ -50,9 +50,7 @@ def attachments_store(
         raise
     for attachment in attachments:
         if attachment.status == AttachmentStatus.PROCESSING:
-            from ..tasks import process_attachment
-
-            enqueue_on_commit(process_attachment, attachment.pk)
+            enqueue_on_commit("stories.tasks.process_attachment", attachment.pk)
     return attachments
 
 

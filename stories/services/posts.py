@@ -97,10 +97,9 @@ def post_create(
 
 
 def _after_publish(post: Post) -> None:
-    from ..tasks import notify_post, translate_post
 
-    enqueue_on_commit(translate_post, post.pk)
-    enqueue_on_commit(notify_post, post.pk)
+    enqueue_on_commit("stories.tasks.translate_post", post.pk)
+    enqueue_on_commit("stories.tasks.notify_post", post.pk)
 
 
 @transaction.atomic

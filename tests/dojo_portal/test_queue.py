@@ -14,7 +14,6 @@ from django.db import transaction
 
 from dojo_portal import queue
 from dojo_portal.queue import BROKER_DOWN, broker_state, enqueue_on_commit
-from dojo_portal.tasks import heartbeat
 from tests.private_redis import broker_at, private_redis
 
 __all__ = ["private_redis"]  # the fixture
@@ -40,7 +39,7 @@ def test_twenty_tasks_on_a_silent_broker_cost_one_timeout(silent_broker, caplog)
         started = time.monotonic()
         with transaction.atomic():
             for _task in range(20):
-                enqueue_on_commit(heartbeat)
+                enqueue_on_commit("dojo_portal.tasks.heartbeat")
         seconds = time.monotonic() - started
         assert broker_state() == BROKER_DOWN
 
@@ -54,12 +53,12 @@ def test_the_broker_is_tried_again_and_used_when_it_answers(
     silent_broker, private_redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with broker_at(silent_broker):
-        enqueue_on_commit(heartbeat)
+        enqueue_on_commit("dojo_portal.tasks.heartbeat")
     assert queue.breaker.resting()
     monkeypatch.setattr(queue, "BROKER_RETRY_SECONDS", 0.0)
     with broker_at(private_redis.url()):
         queue.breaker.retry_at = 0.0  # the circuit's wait is over
-        enqueue_on_commit(heartbeat)
+        enqueue_on_commit("dojo_portal.tasks.heartbeat")
         assert broker_state() == "up"
 
     assert not queue.breaker.resting()
