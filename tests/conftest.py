@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import User
 from classes.models import School, SchoolClass
 from classes.selectors import school_get
+from tests.clock import travel_to_today
 from tests.factories import (
     ParentLinkFactory,
     PupilFactory,
@@ -18,6 +19,16 @@ from tests.factories import (
     TeacherFactory,
     assign_teacher,
 )
+
+
+@pytest.fixture(autouse=True)
+def _test_today() -> Iterator[None]:
+    """Every test runs at the suite's "test today" (``tests.clock.TODAY``), ticking, on one
+    clock for the whole process: the services, the caches, the views, Celery's eager tasks
+    and the fixtures below all read it. First of the suite's fixtures, so that what they make
+    is made then."""
+    with travel_to_today():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,7 @@ from accounts.services.pupil_login import (
     pupil_unlock,
 )
 from accounts.tasks import notify_teachers_of_pupil_lock
+from tests.clock import at
 from tests.factories import (
     PICTURE_CODE,
     CoverAssignmentFactory,
@@ -276,10 +277,10 @@ def test_failures_count_from_the_first_within_15_minutes(school_class) -> None:
     pupil = PupilFactory(school_class=school_class)
     give_picture_code(pupil)
     start = timezone.now()
-    with mock.patch("django.utils.timezone.now", return_value=start):
+    with at(start):
         fail(pupil, 4)
     later = start + dt.timedelta(minutes=16)
-    with mock.patch("django.utils.timezone.now", return_value=later):
+    with at(later):
         fail(pupil)
     row = login_row(pupil)
     assert row.locked_at is None, "the window had ended: the count starts again"
@@ -291,9 +292,9 @@ def test_five_failures_just_inside_the_window_lock(school_class) -> None:
     pupil = PupilFactory(school_class=school_class)
     give_picture_code(pupil)
     start = timezone.now()
-    with mock.patch("django.utils.timezone.now", return_value=start):
+    with at(start):
         fail(pupil, 4)
-    with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(minutes=14)):
+    with at(start + dt.timedelta(minutes=14)):
         fail(pupil)
     assert login_row(pupil).locked_at is not None
 

@@ -30,6 +30,7 @@ from accounts.services.pupil_login import (
     WRONG_PICTURE_CODE,
 )
 from accounts.views.pupil import PUPIL_UNLOCKED
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     PICTURE_CODE,
@@ -411,10 +412,6 @@ def signed_in_pupil(pupil) -> Client:
     client = Client()
     assert send_code(client, pupil, PICTURE_CODE).status_code == 302
     return client
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def test_an_idle_pupil_is_signed_out_and_sent_to_the_start(school, maya) -> None:

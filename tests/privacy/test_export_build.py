@@ -32,6 +32,7 @@ from privacy.services_export import (
     exports_to_build,
 )
 from privacy.tasks import build_export, expire_exports, sweep_exports
+from tests.clock import at
 from tests.privacy.export_world import World, make_everything, make_family
 
 pytestmark = pytest.mark.django_db
@@ -286,7 +287,7 @@ def test_R28_the_file_is_deleted_from_disk_seven_days_after_it_was_built(
     assert exports_expire(now=export.built_at + dt.timedelta(days=6)) == 0
     assert path.exists()
     later = export.built_at + dt.timedelta(days=7, minutes=1)
-    with mock.patch("django.utils.timezone.now", return_value=later):
+    with at(later):
         assert expire_exports.delay().get() == 1
         assert expire_exports.delay().get() == 0  # run again: nothing more to do
 
