@@ -4,11 +4,10 @@
 
 - a weekday in the autumn term, in working time (08:00–17:00, R19), so a message sent "now"
   reaches staff at once, and no bank holiday is near (the next is 25 December);
-- Greenwich Mean Time, months away from either change of the clocks, so "today at 10:00" and
-  "24 hours later" are the same wall-clock time;
-- the middle of the school week (Monday 30 November to Friday 4 December 2026) that the tests
-  with fixed moments use: a test that builds on "now" (the factories' defaults) and one that
-  names that week's days describe the same week.
+- Greenwich Mean Time, five weeks after the autumn change of the clocks and four months before
+  the spring one, so days ahead of it keep their wall-clock times;
+- the middle of the school week (Monday 30 November to Friday 4 December 2026) that most tests
+  with fixed moments name.
 
 ``tests/conftest.py`` travels the whole process there before every test, ticking (so code that
 waits on ``time.time()`` still progresses): ``django.utils.timezone.now()``, ``time.time()``,
@@ -18,13 +17,15 @@ clock at one moment (``tick=False``) for a test that needs it.
 
 A test either uses fixed moments (through ``at()``) or builds its dates from ``now()`` under
 this clock, never both. What the clock does not reach: other processes (a subprocess reads the
-machine's clock) and a database or Redis server's own clock (PostgreSQL's ``now()``, Redis's
-expiry times). ``docs/testing.md`` says how to run the suite with the machine's clock moved.
+machine's clock unless its script starts with ``on_this_clock``), the file system's time stamps,
+and a database or Redis server's own clock (PostgreSQL's ``now()``, Redis's expiry times).
+``docs/testing.md`` says how to run the suite with the machine's clock moved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 
 import time_machine
@@ -48,3 +49,10 @@ def at(moment: dt.datetime) -> time_machine.travel:
     if moment.tzinfo is None:
         raise ValueError(f"The test clock needs an aware datetime, not {moment!r}.")
     return time_machine.travel(moment.astimezone(LONDON), tick=False)
+
+
+def on_this_clock(script: str) -> str:
+    """``script`` (for ``python -c``) run on this process's clock, ticking from now: a
+    subprocess otherwise reads the machine's clock, and what it writes to the shared cache
+    would expire on another clock than this process reads it with."""
+    return f"import time_machine\ntime_machine.travel({time.time()!r}).start()\n{script}"
