@@ -85,7 +85,8 @@ def parent_with_child(school_class: SchoolClass):
 def client_for(user: User) -> Client:
     """A client signed in as ``user``, on a server whose caches are warm (the school and the
     current code of conduct are read from the shared cache on every page after the first), so
-    query counts measure each page's own work."""
+    query counts measure each page's own work. The caches are warmed on the test clock: a test
+    that names its moments calls it inside ``at()``, at the moment the pages are first seen."""
     from accounts.selectors import conduct_audience, conduct_current_id
     from dojo_portal.notifications.permissions import can_have_notifications
     from dojo_portal.notifications.selectors import bell_for
