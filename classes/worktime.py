@@ -46,10 +46,6 @@ DAY = timedelta(days=1)
 BANK_HOLIDAY_COUNTRY = "GB"
 BANK_HOLIDAY_SUBDIVISION = "ENG"
 
-# How far back a calendar built from the database knows closures by default: far enough to
-# re-check a year of messages, few enough rows to load in one small query.
-CLOSURE_LOOKBACK = timedelta(days=366)
-
 # R21: the reply window when settings.REPLY_WINDOW_HOURS is not set.
 DEFAULT_REPLY_WINDOW_HOURS = 48
 
@@ -98,9 +94,8 @@ def _require_aware(at: datetime) -> None:
 class Calendar:
     """The school's working time: when staff work, and how the reply clock counts (R19, R21).
 
-    ``closures`` are merged (first day, last day) pairs; ``known_from`` is the first day whose
-    closures the calendar was given: asking about an earlier day raises ``ValueError`` rather
-    than answer from closures it never loaded.
+    ``closures`` are merged (first day, last day) pairs: every closure of the school, so any
+    day is answered, however long ago (an old thread's reply time, an export, retention).
     """
 
     tz: ZoneInfo
@@ -108,7 +103,6 @@ class Calendar:
     day_starts: time
     day_ends: time
     closures: tuple[tuple[date, date], ...] = ()
-    known_from: date = date.min
 
     # Days
 
@@ -121,9 +115,7 @@ class Calendar:
 
     def is_working_day(self, day: date) -> bool:
         """True when ``day`` is one of the school's working weekdays and neither a bank holiday
-        nor a closure day. Raises ``ValueError`` for a day before ``known_from``."""
-        if day < self.known_from:
-            raise ValueError(f"This calendar knows closures from {self.known_from}, not {day}.")
+        nor a closure day."""
         return (
             day.isoweekday() in self.working_weekdays
             and self.closure_ending(day) is None
@@ -228,70 +220,62 @@ class ClosureDays:
     ends_on: date
 
 
-CLOSURES_CACHE_KEY = "classes:closures:{since}"
+CLOSURES_CACHE_KEY = "classes:closures:all"
 CLOSURES_CACHE_SECONDS = 3600
 
 
-def _closures_since(since: date) -> list[ClosureDays]:
-    """The closures ending on or after ``since``, from the shared cache (every message and
-    sweep builds a calendar); any change to a closure drops the cached lists
-    (``classes.receivers``), and the timeout bounds a change made around the ORM."""
+def _closures() -> list[ClosureDays]:
+    """Every closure the school has entered, from the shared cache (every message and sweep
+    builds a calendar). A school enters a few dozen a year, so all of them are one small query
+    and one small cache entry, and a calendar never has to refuse a day for want of them. Any
+    change to a closure drops the list (``classes.receivers``), and the timeout bounds a change
+    made around the ORM."""
     from django.core.cache import cache
 
     from .models import Closure
 
-    key = CLOSURES_CACHE_KEY.format(since=since.isoformat())
-    cached = cache.get(key)
+    cached: list[ClosureDays] | None = cache.get(CLOSURES_CACHE_KEY)
     if cached is None:
-        rows = Closure.objects.filter(ends_on__gte=since).values_list("starts_on", "ends_on")
+        rows = Closure.objects.values_list("starts_on", "ends_on")
         cached = [ClosureDays(start, end) for start, end in rows]
-        cache.set(key, cached, CLOSURES_CACHE_SECONDS)
-        cache.set(CLOSURES_CACHE_KEY.format(since="keys"), _cached_keys() | {key}, None)
+        cache.set(CLOSURES_CACHE_KEY, cached, CLOSURES_CACHE_SECONDS)
     return cached
 
 
-def _cached_keys() -> set[str]:
-    from django.core.cache import cache
-
-    return set(cache.get(CLOSURES_CACHE_KEY.format(since="keys")) or ())
-
-
 def forget_cached_closures() -> None:
+    """The closures changed: drop the cached list at once, and inside a transaction again when
+    it commits (until then a calendar built in another connection reads the old rows, and
+    would cache them for up to ``CLOSURES_CACHE_SECONDS``)."""
     from django.core.cache import cache
+    from django.db import transaction
 
-    cache.delete_many([*_cached_keys(), CLOSURES_CACHE_KEY.format(since="keys")])
+    cache.delete(CLOSURES_CACHE_KEY)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(CLOSURES_CACHE_KEY))
 
 
 def calendar_for(
-    school: School | None = None,
-    *,
-    closures: Iterable[DateRange] | None = None,
-    since: date | None = None,
+    school: School | None = None, *, closures: Iterable[DateRange] | None = None
 ) -> Calendar:
     """The school's calendar: no query once the school and the closures are in the shared
     cache (one for the closures otherwise), none when ``closures`` are given.
 
     ``school`` defaults to the cached school (``classes.selectors.school_get``). Without
-    ``closures``, every closure that ends on or after ``since`` is loaded (by default a year
-    before today, school time); the calendar then answers for days from ``since`` on. Given
-    ``closures``, the caller vouches that they are all of them, and every day is answered.
+    ``closures``, every closure of the school is loaded (``_closures``); given ``closures``,
+    the caller vouches that they are all of them. Either way every day is answered.
     """
     if school is None:
         from .selectors import school_get
 
         school = school_get()
-    tz = school.tz
     if closures is None:
-        if since is None:
-            since = timezone.now().astimezone(tz).date() - CLOSURE_LOOKBACK
-        closures = _closures_since(since)
+        closures = _closures()
     return Calendar(
-        tz=tz,
+        tz=school.tz,
         working_weekdays=frozenset(int(digit) for digit in school.working_days),
         day_starts=school.working_day_starts,
         day_ends=school.working_day_ends,
         closures=_merge(closures),
-        known_from=since or date.min,
     )
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import User
 from classes.models import School, SchoolClass
 from classes.selectors import school_get
+from tests.clock import travel_to_today
 from tests.factories import (
     ParentLinkFactory,
     PupilFactory,
@@ -18,6 +19,16 @@ from tests.factories import (
     TeacherFactory,
     assign_teacher,
 )
+
+
+@pytest.fixture(autouse=True)
+def _test_today() -> Iterator[None]:
+    """Every test runs at the suite's "test today" (``tests.clock.TODAY``), ticking, on one
+    clock for the whole process: the services, the caches, the views, Celery's eager tasks
+    and the fixtures below all read it. First of the suite's fixtures, so that what they make
+    is made then."""
+    with travel_to_today():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +85,8 @@ def parent_with_child(school_class: SchoolClass):
 def client_for(user: User) -> Client:
     """A client signed in as ``user``, on a server whose caches are warm (the school and the
     current code of conduct are read from the shared cache on every page after the first), so
-    query counts measure each page's own work."""
+    query counts measure each page's own work. The caches are warmed on the test clock: a test
+    that names its moments calls it inside ``at()``, at the moment the pages are first seen."""
     from accounts.selectors import conduct_audience, conduct_current_id
     from dojo_portal.notifications.permissions import can_have_notifications
     from dojo_portal.notifications.selectors import bell_for

@@ -12,7 +12,6 @@ import zoneinfo
 from html.parser import HTMLParser
 
 import pytest
-import time_machine
 from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
@@ -29,6 +28,7 @@ from messaging.services import message_start
 from points.models import Award, Skill
 from stories.models import Audience
 from stories.services.posts import post_create
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     OfficeFactory,
@@ -140,7 +140,7 @@ def test_isolation_is_written_only_where_it_changes_what_is_shown() -> None:
 def oak(db: None):
     """A class with Amir (an override in his first name), his parent Dana (one in hers), their
     teacher, a Student Story post and a message, each with an override in its text."""
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         oak = SchoolClassFactory(name="Oak")
         teacher = assign_teacher(TeacherFactory(title="Mrs", last_name="Patel"), oak)
         link = ParentLinkFactory(
@@ -159,7 +159,7 @@ def oak(db: None):
 
 
 def page(user, name: str, *args: object) -> str:
-    with time_machine.travel(TUESDAY_1000 + dt.timedelta(minutes=5), tick=False):
+    with at(TUESDAY_1000 + dt.timedelta(minutes=5)):
         response = client_for(user).get(reverse(name, args=args))
     assert response.status_code == 200, name
     return response.content.decode()
@@ -201,7 +201,7 @@ def test_a_notification_tells_of_a_name_without_its_controls_in_the_portal_and_b
         "/messages/9/",
         {"pupil": AMIR, "sender": f"Mrs {RLO}Patel", "from_parent": False, "from_office": False},
     )
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         notify([event])
         sweep_notifications()
 
@@ -224,7 +224,7 @@ def test_a_csv_cell_carries_no_direction_control_and_formulas_stay_neutralised()
 
 def test_the_points_csv_cannot_reorder_its_cells(school, oak) -> None:
     teacher, amir = oak["teacher"], oak["pupil"]
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         Award.objects.create(
             pupil=amir,
             school_class=amir.school_class,
@@ -234,7 +234,7 @@ def test_the_points_csv_cannot_reorder_its_cells(school, oak) -> None:
             awarded_by=teacher,
         )
     url = reverse("points_class_csv", args=[amir.school_class_id]) + "?period=term"
-    with time_machine.travel(TUESDAY_1000 + dt.timedelta(minutes=5), tick=False):
+    with at(TUESDAY_1000 + dt.timedelta(minutes=5)):
         response = client_for(teacher).get(url)
 
     text = response.content.decode("utf-8-sig")
@@ -251,7 +251,7 @@ def test_the_pupil_import_refuses_a_name_with_a_direction_control(school) -> Non
     (the office fixes it in the school's records)."""
     SchoolClassFactory(name="Oak", academic_year=2026)
     data = f"Forename,Surname,DOB,Reg group\r\n{AMIR},Khan,17/05/2018,Oak\r\n".encode()
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         plan = pupil_import_plan(acting_user=OfficeFactory(), data=data, file_name="mis.csv")
 
     [row] = plan.rows

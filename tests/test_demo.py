@@ -64,8 +64,12 @@ from dojo_portal.management.commands.seed_demo import (
 from dojo_portal.notifications.models import Notification
 from dojo_portal.notifications.selectors import bell_for, notifications_for
 from stories.models import Attachment, AttachmentStatus, Audience, Like, Post, PostSeen, Reminder
+from tests.clock import TODAY, at
 
-MONDAY = date(2026, 11, 30)
+# The demo is seeded an hour before the test clock's today (tests.clock), on a frozen clock, so
+# everything it made is in the past of every test; MONDAY is the start of that week.
+SEEDED_AT = TODAY - timedelta(hours=1)
+MONDAY = TODAY.date() - timedelta(days=TODAY.weekday())
 STAFF_ROLES = (Role.TEACHER, Role.SUPPORT, Role.OFFICE, Role.LEADER)
 COUNTED_MODELS = (
     SchoolClass,
@@ -94,7 +98,9 @@ def seeded(django_db_setup: None, django_db_blocker) -> Iterator[SeedReport]:
     # read a school cached by whichever test ran before, from a transaction since rolled back.
     cache.clear()
     with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_demo(today=MONDAY)
+        with at(SEEDED_AT):
+            report = seed_demo()
+        yield report
         transaction.set_rollback(True)
 
 
@@ -494,7 +500,7 @@ def test_if_empty_seeds_when_there_are_no_pupils(report: SeedReport) -> None:
 def test_scale_2_doubles_classes_pupils_and_staff(report: SeedReport) -> None:
     one = row_counts()
 
-    seed_demo(scale=2, today=MONDAY)
+    seed_demo(scale=2)
 
     two = row_counts()
     assert two["SchoolClass"] == 2 * one["SchoolClass"]

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -30,6 +29,7 @@ from messaging.models import Message
 from messaging.tasks import sweep_notices
 from stories.models import Post
 from stories.tasks import publish_due
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 from tests.private_redis import PrivateRedis, broker_at, private_redis, production_cache
@@ -94,7 +94,7 @@ def test_with_redis_stopped_every_page_answers_and_nothing_is_lost(
 ) -> None:
     parent, maya = parent_with_child
     timed = Timed()
-    with production(private_redis), time_machine.travel(TUESDAY_1000, tick=False) as clock:
+    with production(private_redis), at(TUESDAY_1000) as clock:
         pages(timed, parent, teacher)  # warm: the cache is Redis's
         assert "cache: up" in Client().get("/healthz").content.decode()
         private_redis.stop()
@@ -179,7 +179,7 @@ def each_notification_goes_out_once(parent: User, teacher: User, mailoutbox: lis
     """Beat's sweeps, two rounds a minute apart (eagerly: the broker's part is proven by
     tests/messaging/test_reliability.py), tell each person once."""
     for minutes in (2, 3):
-        with time_machine.travel(TUESDAY_1000 + dt.timedelta(minutes=minutes), tick=False):
+        with at(TUESDAY_1000 + dt.timedelta(minutes=minutes)):
             publish_due()
             sweep_notices()
             sweep_notifications()

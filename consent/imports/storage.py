@@ -9,6 +9,7 @@ apply re-checks exactly what the office saw: nothing the browser sends is truste
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import time
@@ -38,6 +39,9 @@ def upload_store(data: bytes) -> str:
     assert path is not None  # token_urlsafe(24) is 32 URL-safe characters
     path.touch(mode=0o600)
     path.write_bytes(data)
+    # Its age is read against time.time(): stamp it on that clock, not the file system's.
+    stored_at = time.time()
+    os.utime(path, (stored_at, stored_at))
     return token
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -82,8 +83,13 @@ def _urgent(user: User, now: dt.datetime) -> tuple[UrgentItem, ...]:
 
 
 def bell_forget(user_ids: Iterable[int]) -> None:
-    """Their bells are out of date: read them again on the next page."""
-    cache.delete_many([_bell_key(user_id) for user_id in user_ids])
+    """Their bells are out of date: read them again on the next page. Dropped at once, and
+    inside a transaction again when it commits: until then a page read in another connection
+    cannot see the change, and would keep the bell without it for up to ``BELL_SECONDS``."""
+    keys = [_bell_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from accounts.services.invites import (
     parent_join,
 )
 from classes.models import TYPEABLE_ALPHABET, Pupil, School, SchoolClass
+from tests.clock import on_this_clock
 from tests.factories import (
     ExtraParentRequestFactory,
     InviteCodeFactory,
@@ -294,7 +295,7 @@ def test_R2_failures_are_counted_across_processes(invite: InviteCode) -> None:
     import subprocess
     import sys
 
-    script = (
+    script = on_this_clock(
         "import django; django.setup()\n"
         "from accounts.services.invites import INVITE_LIMIT\n"
         f"for _ in range({settings.INVITE_MAX_FAILURES}): INVITE_LIMIT.record_failure('ip:{IP}')\n"

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +31,7 @@ from accounts.services.pupil_login import (
     pupil_code_set,
     pupil_unlock,
 )
+from tests.clock import at
 from tests.factories import (
     PICTURE_CODE,
     CoverAssignmentFactory,
@@ -273,10 +273,10 @@ def test_failures_count_from_the_first_within_15_minutes(school_class) -> None:
     pupil = PupilFactory(school_class=school_class)
     give_picture_code(pupil)
     start = timezone.now()
-    with mock.patch("django.utils.timezone.now", return_value=start):
+    with at(start):
         fail(pupil, 4)
     later = start + dt.timedelta(minutes=16)
-    with mock.patch("django.utils.timezone.now", return_value=later):
+    with at(later):
         fail(pupil)
     row = login_row(pupil)
     assert row.locked_at is None, "the window had ended: the count starts again"
@@ -288,9 +288,9 @@ def test_five_failures_just_inside_the_window_lock(school_class) -> None:
     pupil = PupilFactory(school_class=school_class)
     give_picture_code(pupil)
     start = timezone.now()
-    with mock.patch("django.utils.timezone.now", return_value=start):
+    with at(start):
         fail(pupil, 4)
-    with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(minutes=14)):
+    with at(start + dt.timedelta(minutes=14)):
         fail(pupil)
     assert login_row(pupil).locked_at is not None
 

@@ -12,7 +12,6 @@ from unittest import mock
 import pytest
 import qrcode
 import qrcode.image.svg
-import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -33,6 +32,7 @@ from accounts.services.pupil_login import (
 )
 from accounts.views.pupil import PUPIL_UNLOCKED
 from dojo_portal.notifications.tasks import sweep_notifications
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     PICTURE_CODE,
@@ -269,7 +269,7 @@ def test_the_fifth_wrong_code_locks_tells_the_teacher_once_and_refuses_the_right
 ) -> None:
     client = Client()
     # In working time: the teacher's notice goes out with the next sweep (R19, R31).
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         for _ in range(4):
             assert said(WRONG_PICTURE_CODE) in page(send_code(client, maya, WRONG))
         fifth = page(send_code(client, maya, WRONG))
@@ -420,10 +420,6 @@ def signed_in_pupil(pupil) -> Client:
     client = Client()
     assert send_code(client, pupil, PICTURE_CODE).status_code == 302
     return client
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def test_an_idle_pupil_is_signed_out_and_sent_to_the_start(school, maya) -> None:

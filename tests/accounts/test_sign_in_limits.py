@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.sign_in_limits import REFUSED_ADDRESS, REFUSED_HERE
 from dojo_portal.notifications.models import Kind, Notification
 from dojo_portal.notifications.tasks import sweep_notifications
+from tests.clock import at
 from tests.factories import PASSWORD, TeacherFactory, assign_teacher
 from tests.private_redis import PrivateRedis, production_cache, require_redis_server
 
@@ -47,7 +48,7 @@ def shared_cache(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(TUESDAY_1000, tick=False) as traveller:
+    with at(TUESDAY_1000) as traveller:
         yield traveller
 
 

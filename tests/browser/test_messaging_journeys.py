@@ -4,8 +4,8 @@ is refused another teacher and another family's thread (R18); a sickness report 
 the office inbox (R22). Every page visited passes axe-core, fits 320 px and loads nothing from
 elsewhere (R10).
 
-The clock is moved by patching ``django.utils.timezone.now``: the live server runs in a thread
-of this process, so its views read the same clock as the test."""
+The clock is the suite's test clock (``tests.clock.at``), frozen and moved by the test: the live
+server runs in a thread of this process, so its views read the same clock as the test."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import re
 import zoneinfo
 from collections.abc import Callable, Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.apps import apps
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from time_machine import Traveller
 
 from accounts.models import User
 from classes.models import Pupil, School
@@ -27,6 +27,7 @@ from messaging.models import Message, Thread
 from messaging.services import message_start
 from messaging.services_office import ready_replies_changed
 from tests.browser.conftest import RequestLog, check_page, sign_in
+from tests.clock import at
 from tests.factories import (
     PASSWORD,
     OfficeFactory,
@@ -71,11 +72,10 @@ def _office_words(school: School) -> None:
 
 
 @pytest.fixture
-def clock(school: School) -> Iterator[mock.MagicMock]:
-    """The time the services and views read; a test moves it by setting ``return_value``."""
-    with mock.patch("django.utils.timezone.now") as now:
-        now.return_value = TUESDAY_0840
-        yield now
+def clock(school: School) -> Iterator[Traveller]:
+    """The time the services and views read; a test moves it with ``move_to``."""
+    with at(TUESDAY_0840) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -137,10 +137,10 @@ def test_R19_R20_R21_a_saturday_message_reaches_the_teacher_at_0800_monday_who_r
     open_page: Callable[[], Page],
     live_server: Any,
     request_log: RequestLog,
-    clock: mock.MagicMock,
+    clock: Traveller,
 ) -> None:
     teacher, _maya, parent = oak_family()
-    clock.return_value = SATURDAY_1000
+    clock.move_to(SATURDAY_1000)
     parent_page = signed_in(open_page, live_server, parent)
     open_messages(parent_page)
     write_new(parent_page, "Mrs Hughes – Maya", RECORDER)
@@ -161,14 +161,14 @@ def test_R19_R20_R21_a_saturday_message_reaches_the_teacher_at_0800_monday_who_r
     expect(main).not_to_contain_text("Dana Brightwater")
     assert Message.objects.filter(body=RECORDER).exists()
 
-    clock.return_value = MONDAY_0800
+    clock.move_to(MONDAY_0800)
     teacher_page.reload()
     row = thread_row(teacher_page, "Dana Brightwater – Maya")
     expect(row).to_have_class(re.compile(r"\bunread\b"))
     expect(row).to_contain_text("1 new")
     expect(row).to_contain_text("reply due Wed 08:00")
 
-    clock.return_value = MONDAY_0814
+    clock.move_to(MONDAY_0814)
     row.get_by_role("link").click()
     expect(message_item(teacher_page, RECORDER)).to_be_visible()
     expect(teacher_page.get_by_text(QUIET_NOTICE)).to_have_count(0)
@@ -180,7 +180,7 @@ def test_R19_R20_R21_a_saturday_message_reaches_the_teacher_at_0800_monday_who_r
     expect(message_item(teacher_page, REPLY)).to_be_visible()
 
     # R20: the parent sees when it was delivered and when it was seen, and the answer.
-    clock.return_value = MONDAY_0820
+    clock.move_to(MONDAY_0820)
     parent_page.reload()
     expect(thread_row(parent_page, "Mrs Hughes – Maya")).to_contain_text("1 new")
     thread_row(parent_page, "Mrs Hughes – Maya").get_by_role("link").click()
@@ -194,13 +194,13 @@ def test_R20_a_teacher_opening_a_thread_in_quiet_time_is_told_and_may_mark_it_se
     open_page: Callable[[], Page],
     live_server: Any,
     request_log: RequestLog,
-    clock: mock.MagicMock,
+    clock: Traveller,
 ) -> None:
     teacher, maya, parent = oak_family()
-    clock.return_value = MONDAY_1200
+    clock.move_to(MONDAY_1200)
     message = message_start(acting_user=parent, other=teacher, pupil=maya, body=THANKS)
 
-    clock.return_value = MONDAY_2000
+    clock.move_to(MONDAY_2000)
     teacher_page = signed_in(open_page, live_server, teacher)
     open_messages(teacher_page)
     thread_row(teacher_page, "Dana Brightwater – Maya").get_by_role("link").click()
@@ -230,7 +230,7 @@ def test_R18_a_parent_is_refused_another_teacher_and_another_familys_thread(
     open_page: Callable[[], Page],
     live_server: Any,
     request_log: RequestLog,
-    clock: mock.MagicMock,
+    clock: Traveller,
 ) -> None:
     _teacher, maya, parent = oak_family()
     elm = SchoolClassFactory.create(name="Elm")
@@ -274,7 +274,7 @@ def test_R22_a_parent_writing_she_is_off_sick_today_is_offered_the_office_inbox(
     open_page: Callable[[], Page],
     live_server: Any,
     request_log: RequestLog,
-    clock: mock.MagicMock,
+    clock: Traveller,
 ) -> None:
     teacher, _maya, parent = oak_family()
     office = OfficeFactory.create()

@@ -3,8 +3,9 @@ at once for messages; the teacher's reply is emailed at once, the class post onl
 at the time the parent chose; the bell counts both and the list opens the thread. Every page
 visited passes axe-core, fits 320 px and loads nothing from elsewhere (R10).
 
-The clock is moved by patching ``django.utils.timezone.now``: the live server runs in a thread
-of this process, so its views read the same clock as the test and the sweeps it runs."""
+The clock is the suite's test clock (``tests.clock.at``), frozen and moved by the test: the live
+server runs in a thread of this process, so its views read the same clock as the test and the
+sweeps it runs."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
+from time_machine import Traveller
 
 from accounts.models import User
 from classes.models import Pupil, School
@@ -28,6 +29,7 @@ from messaging.tasks import sweep_notices
 from stories.models import Audience
 from stories.services.posts import post_create
 from tests.browser.conftest import RequestLog, check_page, sign_in
+from tests.clock import at
 from tests.factories import (
     PASSWORD,
     ParentLinkFactory,
@@ -59,11 +61,10 @@ POST_TITLE = "New post in the Oak class story"
 
 
 @pytest.fixture
-def clock(school: School) -> Iterator[mock.MagicMock]:
-    """The time the services, views and sweeps read; a test moves it with ``return_value``."""
-    with mock.patch("django.utils.timezone.now") as now:
-        now.return_value = TUESDAY_0840
-        yield now
+def clock(school: School) -> Iterator[Traveller]:
+    """The time the services, views and sweeps read; a test moves it with ``move_to``."""
+    with at(TUESDAY_0840) as traveller:
+        yield traveller
 
 
 def oak_family() -> tuple[User, Pupil, User]:
@@ -77,10 +78,10 @@ def oak_family() -> tuple[User, Pupil, User]:
     return teacher, maya, parent
 
 
-def beat(clock: mock.MagicMock, moment: dt.datetime) -> None:
+def beat(clock: Traveller, moment: dt.datetime) -> None:
     """What beat runs every minute: messaging's sweep, then the notification sweep (Celery is
     eager: the emails go at once)."""
-    clock.return_value = moment
+    clock.move_to(moment)
     sweep_notices()
     sweep_notifications()
 
@@ -112,7 +113,7 @@ def choose_settings(page: Page, request_log: RequestLog) -> None:
 
 
 def test_R31_a_parent_gets_messages_at_once_and_posts_in_the_evening_digest(
-    page: Page, live_server: Any, request_log: RequestLog, clock: mock.MagicMock
+    page: Page, live_server: Any, request_log: RequestLog, clock: Traveller
 ) -> None:
     teacher, maya, parent = oak_family()
     assert parent.email
@@ -125,12 +126,12 @@ def test_R31_a_parent_gets_messages_at_once_and_posts_in_the_evening_digest(
     assert DigestPreference.objects.get(user=parent).send_at == dt.time(19, 0)
 
     # The other side, through the services: a question, a class post, the teacher's reply.
-    clock.return_value = TUESDAY_0845
+    clock.move_to(TUESDAY_0845)
     thread = message_start(acting_user=parent, other=teacher, pupil=maya, body=QUESTION).thread
-    clock.return_value = TUESDAY_0930
+    clock.move_to(TUESDAY_0930)
     oak = maya.school_class
     post_create(acting_user=teacher, audience=Audience.CLASS, school_class=oak, body=POST)
-    clock.return_value = TUESDAY_1000
+    clock.move_to(TUESDAY_1000)
     message_reply(acting_user=teacher, thread=thread, body=REPLY)
 
     # The next minute: the reply is emailed at once; the post is not.

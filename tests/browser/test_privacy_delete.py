@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from typing import Any
-from unittest import mock
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,6 +20,7 @@ from messaging.services import message_start
 from privacy.deletion import PASSWORD_NEEDED, WRONG_PASSWORD
 from privacy.views_delete import DELETED
 from tests.browser.conftest import RequestLog, check_page, sign_in
+from tests.clock import at
 from tests.factories import (
     PASSWORD,
     ParentLinkFactory,
@@ -44,7 +44,7 @@ def test_R28_a_parent_deletes_their_account_in_the_browser(
     teacher = assign_teacher(TeacherFactory(title="Mrs", last_name="Patel"), oak)
     link = ParentLinkFactory(pupil=PupilFactory(school_class=oak, first_name="Maya"))
     parent = link.parent
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         message_start(acting_user=parent, other=teacher, pupil=link.pupil, body=QUESTION)
 
     sign_in(page, live_server, parent.email, PASSWORD)
@@ -81,9 +81,7 @@ def test_R28_a_parent_deletes_their_account_in_the_browser(
     assert thread.parent_id is None
     assert teacher.email
     sign_in(page, live_server, teacher.email, PASSWORD)
-    with mock.patch(
-        "django.utils.timezone.now", return_value=TUESDAY_1000 + dt.timedelta(hours=1)
-    ):
+    with at(TUESDAY_1000 + dt.timedelta(hours=1)):
         page.goto(f"{live_server.url}/messages/{thread.pk}/")
         expect(page.get_by_text(QUESTION)).to_be_visible()
         expect(page.get_by_role("heading", level=1)).to_contain_text("a former parent/carer")

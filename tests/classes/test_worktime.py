@@ -7,23 +7,25 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.core.cache import cache
+from django.db import transaction
 
 from classes.models import School
 from classes.worktime import (
+    CLOSURES_CACHE_KEY,
+    CLOSURES_CACHE_SECONDS,
     Calendar,
     bank_holidays,
     calendar_for,
     reply_due_at,
     reply_window_hours,
 )
+from tests.clock import at
 from tests.factories import ClosureFactory
 
 LONDON = ZoneInfo("Europe/London")
 UTC = ZoneInfo("UTC")
 HOUR = timedelta(hours=1)
-# Every test names its dates; closures are loaded from the start of 2026 whatever today is.
-SINCE = date(2026, 1, 1)
 
 
 def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -48,7 +50,7 @@ def wall(moment: datetime) -> tuple[str, str]:
 @pytest.fixture
 def calendar(school: School) -> Calendar:
     """The default school (Monday–Friday 08:00–17:00, London) with no closures."""
-    return calendar_for(school, since=SINCE)
+    return calendar_for(school)
 
 
 def school_with(school: School, **changes: object) -> School:
@@ -180,7 +182,7 @@ def test_R19_bank_holidays_defer_delivery_to_next_working_day(
 
 def test_R19_inset_day_is_quiet_time(school: School) -> None:
     ClosureFactory(starts_on=date(2026, 6, 17), ends_on=date(2026, 6, 17), reason="INSET day")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     assert calendar.is_working_time(london(2026, 6, 16, 16, 59))
     assert not calendar.is_working_time(london(2026, 6, 17, 10, 0))
     assert wall(calendar.next_working_start(london(2026, 6, 16, 17, 0))) == (
@@ -192,7 +194,7 @@ def test_R19_inset_day_is_quiet_time(school: School) -> None:
 def test_R19_closure_running_into_a_weekend_defers_to_the_day_after_it(school: School) -> None:
     # Friday to Monday: the weekend in the middle changes nothing.
     ClosureFactory(starts_on=date(2026, 6, 12), ends_on=date(2026, 6, 15), reason="Snow")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     assert not calendar.is_working_day(date(2026, 6, 12))
     assert not calendar.is_working_day(date(2026, 6, 15))
     assert wall(calendar.next_working_start(london(2026, 6, 11, 17, 0))) == (
@@ -206,7 +208,7 @@ def test_R19_overlapping_and_touching_closures_are_all_honoured(school: School) 
     ClosureFactory(starts_on=date(2026, 7, 22), ends_on=date(2026, 7, 28), reason="Works")
     ClosureFactory(starts_on=date(2026, 7, 23), ends_on=date(2026, 7, 23), reason="INSET day")
     ClosureFactory(starts_on=date(2026, 7, 29), ends_on=date(2026, 7, 29), reason="INSET day")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     working = [
         day
         for day in (date(2026, 7, 17) + timedelta(days=n) for n in range(15))
@@ -221,27 +223,45 @@ def test_R19_overlapping_and_touching_closures_are_all_honoured(school: School) 
 
 def test_R19_christmas_closure_into_new_year_defers_to_first_day_back(school: School) -> None:
     ClosureFactory(starts_on=date(2026, 12, 21), ends_on=date(2027, 1, 4), reason="Christmas")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     assert wall(calendar.next_working_start(london(2026, 12, 18, 17, 0))) == (
         "Tue 2027-01-05",
         "08:00",
     )
 
 
-def test_R19_calendar_refuses_days_before_the_closures_it_loaded(school: School) -> None:
-    calendar = calendar_for(school, since=date(2026, 6, 1))
-    assert calendar.is_working_day(date(2026, 6, 1))
-    with pytest.raises(ValueError, match="2026-06-01"):
-        calendar.is_working_day(date(2026, 5, 29))
+def test_R19_the_calendar_knows_every_closure_however_old(school: School) -> None:
+    """Closures from years ago are honoured: a calendar never refuses a day (an old thread's
+    reply time, an export, retention all ask about days long past)."""
+    ClosureFactory(starts_on=date(2019, 2, 18), ends_on=date(2019, 2, 22))  # half term
+    ClosureFactory(starts_on=date(2026, 6, 17), ends_on=date(2026, 6, 17))
+    with at(london(2028, 1, 10, 10)):  # whatever today is
+        calendar = calendar_for()
+    assert not calendar.is_working_day(date(2019, 2, 20))
+    assert calendar.is_working_day(date(2019, 2, 25))
+    assert not calendar.is_working_day(date(2026, 6, 17))
+    assert calendar.is_working_day(date(1999, 6, 17))
 
 
-def test_R19_default_calendar_knows_a_year_of_closures(school: School) -> None:
-    today = timezone.localdate(timezone=LONDON)
-    ClosureFactory(starts_on=today - timedelta(days=300), ends_on=today - timedelta(days=300))
-    calendar = calendar_for()
-    assert not calendar.is_working_day(today - timedelta(days=300))
-    with pytest.raises(ValueError, match="knows closures"):
-        calendar.is_working_day(today - timedelta(days=400))
+def test_R21_the_reply_time_of_a_message_delivered_14_months_ago(school: School) -> None:
+    """Asked on 1 December 2026 about a message delivered on Wednesday 1 October 2025, before
+    an INSET day: Wednesday counts, Thursday is closed, Friday counts, and the last 10 hours
+    run on Monday."""
+    ClosureFactory(starts_on=date(2025, 10, 2), ends_on=date(2025, 10, 2))
+    with at(london(2026, 12, 1, 10)):
+        due = reply_due_at(calendar_for(), london(2025, 10, 1, 10))
+    assert wall(due) == ("Mon 2025-10-06", "10:00")
+
+
+def test_R19_a_closure_entered_in_a_transaction_is_seen_when_it_commits(
+    school: School, django_capture_on_commit_callbacks
+) -> None:
+    """A calendar built in another connection while the closure's transaction is open reads the
+    old closures and caches them: the cached list is dropped again when it commits."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ClosureFactory(starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 2))
+        cache.set(CLOSURES_CACHE_KEY, [], CLOSURES_CACHE_SECONDS)  # the other connection's
+    assert not calendar_for().is_working_day(date(2026, 12, 2))
 
 
 def test_R19_closures_given_by_the_caller_need_no_query(
@@ -265,7 +285,7 @@ def test_R19_building_a_calendar_is_one_query(
         day = date(2026, 1, 5) + timedelta(days=7 * n)
         ClosureFactory(starts_on=day, ends_on=day)
     with django_assert_num_queries(1):
-        calendar = calendar_for(since=SINCE)  # the cached school, then one query
+        calendar = calendar_for()  # the cached school, then one query
     with django_assert_num_queries(0):
         for n in range(366):
             calendar.is_working_time(london(2026, 1, 1, 9) + timedelta(days=n))
@@ -295,7 +315,7 @@ def test_R19_working_day_keeps_wall_clock_across_autumn_change(calendar: Calenda
 
 
 def test_R19_seven_day_school_works_on_the_days_the_clocks_change(school: School) -> None:
-    calendar = calendar_for(school_with(school, working_days="1234567"), since=SINCE)
+    calendar = calendar_for(school_with(school, working_days="1234567"))
     # Sunday 29 March: 08:00 BST is 07:00 UTC, 17:00 BST is 16:00 UTC.
     assert not calendar.is_working_time(utc(2026, 3, 29, 6, 59))
     assert calendar.is_working_time(utc(2026, 3, 29, 7, 0))
@@ -309,7 +329,7 @@ def test_R19_seven_day_school_works_on_the_days_the_clocks_change(school: School
 def test_R19_start_in_the_skipped_hour_begins_when_the_clocks_have_moved(school: School) -> None:
     # A day starting at 01:30: on 29 March the clocks jump from 01:00 to 02:00.
     changed = school_with(school, working_days="1234567", working_day_starts=time(1, 30))
-    calendar = calendar_for(changed, since=SINCE)
+    calendar = calendar_for(changed)
     start = calendar.next_working_start(london(2026, 3, 28, 17, 0))
     assert start == utc(2026, 3, 29, 1, 30)
     assert wall(start) == ("Sun 2026-03-29", "02:30")
@@ -320,7 +340,7 @@ def test_R19_start_in_the_skipped_hour_begins_when_the_clocks_have_moved(school:
 def test_R19_start_in_the_repeated_hour_is_its_first_occurrence(school: School) -> None:
     # On 25 October 01:00–02:00 happens twice; the day starts at the first 01:30 (BST).
     changed = school_with(school, working_days="1234567", working_day_starts=time(1, 30))
-    calendar = calendar_for(changed, since=SINCE)
+    calendar = calendar_for(changed)
     start = calendar.next_working_start(london(2026, 10, 24, 17, 0))
     assert start.astimezone(UTC) == utc(2026, 10, 25, 0, 30)
     assert wall(start) == ("Sun 2026-10-25", "01:30")
@@ -347,7 +367,7 @@ def dubai_calendar(school: School) -> Calendar:
         working_day_starts=time(7, 30),
         working_day_ends=time(15, 0),
     )
-    return calendar_for(changed, since=SINCE)
+    return calendar_for(changed)
 
 
 def test_R19_school_time_zone_and_working_days_are_the_schools(dubai_calendar: Calendar) -> None:
@@ -412,14 +432,14 @@ def test_R21_bank_holidays_stop_the_clock(
 
 def test_R21_closures_stop_the_clock_for_whole_days(school: School) -> None:
     ClosureFactory(starts_on=date(2026, 6, 16), ends_on=date(2026, 6, 16), reason="INSET day")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     due = calendar.add_working_hours(london(2026, 6, 15, 16, 30), 48)
     assert wall(due) == ("Thu 2026-06-18", "16:30")
 
 
 def test_R21_summer_holiday_closure_stops_the_clock(school: School) -> None:
     ClosureFactory(starts_on=date(2026, 7, 22), ends_on=date(2026, 9, 1), reason="Summer")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     due = calendar.add_working_hours(london(2026, 7, 21, 10, 0), 48)
     assert wall(due) == ("Thu 2026-09-03", "10:00")
 
@@ -432,7 +452,7 @@ def test_R21_reply_clock_keeps_wall_clock_across_the_clock_changes(calendar: Cal
 
 
 def test_R21_seven_day_school_counts_the_short_and_long_days_whole(school: School) -> None:
-    calendar = calendar_for(school_with(school, working_days="1234567"), since=SINCE)
+    calendar = calendar_for(school_with(school, working_days="1234567"))
     short_day = calendar.add_working_hours(london(2026, 3, 28, 10, 0), 24)
     long_day = calendar.add_working_hours(london(2026, 10, 24, 10, 0), 24)
     assert wall(short_day) == ("Sun 2026-03-29", "10:00")
@@ -492,7 +512,7 @@ def test_R21_long_closure_is_skipped_whole_not_walked(
     school: School, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ClosureFactory(starts_on=date(2026, 7, 22), ends_on=date(2099, 12, 31), reason="Rebuild")
-    calendar = calendar_for(school, since=SINCE)
+    calendar = calendar_for(school)
     days_examined: list[date] = []
     is_working_day = Calendar.is_working_day
 
@@ -548,7 +568,7 @@ def test_R21_counting_agrees_with_counting_hour_by_hour(
 ) -> None:
     ClosureFactory(starts_on=date(2026, 10, 23), ends_on=date(2026, 10, 23), reason="INSET day")
     ClosureFactory(starts_on=date(2026, 12, 21), ends_on=date(2027, 1, 4), reason="Christmas")
-    calendar = calendar_for(school_with(school, working_days=working_days), since=SINCE)
+    calendar = calendar_for(school_with(school, working_days=working_days))
     for start in hourly(first, days):
         for hours in (0, 1, 9, 24, 48, 100):
             due = calendar.add_working_hours(calendar.local(start), hours)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -21,6 +20,7 @@ from dojo_portal.audit import AuditAction, audit_record, audit_record_many
 from dojo_portal.audit.context import RequestAddressMiddleware, serving_address
 from dojo_portal.audit.models import AuditEntry, AuditLogIsAppendOnly
 from dojo_portal.audit.tasks import prune_audit_log
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     InviteCodeFactory,
@@ -338,9 +338,9 @@ def test_R28_entries_past_the_retention_period_are_deleted_by_the_nightly_job(
 ) -> None:
     settings.AUDIT_RETENTION_DAYS = 30
     now = timezone.now()
-    with mock.patch("django.utils.timezone.now", return_value=now - dt.timedelta(days=31)):
+    with at(now - dt.timedelta(days=31)):
         old = audit_record(AuditAction.SUSPENDED, actor=None)
-    with mock.patch("django.utils.timezone.now", return_value=now - dt.timedelta(days=29)):
+    with at(now - dt.timedelta(days=29)):
         kept = audit_record(AuditAction.UNSUSPENDED, actor=None)
 
     assert prune_audit_log.delay().get() == 1

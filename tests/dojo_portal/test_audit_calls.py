@@ -8,7 +8,6 @@ import datetime as dt
 import zoneinfo
 from datetime import date
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.test import Client
@@ -23,6 +22,7 @@ from dojo_portal.audit.models import AuditEntry
 from messaging.models import ParentWarning
 from messaging.moderation import message_flag
 from messaging.services import message_start
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     ExtraParentRequestFactory,
@@ -368,7 +368,7 @@ def test_R28_a_suspension_without_a_reason_is_refused_and_not_audited(leader: Us
 @pytest.fixture
 def flagged(parent_with_child: Any, teacher: User) -> Any:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         rude = message_start(acting_user=parent, other=teacher, pupil=child, body="Useless")
     return message_flag(acting_user=teacher, message=rude)
 

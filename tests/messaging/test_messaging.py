@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from messaging.models import Message, Thread
 from messaging.permissions import may_message
 from messaging.selectors import inbox
 from messaging.services import message_reply, message_start, message_withdraw
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     CoverAssignmentFactory,
@@ -39,11 +39,6 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 SATURDAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)
 MONDAY_0800 = dt.datetime(2026, 11, 30, 8, 0, tzinfo=LONDON)
 TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
-
-
-def at(moment: dt.datetime):
-    """Freeze the clock the services and views read."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from dojo_portal.notifications.models import Kind, Notification
 from messaging.models import Flag, Message, ParentWarning
 from messaging.moderation import message_flag, parent_suspend, parent_warn
 from messaging.services import message_reply, message_start
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import LeaderFactory, OfficeFactory, TeacherFactory, assign_teacher
 
@@ -27,7 +27,7 @@ TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/
 @pytest.fixture
 def rude(parent_with_child, teacher) -> Message:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         return message_start(
             acting_user=parent, other=teacher, pupil=child, body="You are useless"
         )
@@ -74,7 +74,7 @@ def test_R23_one_warning_then_suspension_everything_recorded(rude, teacher) -> N
     assert Notification.objects.filter(recipient=parent, kind=Kind.WARNING).count() == 1
     first.refresh_from_db()
     assert (first.outcome, first.decided_by) == (Flag.Outcome.WARNING, leader)
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         again = message_reply(acting_user=parent, thread=rude.thread, body="Still useless")
     second = message_flag(acting_user=teacher, message=again)
     client_for(leader).post(

@@ -31,6 +31,7 @@ from messaging.moderation import message_flag, parent_warn
 from messaging.notices import notices_sweep
 from messaging.services import message_reply, message_start, message_withdraw
 from messaging.tasks import sweep_notices
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,
@@ -58,11 +59,6 @@ MINUTE = dt.timedelta(minutes=1)
 NEW_FROM_SAM = "Sam Ellis wrote about Maya"
 OVERDUE_FROM_SAM = "A reply to Sam Ellis about Maya is overdue"
 WARNED = "The school has given you a formal warning"
-
-
-def at(moment: dt.datetime):
-    """Freeze the clock the services, the sweeps and the views read."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def sweep(moment: dt.datetime) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import zoneinfo
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -32,6 +31,7 @@ from messaging.services_office import (
     office_thread_close,
 )
 from messaging.views import MEETING_ASKED, SENT_TO_OFFICE
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,
@@ -51,10 +51,6 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 SATURDAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)
 TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
 OFF_SICK = "she is off sick today"
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def text_of(response) -> str:

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import zoneinfo
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from messaging.models import Message, MessagePhoto, Thread
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import ParentLinkFactory
 
@@ -55,7 +55,7 @@ def test_R9_a_parents_photo_is_re_encoded_and_reaches_the_teacher_when_delivered
     school, parent_with_child, teacher
 ) -> None:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=SATURDAY):
+    with at(SATURDAY):
         response = send(client_for(parent), child, teacher, body="Her drawing", photos=[jpeg()])
     assert response.status_code == 302
     photo = MessagePhoto.objects.get()
@@ -63,10 +63,10 @@ def test_R9_a_parents_photo_is_re_encoded_and_reaches_the_teacher_when_delivered
         image = Image.open(file)
         assert image.format == "WEBP" and not image.getexif()
     url = reverse("messaging_photo", args=[photo.key])
-    with mock.patch("django.utils.timezone.now", return_value=SATURDAY):
+    with at(SATURDAY):
         assert client_for(parent).get(url).status_code == 200  # the author sees it at once
         assert client_for(teacher).get(url).status_code == 404  # quiet time: not delivered
-    with mock.patch("django.utils.timezone.now", return_value=MONDAY_0900):
+    with at(MONDAY_0900):
         response = client_for(teacher).get(reverse("messaging_photo_thumb", args=[photo.key]))
         assert response.status_code == 200
         assert response["Cache-Control"].startswith("private")
@@ -77,7 +77,7 @@ def test_R9_a_parents_photo_is_re_encoded_and_reaches_the_teacher_when_delivered
 
 def test_R8_another_family_never_gets_the_photo(school, parent_with_child, teacher) -> None:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=MONDAY_0900):
+    with at(MONDAY_0900):
         send(client_for(parent), child, teacher, body="Look", photos=[jpeg()])
         photo = MessagePhoto.objects.get()
         other = ParentLinkFactory(pupil=child).parent  # even the child's other parent
@@ -91,7 +91,7 @@ def test_a_pdf_or_four_photos_are_refused_and_nothing_is_stored(
 ) -> None:
     parent, child = parent_with_child
     pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    with mock.patch("django.utils.timezone.now", return_value=MONDAY_0900):
+    with at(MONDAY_0900):
         response = send(client_for(parent), child, teacher, body="Note", photos=[pdf])
         assert response.status_code == 400
         assert "is not a photo" in response.content.decode()
@@ -112,14 +112,14 @@ def test_a_pdf_or_four_photos_are_refused_and_nothing_is_stored(
 
 def test_a_photo_alone_is_a_message(school, parent_with_child, teacher) -> None:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=MONDAY_0900):
+    with at(MONDAY_0900):
         response = send(client_for(parent), child, teacher, body="", photos=[jpeg()])
     assert response.status_code == 302 and Message.objects.get().photos.count() == 1
 
 
 def test_a_withdrawn_messages_photo_is_gone_for_both(school, parent_with_child, teacher) -> None:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=MONDAY_0900):
+    with at(MONDAY_0900):
         send(client_for(parent), child, teacher, body="Oops", photos=[jpeg()])
         message = Message.objects.get()
         client_for(parent).post(reverse("messaging_withdraw", args=[message.pk]))

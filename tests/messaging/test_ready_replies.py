@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import zoneinfo
-from unittest import mock
 
 import pytest
 from django.test import Client
@@ -17,6 +16,7 @@ from accounts.models import User
 from messaging.models import Message, ReadyReply, Thread
 from messaging.services import NOT_ALLOWED, message_start
 from messaging.services_office import NOT_A_READY_REPLY
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,
@@ -34,10 +34,6 @@ pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
 PHONE_REPLY = "Please phone the school office on 01302 555 0100."
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def text_of(response) -> str:

@@ -15,7 +15,6 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from unittest import mock
 
 import pytest
 import redis
@@ -44,6 +43,7 @@ from messaging.models import Message
 from messaging.notices import notices_sweep
 from messaging.services import message_start
 from messaging.tasks import sweep_notices
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import ParentLinkFactory, PupilFactory
 from tests.requirements import require_or_skip
@@ -59,11 +59,6 @@ REDIS_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "max_retries": 1,
 }
-
-
-def at(moment: dt.datetime):
-    """Freeze the clock (for every thread: the worker's too)."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def closed_port() -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import zoneinfo
-from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -15,6 +14,7 @@ from messaging.models import Message, MessageTranslation
 from messaging.services import message_start
 from messaging.tasks import sweep_notices
 from messaging.translations import message_translate
+from tests.clock import at
 from tests.conftest import client_for
 from tests.requirements import require_or_skip
 
@@ -45,13 +45,13 @@ def test_R17_the_sweep_has_a_teachers_message_translated_for_a_spanish_parent(
     school, spanish_parent, teacher
 ) -> None:
     parent, child = spanish_parent
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         message = message_start(
             acting_user=teacher, other=parent, pupil=child, body="The children enjoyed the trip."
         )
         sweep_notices()
     assert "niños" in MessageTranslation.objects.get(message=message, language="es").body
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         html = client_for(parent).get(reverse("messaging_thread", args=[message.thread_id]))
     text = html.content.decode()
     assert "niños" in text and "Show the original" in text
@@ -61,7 +61,7 @@ def test_R17_the_sweep_has_a_teachers_message_translated_for_a_spanish_parent(
 @pytest.mark.usefixtures("apertium")
 def test_R17_a_message_is_translated_once(school, spanish_parent, teacher) -> None:
     parent, child = spanish_parent
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         message = message_start(acting_user=teacher, other=parent, pupil=child, body="Hello.")
     assert message_translate(message.pk) == "es"
     assert message_translate(message.pk) is None
@@ -72,7 +72,7 @@ def test_R17_same_language_or_translation_off_shows_the_original_and_is_done(
     school, parent_with_child, teacher
 ) -> None:
     parent, child = parent_with_child
-    with mock.patch("django.utils.timezone.now", return_value=TUESDAY_1000):
+    with at(TUESDAY_1000):
         message = message_start(acting_user=teacher, other=parent, pupil=child, body="Hello.")
     assert message_translate(message.pk) is None
     assert Message.objects.get(pk=message.pk).translated_at is not None

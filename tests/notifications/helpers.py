@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-import zoneinfo
 from collections.abc import Sequence
-from typing import Any, ClassVar
-from unittest import mock
+from typing import ClassVar
 
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -19,8 +17,8 @@ from accounts.models import User
 from dojo_portal.notifications.models import Channel, Kind
 from dojo_portal.notifications.services import Event, notification_settings_save
 from dojo_portal.notifications.tasks import sweep_notifications
+from tests.clock import LONDON, at
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 # A school week: Monday 30 November to Friday 4 December 2026.
 FRIDAY_1730 = dt.datetime(2026, 11, 27, 17, 30, tzinfo=LONDON)
 SATURDAY_1000 = dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)
@@ -29,11 +27,6 @@ TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
 WEDNESDAY_0800 = dt.datetime(2026, 12, 2, 8, 0, tzinfo=LONDON)
 MINUTE = dt.timedelta(minutes=1)
 DIGEST_SUBJECT = "Your news from school"
-
-
-def at(moment: dt.datetime) -> Any:
-    """Freeze the clock that the services, the sweep and the views read."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def sweep(moment: dt.datetime) -> None:

@@ -11,7 +11,6 @@ import threading
 from typing import Any
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import DatabaseError
 
@@ -22,6 +21,7 @@ from dojo_portal.notifications.models import Delivery, DigestSent, Notification
 from dojo_portal.notifications.services import notify
 from dojo_portal.notifications.sweep import deliveries_due, pushes_due
 from dojo_portal.notifications.tasks import sweep_notifications
+from tests.clock import at
 
 from .helpers import DIGEST_SUBJECT, TUESDAY_1000, message_event, post_event, sent_to
 
@@ -36,14 +36,14 @@ def killed_mid_batch(parent: User, count: int) -> tuple[list[int], dt.datetime]:
     any (what a SIGKILL leaves behind). Returns their ids and the moment of the claim."""
     notify([message_event(parent, number) for number in range(count)], now=TUESDAY_1000)
     ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         assert len(emails._claim(ids, TUESDAY_1000)) == count
     return ids, TUESDAY_1000
 
 
 def sweep_at(moment: dt.datetime) -> None:
     """What beat does every minute (Celery is eager in tests: the emails go at once)."""
-    with time_machine.travel(moment, tick=False):
+    with at(moment):
         sweep_notifications()
 
 
@@ -74,7 +74,7 @@ def test_R31_a_claim_its_live_worker_renews_is_never_taken_over(school, parent: 
     keeper = ClaimKeeper(stamp_renewal(claims, "email_next_at", claimed))
     # Still sending, ten minutes on: the worker's thread renewed the claim every 15 s.
     for seconds in range(15, 601, 15):
-        with time_machine.travel(claimed + dt.timedelta(seconds=seconds), tick=False):
+        with at(claimed + dt.timedelta(seconds=seconds)):
             assert keeper.renew_now()
     last = claimed + dt.timedelta(seconds=600)
 

@@ -9,7 +9,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -21,6 +20,7 @@ from dojo_portal.notifications.models import Channel, Kind, Notification
 from dojo_portal.notifications.pupil_lock import pupil_lock_notify
 from dojo_portal.notifications.tasks import sweep_notifications
 from privacy.retention import pupil_delete
+from tests.clock import at
 from tests.factories import (
     PICTURE_CODE,
     OfficeFactory,
@@ -45,13 +45,13 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def beat(moment: dt.datetime) -> None:
     """The sweep that beat runs every minute, with the whole process's clock at ``moment``."""
-    with time_machine.travel(moment, tick=False):
+    with at(moment):
         sweep_notifications()
 
 
 def lock(pupil: Pupil, moment: dt.datetime) -> None:
     """Five wrong picture codes at ``moment``: the fifth locks the code."""
-    with time_machine.travel(moment, tick=False):
+    with at(moment):
         for _ in range(5):
             with pytest.raises(ValidationError):
                 pupil_code_check(pupil=pupil, code=WRONG)
@@ -144,7 +144,7 @@ def test_a_lock_is_told_once_however_often_it_is_recorded_or_the_pupil_tries_aga
     school, teacher: User, amir: Pupil
 ) -> None:
     lock(amir, TUESDAY_1000)
-    with time_machine.travel(TUESDAY_1000 + MINUTE, tick=False), pytest.raises(ValidationError):
+    with at(TUESDAY_1000 + MINUTE), pytest.raises(ValidationError):
         pupil_code_check(pupil=amir, code=PICTURE_CODE)  # still locked: refused
     pupil_lock_notify(pupil_id=amir.pk, locked_at=TUESDAY_1000)  # a repeated event
     beat(TUESDAY_1000 + MINUTE)
@@ -158,7 +158,7 @@ def test_a_lock_lifted_before_0800_monday_is_never_emailed(
     school, teacher: User, amir: Pupil
 ) -> None:
     lock(amir, SUNDAY_2205)
-    with time_machine.travel(SUNDAY_2205 + dt.timedelta(minutes=30), tick=False):
+    with at(SUNDAY_2205 + dt.timedelta(minutes=30)):
         pupil_unlock(acting_user=teacher, pupil=amir)
 
     beat(MONDAY_0800)
@@ -171,7 +171,7 @@ def test_a_new_picture_code_lifts_the_lock_and_withdraws_its_notice(
     school, teacher: User, amir: Pupil
 ) -> None:
     lock(amir, SUNDAY_2205)
-    with time_machine.travel(SUNDAY_2205 + MINUTE, tick=False):
+    with at(SUNDAY_2205 + MINUTE):
         pupil_code_set(acting_user=teacher, pupil=amir)
 
     beat(MONDAY_0800)
@@ -183,7 +183,7 @@ def test_a_new_picture_code_lifts_the_lock_and_withdraws_its_notice(
 def test_a_new_lock_after_an_unlock_is_told_again(school, teacher: User, amir: Pupil) -> None:
     lock(amir, TUESDAY_1000)
     beat(TUESDAY_1000 + MINUTE)
-    with time_machine.travel(TUESDAY_1000 + 2 * MINUTE, tick=False):
+    with at(TUESDAY_1000 + 2 * MINUTE):
         pupil_unlock(acting_user=teacher, pupil=amir)
     lock(amir, TUESDAY_1000 + 3 * MINUTE)
     beat(TUESDAY_1000 + 4 * MINUTE)

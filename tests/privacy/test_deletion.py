@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -50,6 +49,7 @@ from privacy.models import DataExport, ExportStatus
 from privacy.views_delete import DELETED
 from stories.models import Audience, Like, Post
 from stories.services.likes import post_like
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     PASSWORD,
@@ -67,10 +67,6 @@ pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 TUESDAY_1000 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
 DELETE_URL = reverse("privacy_account_delete")
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +33,7 @@ from privacy.services_export import (
     exports_to_build,
 )
 from privacy.tasks import build_export, expire_exports, sweep_exports
+from tests.clock import at
 from tests.privacy.export_world import World, make_everything, make_family
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ def test_the_worker_building_an_export_keeps_its_claim_alive_while_it_builds(
     assert claimed is not None
     renewed_at = claimed_at + dt.timedelta(minutes=10)  # a long build, renewed every 15 s
 
-    with time_machine.travel(renewed_at, tick=False):
+    with at(renewed_at):
         assert services_export._keeper(claimed).renew_now()
 
     export.refresh_from_db()
@@ -311,7 +311,7 @@ def test_R28_the_file_is_deleted_from_disk_seven_days_after_it_was_built(
     assert exports_expire(now=export.built_at + dt.timedelta(days=6)) == 0
     assert path.exists()
     later = export.built_at + dt.timedelta(days=7, minutes=1)
-    with mock.patch("django.utils.timezone.now", return_value=later):
+    with at(later):
         assert expire_exports.delay().get() == 1
         assert expire_exports.delay().get() == 0  # run again: nothing more to do
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -43,6 +42,7 @@ from privacy.export.stories import (
 from privacy.services_export import NOT_AN_ADULT, export_request
 from stories.models import Attachment, Audience, Post
 from stories.services.posts import post_create
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import ParentLinkFactory, UserFactory
 
@@ -69,7 +69,7 @@ def _own_media_root(tmp_path: Path, settings: Any) -> None:
 
 @pytest.fixture
 def frozen(school: Any) -> Iterator[None]:
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         yield
 
 
@@ -103,7 +103,7 @@ def world(frozen: None, django_capture_on_commit_callbacks: Any) -> Hidden:
         form_date=FORM_DATE,
     )
     with (
-        time_machine.travel(TUESDAY_1900, tick=False),
+        at(TUESDAY_1900),
         django_capture_on_commit_callbacks(execute=True),
     ):
         message_reply(
@@ -170,7 +170,7 @@ def test_R13_R28_a_familys_export_holds_exactly_the_posts_and_media_it_may_open(
     world: Hidden, who: str
 ) -> None:
     parent: User = getattr(world, who)
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         export = export_of(parent)
         assert_media_are_what_the_portal_serves(parent, export)
         children = set(parent.parent_links.values_list("pupil_id", flat=True))
@@ -192,7 +192,7 @@ def test_R13_R28_a_familys_export_holds_exactly_the_posts_and_media_it_may_open(
 def test_R13_the_readme_says_a_post_was_withheld_for_another_childs_consent(
     world: Hidden,
 ) -> None:
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         readme = export_of(world.parent).readme
 
     hidden = Post.objects.filter(hidden_at__isnull=False).count()
@@ -204,7 +204,7 @@ def test_R13_the_readme_says_a_post_was_withheld_for_another_childs_consent(
 
 
 def test_R13_the_readme_of_the_child_whose_consent_changed_says_so(world: Hidden) -> None:
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         readme = export_of(world.noor_parent).readme
 
     assert f"- {WITHHELD_FOR_YOUR_CHILD % {'count': 2}}" in readme
@@ -226,7 +226,7 @@ def test_R13_no_withheld_line_when_nothing_was_withheld(
 def test_R8_photos_of_a_withdrawn_message_are_left_out_and_the_readme_says_so(
     world: Hidden,
 ) -> None:
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         export = export_of(world.parent)
 
     [thread] = export.json["messages.json"]["threads"]
@@ -237,7 +237,7 @@ def test_R8_photos_of_a_withdrawn_message_are_left_out_and_the_readme_says_so(
 
 
 def test_R19_R28_a_teachers_export_holds_the_media_the_portal_serves_them(world: Hidden) -> None:
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         export = export_of(world.teacher)
         assert_media_are_what_the_portal_serves(world.teacher, export)
     [thread] = export.json["messages.json"]["threads"]
@@ -251,7 +251,7 @@ def test_R13_R28_a_teachers_export_has_their_words_but_no_photo_of_children(
 ) -> None:
     """The photos of a teacher's posts show children: the children's personal data, not the
     teacher's, so not in the teacher's export; least of all one hidden for consent."""
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         export = export_of(world.teacher)
         client = client_for(world.teacher)
         written = {row["id"]: row for row in export.json["posts.json"]["posts_you_wrote"]}
@@ -265,7 +265,7 @@ def test_R13_R28_a_teachers_export_has_their_words_but_no_photo_of_children(
 @pytest.mark.parametrize("who", ["office"])
 def test_R28_an_office_export_holds_no_media_it_cannot_open(world: Hidden, who: str) -> None:
     user: User = getattr(world, who)
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         export = export_of(user)
         assert_media_are_what_the_portal_serves(user, export)
 
@@ -282,7 +282,7 @@ def test_R28_a_pupil_has_no_export_of_their_own_and_sees_what_their_parents_expo
         export_request(acting_user=world.office, subject=pupil_user)
     assert str(NOT_AN_ADULT) in refused.value.messages
 
-    with time_machine.travel(TUESDAY_1900, tick=False):
+    with at(TUESDAY_1900):
         client = pupil_client_for(pupil_user)
         opens = {
             post.pk

@@ -1,7 +1,7 @@
 """The nightly retention job (R28): after the retention periods a leaver's rows and media
 files, old messages and childless parents' accounts are gone, with their cache entries; a
-run is idempotent, and one interrupted halfway is completed by the next. Time is moved by
-patching ``django.utils.timezone.now``."""
+run is idempotent, and one interrupted halfway is completed by the next. Time is moved with
+the suite's test clock (``tests.clock.at``)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ from privacy.tasks import clear_expired_sessions
 from privacy.tasks import retention_run as retention_task
 from stories.models import Attachment, Audience, Like, Post
 from stories.uploads import MediaKind
+from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     OfficeFactory,
@@ -68,10 +69,6 @@ def night(day: dt.date) -> dt.datetime:
 
 def after_leaving(days: int) -> dt.datetime:
     return night(LEFT + dt.timedelta(days=days))
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 @pytest.fixture(autouse=True)

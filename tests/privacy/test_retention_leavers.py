@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -20,6 +19,7 @@ from dojo_portal.audit.actions import AuditAction
 from dojo_portal.audit.models import AuditEntry
 from privacy.leavers import FUTURE_DATE, pupils_mark_left
 from privacy.retention import retention_run
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     OfficeFactory,
@@ -34,10 +34,6 @@ pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 LAST_DAY = dt.datetime(2027, 7, 21, 15, 0, tzinfo=LONDON)
 PUPILS_URL = reverse("admin:classes_pupil_changelist")
-
-
-def at(moment: dt.datetime):
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -24,6 +23,7 @@ from dojo_portal.notifications.services import notification_settings_save
 from stories.models import Audience, Post
 from stories.services.notices import post_notify
 from stories.services.posts import post_create, posts_hide_for_pupils, posts_publish_due
+from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (
     LeaderFactory,
@@ -54,10 +54,6 @@ def publish(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[
             return post_create(**kwargs)
 
     return run
-
-
-def at(moment: dt.datetime) -> Any:
-    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def told(kind: Kind = Kind.NEW_POST) -> list[int]:

@@ -39,19 +39,19 @@ def weekly(author, school_class, body: str = "Spellings", weekday: int = 0, hour
     )
 
 
-def at(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
+def london(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.mark.parametrize(
     ("after", "expected"),
     [
-        (at(2026, 11, 23, 9, 0), at(2026, 11, 24, 15, 30)),  # Monday → this Tuesday
-        (at(2026, 11, 24, 15, 29), at(2026, 11, 24, 15, 30)),  # a minute before
-        (at(2026, 11, 24, 15, 30), at(2026, 12, 1, 15, 30)),  # at the time: next week
-        (at(2026, 3, 25, 12, 0), at(2026, 3, 31, 15, 30)),  # over the spring DST change
-        (at(2026, 10, 21, 12, 0), at(2026, 10, 27, 15, 30)),  # over the autumn DST change
-        (at(2026, 12, 30, 12, 0), at(2027, 1, 5, 15, 30)),  # over New Year
+        (london(2026, 11, 23, 9, 0), london(2026, 11, 24, 15, 30)),  # Monday → this Tuesday
+        (london(2026, 11, 24, 15, 29), london(2026, 11, 24, 15, 30)),  # a minute before
+        (london(2026, 11, 24, 15, 30), london(2026, 12, 1, 15, 30)),  # at the time: next week
+        (london(2026, 3, 25, 12, 0), london(2026, 3, 31, 15, 30)),  # over the spring DST change
+        (london(2026, 10, 21, 12, 0), london(2026, 10, 27, 15, 30)),  # over the autumn DST change
+        (london(2026, 12, 30, 12, 0), london(2027, 1, 5, 15, 30)),  # over New Year
     ],
 )
 def test_R29_next_occurrence_is_in_school_time(after, expected) -> None:

@@ -9,7 +9,6 @@ import threading
 import zoneinfo
 
 import pytest
-import time_machine
 from django.db import connection, transaction
 
 from accounts.models import User
@@ -20,6 +19,7 @@ from stories.models import Attachment, AttachmentStatus, Post
 from stories.services import notices
 from stories.services.notices import post_notify
 from stories.tasks import WAITING, publish_due
+from tests.clock import at
 from tests.requirements import require_or_skip
 
 from .conftest import class_post, photo
@@ -31,7 +31,7 @@ MINUTE = dt.timedelta(minutes=1)
 
 def waiting_photo(teacher: User, school_class: SchoolClass) -> Attachment:
     """A photo uploaded at 10:00 whose worker died before processing it (its task is gone)."""
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         post = class_post(teacher, school_class, uploads=[photo()], no_child_appears=True)
     attachment = post.attachments.get()
     assert attachment.status == AttachmentStatus.PROCESSING
@@ -44,7 +44,7 @@ def test_R9_a_photo_its_worker_never_finished_is_processed_by_the_next_minutes_s
     attachment = waiting_photo(teacher, school_class)
 
     with (
-        time_machine.travel(TUESDAY_1000 + MINUTE, tick=False),
+        at(TUESDAY_1000 + MINUTE),
         django_capture_on_commit_callbacks(execute=True),
     ):
         publish_due()
@@ -59,7 +59,7 @@ def test_R9_a_photo_just_uploaded_is_left_to_the_task_already_on_its_way(
     attachment = waiting_photo(teacher, school_class)
 
     with (
-        time_machine.travel(TUESDAY_1000 + WAITING / 2, tick=False),
+        at(TUESDAY_1000 + WAITING / 2),
         django_capture_on_commit_callbacks(execute=True) as enqueued,
     ):
         publish_due()
@@ -77,7 +77,7 @@ def test_R9_a_photo_a_live_worker_is_processing_is_not_handed_out_again(
         connection.vendor == "postgresql",
         "needs PostgreSQL: threads cannot share SQLite's in-memory test database",
     )
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         post = class_post(teacher, school_class, uploads=[photo()], no_child_appears=True)
     attachment = post.attachments.get()  # processed at once here (transactions commit) ...
     Attachment.objects.filter(pk=attachment.pk).update(status=AttachmentStatus.PROCESSING)
@@ -96,12 +96,12 @@ def test_R9_a_photo_a_live_worker_is_processing_is_not_handed_out_again(
     worker.start()
     try:
         assert locked.wait(timeout=30)
-        with time_machine.travel(TUESDAY_1000 + MINUTE, tick=False):
+        with at(TUESDAY_1000 + MINUTE):
             assert tasks._photos_waiting(TUESDAY_1000 + MINUTE) == []
     finally:
         release.set()
         worker.join(timeout=30)
-    with time_machine.travel(TUESDAY_1000 + MINUTE, tick=False):
+    with at(TUESDAY_1000 + MINUTE):
         assert tasks._photos_waiting(TUESDAY_1000 + MINUTE) == [attachment.pk]
 
 
@@ -112,7 +112,7 @@ def test_R31_a_worker_killed_while_telling_families_leaves_the_post_to_tell(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks,
 ) -> None:
-    with time_machine.travel(TUESDAY_1000, tick=False):
+    with at(TUESDAY_1000):
         post = class_post(teacher, school_class)
     Post.objects.filter(pk=post.pk).update(notified_at=None)
     Notification.objects.all().delete()
@@ -121,14 +121,14 @@ def test_R31_a_worker_killed_while_telling_families_leaves_the_post_to_tell(
         raise SystemExit("SIGKILL")  # the worker dies halfway through telling
 
     monkeypatch.setattr(notices, "notify", killed)
-    with pytest.raises(SystemExit), time_machine.travel(TUESDAY_1000, tick=False):
+    with pytest.raises(SystemExit), at(TUESDAY_1000):
         post_notify(post.pk)
     monkeypatch.undo()
 
     post.refresh_from_db()
     assert post.notified_at is None  # the claim died with its transaction
     with (
-        time_machine.travel(TUESDAY_1000 + MINUTE, tick=False),
+        at(TUESDAY_1000 + MINUTE),
         django_capture_on_commit_callbacks(execute=True),
     ):
         publish_due()
