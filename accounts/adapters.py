@@ -7,7 +7,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dojo_portal.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from .models import Role
 from .sign_in_limits import sign_in_failed, sign_in_refusal, sign_in_succeeded

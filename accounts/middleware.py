@@ -16,7 +16,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import to_locale
 
-from dojo_portal.pwa import URL_NAMES as PWA_URL_NAMES
+from pwa import URL_NAMES as PWA_URL_NAMES
 
 from .models import Role
 from .selectors import conduct_accepted, conduct_audience, conduct_current_id

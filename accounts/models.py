@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
-from dojo_portal.constraints import ConstraintErrorsOnFields
+from core.constraints import ConstraintErrorsOnFields
 
 
 class Role(models.TextChoices):

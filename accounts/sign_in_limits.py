@@ -21,7 +21,7 @@ Three counts, each over a window that starts at its first failure:
 
 A refused attempt is not checked and not counted; the refusal says when to try again. A right
 password clears the count of its address and account. Counts live in the shared cache (Redis,
-or the database while Redis is away: ``dojo_portal.ratelimit``); when neither answers,
+or the database while Redis is away: ``core.ratelimit``); when neither answers,
 ``sign_in_refusal`` refuses with "try again in a minute". Addresses and accounts are hashed
 before they reach the cache.
 """
@@ -36,7 +36,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from classes.selectors import school_get
-from dojo_portal.ratelimit import FailureLimit, LimitUnavailable
+from core.ratelimit import FailureLimit, LimitUnavailable
 
 from .events import sign_in_ceiling_reached
 from .models import User

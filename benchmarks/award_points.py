@@ -54,7 +54,7 @@ from django.urls import reverse  # noqa: E402
 
 from classes.models import Pupil, SchoolClass  # noqa: E402
 from classes.selectors import teachers_by_class  # noqa: E402
-from dojo_portal.demo.seed import seed_demo  # noqa: E402
+from demo.seed import seed_demo  # noqa: E402
 from points.models import Award, Skill  # noqa: E402
 
 HTMX = {"HX-Request": "true"}

@@ -66,8 +66,8 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from classes.models import Pupil, SchoolClass  # noqa: E402
-from dojo_portal.demo.people import PARENT_EMAIL, TEACHER_EMAIL  # noqa: E402
-from dojo_portal.demo.seed import seed_demo  # noqa: E402
+from demo.people import PARENT_EMAIL, TEACHER_EMAIL  # noqa: E402
+from demo.seed import seed_demo  # noqa: E402
 from stories.models import Attachment, Like, Post, PostSeen  # noqa: E402
 from stories.selectors import PAGE_SIZE  # noqa: E402
 

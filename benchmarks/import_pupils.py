@@ -46,7 +46,7 @@ from consent.imports import apply as apply_module  # noqa: E402
 from consent.imports.apply import pupil_import_apply  # noqa: E402
 from consent.imports.validate import ImportPlan, pupil_import_plan  # noqa: E402
 from consent.tasks import send_import_invites  # noqa: E402
-from dojo_portal.demo.seed import seed_demo  # noqa: E402
+from demo.seed import seed_demo  # noqa: E402
 
 HEADER = (
     "Legal forename",

@@ -3,7 +3,7 @@
 Parents' messages written over the weekend are stored with ``deliver_at`` Monday 08:00. At
 08:00 beat sends its two every-minute sweeps: messaging's (``messaging.tasks.sweep_notices``)
 records a notification for each message through the notification service, and the
-notification service's (``dojo_portal.notifications.tasks.sweep_notifications``) hands their
+notification service's (``notifications.tasks.sweep_notifications``) hands their
 emails to the workers in batches. This script builds that Monday morning in a throwaway
 PostgreSQL database (the test runner's ``test_<name>``, made and dropped here) and times the
 release two ways:
@@ -87,13 +87,13 @@ from accounts.models import Role, User  # noqa: E402
 from classes.models import Pupil, School, SchoolClass, YearGroup  # noqa: E402
 from classes.worktime import calendar_for  # noqa: E402
 from dojo_portal.celery import app  # noqa: E402
-from dojo_portal.notifications.emails import emails_send  # noqa: E402
-from dojo_portal.notifications.models import Delivery, Kind, Notification  # noqa: E402
-from dojo_portal.notifications.sweep import deliveries_due  # noqa: E402
-from dojo_portal.notifications.tasks import BATCH, sweep_notifications  # noqa: E402
 from messaging.models import Message, Thread  # noqa: E402
 from messaging.notices import notices_sweep  # noqa: E402
 from messaging.tasks import sweep_notices  # noqa: E402
+from notifications.emails import emails_send  # noqa: E402
+from notifications.models import Delivery, Kind, Notification  # noqa: E402
+from notifications.sweep import deliveries_due  # noqa: E402
+from notifications.tasks import BATCH, sweep_notifications  # noqa: E402
 
 UNUSABLE = "!benchmark"  # no password: nobody signs in to the throwaway school
 

@@ -87,7 +87,7 @@ from accounts.models import ParentLink, Role, User  # noqa: E402
 from classes.models import Pupil, SchoolClass, YearGroup  # noqa: E402
 from classes.selectors import school_get  # noqa: E402
 from dojo_portal.celery import app  # noqa: E402
-from dojo_portal.notifications.models import (  # noqa: E402
+from notifications.models import (  # noqa: E402
     Channel,
     Delivery,
     DigestSent,
@@ -95,7 +95,7 @@ from dojo_portal.notifications.models import (  # noqa: E402
     Notification,
     NotificationSetting,
 )
-from dojo_portal.notifications.selectors import bell_for  # noqa: E402
+from notifications.selectors import bell_for  # noqa: E402
 from stories.models import Audience, Post  # noqa: E402
 from stories.services.posts import post_create  # noqa: E402
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from dojo_portal.constraints import ConstraintErrorsOnFields
+from core.constraints import ConstraintErrorsOnFields
 
 from .validators import validate_first_name, validate_surname
 

@@ -14,7 +14,7 @@ It is sent inside the service's transaction, after the change is written, so a r
 writes (hiding posts from parents, queuing them for their authors) commit or roll back with the
 change itself: a withdrawal is never recorded without its effect. Receivers must therefore be
 quick, touch only the database, and must not swallow errors; anything slow (emails to authors)
-they enqueue with ``dojo_portal.queue.enqueue_on_commit``. Connect receivers in an app's
+they enqueue with ``core.queue.enqueue_on_commit``. Connect receivers in an app's
 ``AppConfig.ready``.
 """
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
-from dojo_portal.constraints import ConstraintErrorsOnFields
+from core.constraints import ConstraintErrorsOnFields
 
 # What each constraint says when a form breaks it (shown beside the field it is about).
 FORM_DATE_NEEDED = _("Give the date written on the signed consent form.")

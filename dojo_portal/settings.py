@@ -76,31 +76,32 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "dojo_portal",
-    "dojo_portal.audit",
+    "core",
+    "audit",
     "classes",
     "accounts",
-    "dojo_portal.notifications",
+    "notifications",
     "consent",
     "points",
     "stories",
     "messaging",
     "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "dojo_portal.permissions_policy.PermissionsPolicyMiddleware",
+    "core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The client's address for the audit log's entries (R28).
-    "dojo_portal.audit.context.RequestAddressMiddleware",
+    "audit.context.RequestAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "dojo_portal.pwa.middleware.PrivateCacheMiddleware",
+    "pwa.middleware.PrivateCacheMiddleware",
     "accounts.middleware.SuspendedAccountMiddleware",
     "accounts.middleware.PupilSessionMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
@@ -128,8 +129,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dojo_portal.context_processors.portal",
-                "dojo_portal.context_processors.notifications",
+                "classes.context_processors.school",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -161,7 +162,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "dojo_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dojo"),
             "OPTIONS": {
@@ -190,7 +191,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     CACHE_FALLBACK_DATABASE = "cache_fallback"
     DATABASES[CACHE_FALLBACK_DATABASE] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
-DATABASE_ROUTERS = ["dojo_portal.cache.FallbackRouter"]
+DATABASE_ROUTERS = ["core.cache.FallbackRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -292,7 +293,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # is read, never stored (dojo_portal/upload_limit.py).
 MAX_UPLOAD_BYTES = STORIES_MAX_POST_BYTES
 FILE_UPLOAD_HANDLERS = [
-    "dojo_portal.upload_limit.UploadLimitHandler",
+    "core.upload_limit.UploadLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -332,7 +333,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # A web request must never hang on a broker that is down: fail fast, the database keeps the truth
-# (and dojo_portal.queue's circuit makes it one wait per process, not one per task).
+# (and core.queue's circuit makes it one wait per process, not one per task).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
@@ -360,7 +361,7 @@ else:
     }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
-    "heartbeat": {"task": "dojo_portal.tasks.heartbeat", "schedule": 60.0},
+    "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     # R28: points older than 12 months are deleted every night.
     "delete-expired-points": {
         "task": "points.tasks.delete_expired_points",
@@ -385,7 +386,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # R28: audit-log entries past AUDIT_RETENTION_DAYS are deleted every night.
     "audit-prune": {
-        "task": "dojo_portal.audit.tasks.prune_audit_log",
+        "task": "audit.tasks.prune_audit_log",
         "schedule": crontab(hour=3, minute=0),
     },
     # R28: expired sessions (who signed in on which browser) are deleted every night.
@@ -407,7 +408,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # R31: the emails, daily digests and pushes that are due (staff only in working time).
     "notifications-sweep": {
-        "task": "dojo_portal.notifications.tasks.sweep_notifications",
+        "task": "notifications.tasks.sweep_notifications",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -456,7 +457,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Sent on every response by dojo_portal.permissions_policy: the portal uses none of these.
+# Sent on every response by core.permissions_policy: the portal uses none of these.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "camera": [],
     "microphone": [],

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from accounts.permissions import has_role
 from accounts.services.suspensions import account_suspend
-from dojo_portal.audit import AuditAction, audit_record
+from audit import AuditAction, audit_record
 
 from .models import Flag, Message, ParentWarning
 from .notices import warning_notify

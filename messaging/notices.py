@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from classes.names import display_names
 from classes.worktime import calendar_for
-from dojo_portal.notifications.models import Kind
-from dojo_portal.notifications.services import Event, notify
+from notifications.models import Kind
+from notifications.services import Event, notify
 
 from .models import Message, ParentWarning
 

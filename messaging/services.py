@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from classes.models import Pupil
 from classes.worktime import calendar_for, reply_due_at
-from dojo_portal.notifications.models import Kind
-from dojo_portal.notifications.services import notifications_read_about, retract
+from notifications.models import Kind
+from notifications.services import notifications_read_about, retract
 from stories.images import ProcessedPhoto
 
 from .models import Message, Thread

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from dojo_portal.translation import covers, translate
+from translation import covers, translate
 
 from .models import Message, MessageTranslation
 

@@ -23,7 +23,7 @@ from accounts.models import ParentLink, Role, User
 from classes.models import Pupil
 from classes.names import display_names
 from classes.worktime import calendar_for
-from dojo_portal.upload_limit import upload_too_large
+from core.upload_limit import upload_too_large
 
 from .forms import (
     ROUTE_MEETING,

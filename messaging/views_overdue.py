@@ -1,5 +1,5 @@
 """The leaders' list of overdue replies (R21). To anyone else the page does not exist. (What
-each person is told lives in the notification centre, ``dojo_portal.notifications``.)"""
+each person is told lives in the notification centre, ``notifications``.)"""
 
 from __future__ import annotations
 

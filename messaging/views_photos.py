@@ -11,7 +11,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
-from dojo_portal.media import protected_file_response
+from core.files import protected_file_response
 
 from .models import MessagePhoto
 from .permissions import photos_visible_to

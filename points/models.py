@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil, SchoolClass
-from dojo_portal.constraints import ConstraintErrorsOnFields
+from core.constraints import ConstraintErrorsOnFields
 
 # What each constraint says when a form breaks it (shown beside the field it is about).
 SKILL_VALUE_OUT_OF_RANGE = _(

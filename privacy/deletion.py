@@ -30,11 +30,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ParentLink, Role, User
 from accounts.permissions import can_manage_account
 from accounts.services.invites import INVITE_LIMIT
-from dojo_portal.audit import AuditAction, audit_record
-from dojo_portal.notifications.models import BouncedAddress
-from dojo_portal.notifications.selectors import bell_forget
-from dojo_portal.ratelimit import FailureLimit
+from audit import AuditAction, audit_record
+from core.ratelimit import FailureLimit
 from messaging.models import Message, Thread, Topic
+from notifications.models import BouncedAddress
+from notifications.selectors import bell_forget
 from stories.models import Like, Post
 from stories.services.media import files_delete
 

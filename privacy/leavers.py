@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit import AuditAction, audit_record_many
 from classes.models import Pupil, YearGroup
-from dojo_portal.audit import AuditAction, audit_record_many
 
 from .permissions_delete import can_mark_leavers
 

@@ -30,14 +30,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import ParentLink, Role, User
+from audit import AuditAction, audit_record
 from classes.models import Pupil
 from consent.models import ConsentChange, PupilConsent
-from dojo_portal.audit import AuditAction, audit_record
-from dojo_portal.notifications.models import Kind
-from dojo_portal.notifications.pupil_lock import pupil_lock_notices_retract
-from dojo_portal.notifications.services import retract
 from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
+from notifications.models import Kind
+from notifications.pupil_lock import pupil_lock_notices_retract
+from notifications.services import retract
 from points.models import Award
 from stories.models import Attachment, Post
 from stories.services.media import attachment_files, files_delete

@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from dojo_portal.audit import AuditAction, audit_record
-from dojo_portal.claims import CLAIM_TTL, ClaimKeeper
-from dojo_portal.queue import enqueue_on_commit
+from audit import AuditAction, audit_record
+from core.claims import CLAIM_TTL, ClaimKeeper
+from core.queue import enqueue_on_commit
 
 from .export.archive import archive_write
 from .export.base import subject_load

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthedRequest
 from accounts.models import ADULT_ROLES
 from accounts.permissions import role_required
-from dojo_portal.media import protected_file_response
+from core.files import protected_file_response
 
 from .models import DataExport
 from .selectors import export_current, export_for, exports_recent

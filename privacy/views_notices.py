@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from dojo_portal.translation import backend_name
 from points.services.retention import RETENTION as POINTS_RETENTION
+from translation import backend_name
 
 from .services_export import KEEP_FOR as EXPORT_KEEP_FOR
 

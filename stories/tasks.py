@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from dojo_portal.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit
 
 from .models import Attachment, AttachmentStatus, Post
 from .services.media import attachment_process
@@ -46,7 +46,7 @@ def notify_post(post_id: int) -> None:
     """Tell the post's families (once), then have what is due sent without waiting for the
     next minute: an urgent announcement goes out at once (R31)."""
     if post_notify(post_id):
-        from dojo_portal.notifications.tasks import sweep_notifications
+        from notifications.tasks import sweep_notifications
 
         sweep_notifications.apply_async(retry=False)
 

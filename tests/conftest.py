@@ -88,8 +88,8 @@ def client_for(user: User) -> Client:
     query counts measure each page's own work. The caches are warmed on the test clock: a test
     that names its moments calls it inside ``at()``, at the moment the pages are first seen."""
     from accounts.selectors import conduct_audience, conduct_current_id
-    from dojo_portal.notifications.permissions import can_have_notifications
-    from dojo_portal.notifications.selectors import bell_for
+    from notifications.permissions import can_have_notifications
+    from notifications.selectors import bell_for
 
     client = Client()
     client.force_login(user)

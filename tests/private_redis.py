@@ -22,8 +22,8 @@ import redis
 from django.test import override_settings
 from kombu import pools as kombu_pools
 
-from dojo_portal import cache as resilient_cache
-from dojo_portal import queue
+from core import cache as resilient_cache
+from core import queue
 from dojo_portal.celery import app
 from tests.requirements import require_or_skip
 
@@ -133,7 +133,7 @@ def production_caches(server: PrivateRedis, *, retry_seconds: float = 0.3) -> di
     prefix of the test's own and a short circuit (so a test need not wait five seconds)."""
     return {
         "default": {
-            "BACKEND": "dojo_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": server.url(),
             "KEY_PREFIX": f"test-{secrets.token_hex(4)}",
             "OPTIONS": {

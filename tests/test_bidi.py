@@ -20,11 +20,11 @@ from django.utils import translation
 from consent.imports.export import safe_cell
 from consent.imports.plan import PROBLEM
 from consent.imports.validate import pupil_import_plan
-from dojo_portal.bidi import BIDI_CONTROLS, isolate, strip_bidi_controls
-from dojo_portal.notifications.models import Kind
-from dojo_portal.notifications.services import Event, notify
-from dojo_portal.notifications.tasks import sweep_notifications
+from core.bidi import BIDI_CONTROLS, isolate, strip_bidi_controls
 from messaging.services import message_start
+from notifications.models import Kind
+from notifications.services import Event, notify
+from notifications.tasks import sweep_notifications
 from points.models import Award, Skill
 from stories.models import Audience
 from stories.services.posts import post_create

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dojo_portal.notifications.tasks import push_notifications
+from notifications.tasks import push_notifications
 
 COMPOSE = Path(__file__).resolve().parents[1] / "docker-compose.yml"
 

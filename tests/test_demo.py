@@ -49,20 +49,20 @@ from classes.models import (
     YearGroup,
 )
 from classes.selectors import school_get, teachers_by_class
-from dojo_portal.demo.extras import demo_pupil
-from dojo_portal.demo.notifications import LATEST
-from dojo_portal.demo.people import DEMO_PASSWORD, DEMO_PUPIL_CODE, NEW_PARENT_EMAIL
-from dojo_portal.demo.plan import build_plan, rows_digest
-from dojo_portal.demo.seed import SeedReport, seed_demo
-from dojo_portal.demo.signins import demo_sign_ins, format_sign_ins
-from dojo_portal.demo.story_texts import every_text
-from dojo_portal.management.commands.seed_demo import (
+from demo.extras import demo_pupil
+from demo.management.commands.seed_demo import (
     ALREADY_SEEDED,
     NOT_IN_PRODUCTION,
     NOTHING_CREATED,
 )
-from dojo_portal.notifications.models import Notification
-from dojo_portal.notifications.selectors import bell_for, notifications_for
+from demo.notifications import LATEST
+from demo.people import DEMO_PASSWORD, DEMO_PUPIL_CODE, NEW_PARENT_EMAIL
+from demo.plan import build_plan, rows_digest
+from demo.seed import SeedReport, seed_demo
+from demo.signins import demo_sign_ins, format_sign_ins
+from demo.story_texts import every_text
+from notifications.models import Notification
+from notifications.selectors import bell_for, notifications_for
 from stories.models import Attachment, AttachmentStatus, Audience, Like, Post, PostSeen, Reminder
 from tests.clock import TODAY, at
 
@@ -364,7 +364,7 @@ def test_R7_no_demo_post_contains_a_surname_of_its_audience(report: SeedReport) 
 
 def test_R7_demo_texts_contain_no_surname_of_the_name_pools() -> None:
     """Any scale of the demo draws its pupils from these pools: no text may name one."""
-    from dojo_portal.demo.names import ORIGINS
+    from demo.names import ORIGINS
     from stories.text import check_no_surnames
 
     surnames = [("", surname) for origin in ORIGINS.values() for surname in origin.surnames]
@@ -441,7 +441,7 @@ def test_ppa_cover_gives_each_class_one_afternoon_in_the_current_week(report: Se
 def test_seed_is_deterministic_across_processes(report: SeedReport) -> None:
     """The plan (built in two fresh processes with different hash seeds) is what was written."""
     script = (
-        "import django; django.setup(); from dojo_portal.demo.plan import build_plan, "
+        "import django; django.setup(); from demo.plan import build_plan, "
         "rows_digest; print(rows_digest(p.key for p in build_plan().pupils), "
         "build_plan().digest())"
     )

@@ -22,11 +22,11 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.sign_in_limits import REFUSED_HERE
 from classes.models import Pupil, School, SchoolClass
-from dojo_portal.cache import cache_state
-from dojo_portal.notifications.models import Kind, Notification
-from dojo_portal.notifications.tasks import sweep_notifications
+from core.cache import cache_state
 from messaging.models import Message
 from messaging.tasks import sweep_notices
+from notifications.models import Kind, Notification
+from notifications.tasks import sweep_notifications
 from stories.models import Post
 from stories.tasks import publish_due
 from tests.clock import at

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from dojo_portal.permissions_policy import header_value
+from core.permissions_policy import header_value
 from stories.services.media import attachment_process
 from tests.conftest import client_for
 from tests.factories import ParentLinkFactory, TeacherFactory, assign_teacher

@@ -17,8 +17,9 @@ from celery import Celery
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 
-from dojo_portal.management.commands import serve
-from dojo_portal.tasks import HEARTBEAT_KEY, heartbeat, last_heartbeat
+from core.heartbeat import HEARTBEAT_KEY, last_heartbeat
+from core.tasks import heartbeat
+from demo.management.commands import serve
 
 WORKER_READY_SECONDS = 30
 
@@ -144,7 +145,7 @@ def filesystem_sender(var_dir: Path) -> Celery:
 
 def test_worker_on_the_filesystem_transport_runs_a_real_task(tmp_path: Path) -> None:
     cache = FileBasedCache(str(tmp_path / "cache"), {})
-    filesystem_sender(tmp_path).send_task("dojo_portal.tasks.heartbeat")
+    filesystem_sender(tmp_path).send_task("core.tasks.heartbeat")
     log = tmp_path / "worker.log"
     with log.open("wb") as output:
         worker = subprocess.Popen(
@@ -177,7 +178,7 @@ def test_heartbeat_task_records_when_a_worker_last_ran() -> None:
 
 
 def test_healthz_reports_the_workers_heartbeat(client, db) -> None:
-    from dojo_portal.tasks import heartbeat
+    from core.tasks import heartbeat
 
     assert "worker heartbeat: not seen yet" in client.get("/healthz").content.decode()
     heartbeat.delay()

@@ -94,7 +94,7 @@ def test_database_and_redis_urls_switch_to_production_parts(tmp_path: Path) -> N
     assert found["db_host"] == "db.internal"
     # Redis, with the database standing in while it does not answer (issue 13), on a
     # connection of its own to the same database.
-    assert found["cache_backend"] == "dojo_portal.cache.ResilientRedisCache"
+    assert found["cache_backend"] == "core.cache.ResilientRedisCache"
     assert found["cache_location"] == "redis://cache.internal:6379/0"
     assert found["fallback_database"] == "cache_fallback"
     assert found["fallback_name"] == "dojo_portal"

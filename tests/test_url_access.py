@@ -21,7 +21,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from accounts.models import User
 from accounts.services.pupil_login import pupil_code_set
 from classes.models import Pupil
-from dojo_portal.pwa import URL_NAMES as PWA_URL_NAMES
+from pwa import URL_NAMES as PWA_URL_NAMES
 from tests.conftest import pupil_client_for
 from tests.factories import OfficeFactory, PupilFactory
 

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from dojo_portal.audit import AuditAction, audit_record
-from dojo_portal.queue import enqueue_on_commit
+from audit import AuditAction, audit_record
+from core.queue import enqueue_on_commit
 
 from ..models import ADMIN_ROLES, User
 from ..password_emails import RESET, WELCOME

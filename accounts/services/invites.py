@@ -27,10 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit import AuditAction, audit_record, audit_record_many
 from classes.models import TYPEABLE_ALPHABET, Pupil
 from classes.selectors import school_get
-from dojo_portal.audit import AuditAction, audit_record, audit_record_many
-from dojo_portal.ratelimit import FailureLimit
+from core.ratelimit import FailureLimit
 
 from ..models import ExtraParentRequest, InviteCode, ParentLink, Role, User
 from ..permissions import can_manage_accounts, can_redeem_invite

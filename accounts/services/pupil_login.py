@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil, SchoolClass
-from dojo_portal.ratelimit import FailureLimit
+from core.ratelimit import FailureLimit
 
 from ..events import pupil_code_lock_lifted, pupil_code_locked
 from ..models import PupilLogin, Role, User

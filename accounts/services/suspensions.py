@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dojo_portal.audit import AuditAction, audit_record
+from audit import AuditAction, audit_record
 
 from ..models import Suspension, User
 from ..permissions import can_decide_suspensions, can_manage_account

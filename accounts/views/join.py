@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dojo_portal.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from ..forms.join import InviteCodeForm, NewParentJoinForm
 from ..http import AuthedRequest

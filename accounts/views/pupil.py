@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from classes.models import Pupil, SchoolClass
-from dojo_portal.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from ..forms.pupil import TAP_ALL_PICTURES, ClassCodeForm, PictureCodeForm
 from ..http import AuthedRequest

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import InviteCode, User
 from accounts.services.invites import invite_codes_create
 from classes.models import Pupil, SchoolClass
-from dojo_portal.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit
 
 from ..models import MediaStatus, PupilImport
 from ..permissions import can_manage_consent

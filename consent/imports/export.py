@@ -16,7 +16,7 @@ import io
 
 from django.utils.translation import gettext_lazy as _
 
-from dojo_portal.bidi import strip_bidi_controls
+from core.bidi import strip_bidi_controls
 
 from .parse import (
     CLASS,

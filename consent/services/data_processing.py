@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit import AuditAction, audit_record_many
 from classes.models import Pupil
-from dojo_portal.audit import AuditAction, audit_record_many
 
 from ..models import DataProcessingAgreement, DataProcessingForm
 from ..permissions import can_agree_data_processing

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit import AuditAction, audit_record_many
 from classes.models import Pupil
-from dojo_portal.audit import AuditAction, audit_record_many
 
 from ..events import media_permission_lost
 from ..files import scan_suffix

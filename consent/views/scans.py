@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 from accounts.permissions import can_use_admin
-from dojo_portal.media import protected_file_response
+from core.files import protected_file_response
 
 from ..models import ConsentChange, PupilConsent
 from ..permissions import can_manage_consent

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from dojo_portal.notifications.models import (
+from notifications.models import (
     DigestPreference,
     DigestSent,
     Notification,

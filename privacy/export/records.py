@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
+from audit.services import subject_type
 from classes.models import Pupil
-from dojo_portal.audit.models import AuditEntry
-from dojo_portal.audit.services import subject_type
 
 from ..models import DataExport
 from .base import Area, Part, Subject

@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from dojo_portal.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit
 
 from ..images import process_photo
 from ..models import Attachment, AttachmentStatus, Post

@@ -22,8 +22,8 @@ from django.utils import timezone
 from accounts.models import ParentLink
 from classes.models import Pupil
 from classes.names import display_names
-from dojo_portal.notifications.models import Kind
-from dojo_portal.notifications.services import Event, notify, retract
+from notifications.models import Kind
+from notifications.services import Event, notify, retract
 
 from ..models import Audience, Post
 

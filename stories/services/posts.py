@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
-from dojo_portal.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit
 
 from ..models import Attachment, Audience, Post
 from ..permissions import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from dojo_portal.translation import covers, translate
+from translation import covers, translate
 
 from ..models import Post, PostTranslation
 

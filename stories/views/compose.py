@@ -22,7 +22,7 @@ from accounts.http import AuthedRequest
 from classes.models import Pupil, SchoolClass
 from classes.selectors import school_get
 from consent.selectors import MediaVerdict, class_verdicts, roster_for
-from dojo_portal.upload_limit import upload_too_large
+from core.upload_limit import upload_too_large
 
 from ..forms import AboutForm, PostForm, SchoolPostForm
 from ..models import Audience, Post

@@ -12,7 +12,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
-from dojo_portal.media import protected_file_response
+from core.files import protected_file_response
 
 from ..selectors import attachment_for
 from ..uploads import MediaKind

@@ -29,7 +29,7 @@ from accounts.admin.password_actions import EMAIL_SENT
 from accounts.admin.user_forms import ACCESS_NOT_YOURS, ROLE_NOT_YOURS
 from accounts.models import Role, Suspension, User
 from tests.conftest import client_for
-from tests.dojo_portal.test_audit_admin_changes import form_of
+from tests.audit.test_audit_admin_changes import form_of
 from tests.factories import (
     PASSWORD,
     LeaderFactory,

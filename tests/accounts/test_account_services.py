@@ -27,9 +27,9 @@ from accounts.services.accounts import (
     account_role_set,
 )
 from accounts.services.suspensions import account_reinstate, account_suspend
-from dojo_portal.audit import AuditAction
-from dojo_portal.audit.context import RequestAddressMiddleware
-from dojo_portal.audit.models import AuditEntry
+from audit import AuditAction
+from audit.context import RequestAddressMiddleware
+from audit.models import AuditEntry
 from privacy.deletion import account_delete_suspended
 from tests.factories import (
     PASSWORD,

@@ -31,7 +31,7 @@ from accounts.services.pupil_login import (
     WRONG_PICTURE_CODE,
 )
 from accounts.views.pupil import PUPIL_UNLOCKED
-from dojo_portal.notifications.tasks import sweep_notifications
+from notifications.tasks import sweep_notifications
 from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (

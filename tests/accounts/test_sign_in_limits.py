@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.sign_in_limits import REFUSED_ADDRESS, REFUSED_HERE
-from dojo_portal.notifications.models import Kind, Notification
-from dojo_portal.notifications.tasks import sweep_notifications
+from notifications.models import Kind, Notification
+from notifications.tasks import sweep_notifications
 from tests.clock import at
 from tests.factories import PASSWORD, TeacherFactory, assign_teacher
 from tests.private_redis import PrivateRedis, production_cache, require_redis_server

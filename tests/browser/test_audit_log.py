@@ -11,8 +11,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
+from audit import AuditAction, audit_record
 from classes.models import School
-from dojo_portal.audit import AuditAction, audit_record
 from tests.browser.conftest import RequestLog, check_page, sign_in
 from tests.factories import PASSWORD, LeaderFactory, OfficeFactory, ParentFactory, with_totp
 

@@ -17,9 +17,9 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from accounts.models import User
 from classes.models import Pupil, School
-from dojo_portal.notifications.models import Kind
-from dojo_portal.notifications.services import Event, notify
 from messaging.services import message_start
+from notifications.models import Kind
+from notifications.services import Event, notify
 from points.models import Skill, SkillKind
 from stories.models import Audience, Post
 from stories.services.posts import post_create

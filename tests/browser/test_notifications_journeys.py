@@ -21,11 +21,11 @@ from time_machine import Traveller
 
 from accounts.models import User
 from classes.models import Pupil, School
-from dojo_portal.notifications.models import Channel, DigestPreference, Kind, NotificationSetting
-from dojo_portal.notifications.tasks import sweep_notifications
 from messaging.models import Message
 from messaging.services import message_reply, message_start
 from messaging.tasks import sweep_notices
+from notifications.models import Channel, DigestPreference, Kind, NotificationSetting
+from notifications.tasks import sweep_notifications
 from stories.models import Audience
 from stories.services.posts import post_create
 from tests.browser.conftest import RequestLog, check_page, sign_in

@@ -18,8 +18,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
 from classes.models import School
-from dojo_portal.notifications.management.commands.vapid_keys import new_key_pair
-from dojo_portal.notifications.models import PushSubscription
+from notifications.management.commands.vapid_keys import new_key_pair
+from notifications.models import PushSubscription
 from tests.browser.conftest import RequestLog, check_page, sign_in
 from tests.factories import PASSWORD, ParentLinkFactory
 from tests.notifications.push_device import Device

@@ -23,9 +23,9 @@ from classes.models import (
     School,
     SchoolClass,
 )
-from dojo_portal.constraints import ConstraintErrorsOnFields
+from core.constraints import ConstraintErrorsOnFields
 from tests.conftest import client_for
-from tests.dojo_portal.test_audit_admin_changes import form_of
+from tests.audit.test_audit_admin_changes import form_of
 from tests.factories import OfficeFactory, SchoolClassFactory, TeacherFactory, with_totp
 
 PROJECT_APPS = {

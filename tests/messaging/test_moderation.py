@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import User
-from dojo_portal.notifications.models import Kind, Notification
 from messaging.models import Flag, Message, ParentWarning
 from messaging.moderation import message_flag, parent_suspend, parent_warn
 from messaging.services import message_reply, message_start
+from notifications.models import Kind, Notification
 from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import LeaderFactory, OfficeFactory, TeacherFactory, assign_teacher

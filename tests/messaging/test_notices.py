@@ -24,13 +24,13 @@ from django.urls import reverse
 
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
-from dojo_portal.notifications.models import Delivery, Kind, Notification
-from dojo_portal.notifications.tasks import sweep_notifications
 from messaging.models import Message, Thread
 from messaging.moderation import message_flag, parent_warn
 from messaging.notices import notices_sweep
 from messaging.services import message_reply, message_start, message_withdraw
 from messaging.tasks import sweep_notices
+from notifications.models import Delivery, Kind, Notification
+from notifications.tasks import sweep_notifications
 from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (

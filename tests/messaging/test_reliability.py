@@ -33,16 +33,16 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from classes.models import Pupil, School, SchoolClass
 from dojo_portal.celery import app
-from dojo_portal.notifications import emails
-from dojo_portal.notifications.emails import emails_send
-from dojo_portal.notifications.models import Delivery, Kind, Notification
-from dojo_portal.notifications.sweep import deliveries_due
-from dojo_portal.notifications.tasks import sweep_notifications
 from messaging import notices
 from messaging.models import Message
 from messaging.notices import notices_sweep
 from messaging.services import message_start
 from messaging.tasks import sweep_notices
+from notifications import emails
+from notifications.emails import emails_send
+from notifications.models import Delivery, Kind, Notification
+from notifications.sweep import deliveries_due
+from notifications.tasks import sweep_notifications
 from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import ParentLinkFactory, PupilFactory

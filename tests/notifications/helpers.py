@@ -14,9 +14,9 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend
 
 from accounts.models import User
-from dojo_portal.notifications.models import Channel, Kind
-from dojo_portal.notifications.services import Event, notification_settings_save
-from dojo_portal.notifications.tasks import sweep_notifications
+from notifications.models import Channel, Kind
+from notifications.services import Event, notification_settings_save
+from notifications.tasks import sweep_notifications
 from tests.clock import LONDON, at
 
 # A school week: Monday 30 November to Friday 4 December 2026.

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from dojo_portal.notifications.emails import address_bounced
-from dojo_portal.notifications.models import (
+from notifications.emails import address_bounced
+from notifications.models import (
     BouncedAddress,
     Channel,
     Delivery,

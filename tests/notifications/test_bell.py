@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from dojo_portal.notifications.models import Notification
-from dojo_portal.notifications.selectors import BELL_SECONDS, Bell, _bell_key, bell_for
-from dojo_portal.notifications.services import (
+from notifications.models import Notification
+from notifications.selectors import BELL_SECONDS, Bell, _bell_key, bell_for
+from notifications.services import (
     notification_mark_read,
     notifications_mark_all_read,
     notify,

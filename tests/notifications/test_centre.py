@@ -15,16 +15,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role, User
-from dojo_portal.notifications.models import (
+from notifications.models import (
     Channel,
     DigestPreference,
     Kind,
     Notification,
     NotificationSetting,
 )
-from dojo_portal.notifications.selectors import bell_for
-from dojo_portal.notifications.services import Event, notify
-from dojo_portal.notifications.views import ALL_READ, SAVED
+from notifications.selectors import bell_for
+from notifications.services import Event, notify
+from notifications.views import ALL_READ, SAVED
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,

@@ -15,12 +15,12 @@ from django.core import mail
 from django.db import DatabaseError
 
 from accounts.models import User
-from dojo_portal.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
-from dojo_portal.notifications import emails
-from dojo_portal.notifications.models import Delivery, DigestSent, Notification
-from dojo_portal.notifications.services import notify
-from dojo_portal.notifications.sweep import deliveries_due, pushes_due
-from dojo_portal.notifications.tasks import sweep_notifications
+from core.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
+from notifications import emails
+from notifications.models import Delivery, DigestSent, Notification
+from notifications.services import notify
+from notifications.sweep import deliveries_due, pushes_due
+from notifications.tasks import sweep_notifications
 from tests.clock import at
 
 from .helpers import DIGEST_SUBJECT, TUESDAY_1000, message_event, post_event, sent_to

@@ -16,17 +16,17 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import User
-from dojo_portal.notifications import digest
-from dojo_portal.notifications.digest import digest_send
-from dojo_portal.notifications.models import (
+from notifications import digest
+from notifications.digest import digest_send
+from notifications.models import (
     Channel,
     Delivery,
     DigestSent,
     Kind,
     Notification,
 )
-from dojo_portal.notifications.services import notify
-from dojo_portal.notifications.sweep import deliveries_due
+from notifications.services import notify
+from notifications.sweep import deliveries_due
 from tests.factories import ParentFactory
 from tests.requirements import require_or_skip
 

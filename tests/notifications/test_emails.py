@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from dojo_portal.notifications.emails import emails_send
-from dojo_portal.notifications.models import (
+from notifications.emails import emails_send
+from notifications.models import (
     BouncedAddress,
     Channel,
     Delivery,
@@ -25,7 +25,7 @@ from dojo_portal.notifications.models import (
     Notification,
     NotificationSetting,
 )
-from dojo_portal.notifications.services import notify
+from notifications.services import notify
 from tests.conftest import client_for
 from tests.factories import OfficeFactory, ParentFactory, with_totp
 
@@ -94,7 +94,7 @@ def test_R31_an_email_is_in_the_recipients_language(school, parent: User) -> Non
     User.objects.filter(pk=parent.pk).update(preferred_language="es")
     notify([message_event(parent), post_event(parent)], now=TUESDAY_1000)
 
-    with mock.patch("dojo_portal.notifications.emails.interface_language", return_value="es"):
+    with mock.patch("notifications.emails.interface_language", return_value="es"):
         sweep(TUESDAY_1000)
         sweep(dt.datetime(2026, 12, 1, 18, 0, tzinfo=LONDON))
 

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from accounts.models import PupilLogin, User
 from accounts.services.pupil_login import pupil_code_check, pupil_code_set, pupil_unlock
 from classes.models import Pupil, SchoolClass
-from dojo_portal.notifications.kinds import settable_kinds
-from dojo_portal.notifications.models import Channel, Kind, Notification
-from dojo_portal.notifications.pupil_lock import pupil_lock_notify
-from dojo_portal.notifications.tasks import sweep_notifications
+from notifications.kinds import settable_kinds
+from notifications.models import Channel, Kind, Notification
+from notifications.pupil_lock import pupil_lock_notify
+from notifications.tasks import sweep_notifications
 from privacy.retention import pupil_delete
 from tests.clock import at
 from tests.factories import (

@@ -16,12 +16,12 @@ from py_vapid import jwt
 
 from accounts.models import User
 from classes.models import School
-from dojo_portal.notifications.management.commands.vapid_keys import new_key_pair
-from dojo_portal.notifications.models import Delivery, Kind, Notification, PushSubscription
-from dojo_portal.notifications.push import push_payload, push_send
-from dojo_portal.notifications.push_devices import push_subscribe
-from dojo_portal.notifications.push_endpoints import push_session
-from dojo_portal.notifications.services import Event, notify
+from notifications.management.commands.vapid_keys import new_key_pair
+from notifications.models import Delivery, Kind, Notification, PushSubscription
+from notifications.push import push_payload, push_send
+from notifications.push_devices import push_subscribe
+from notifications.push_endpoints import push_session
+from notifications.services import Event, notify
 from tests.factories import TeacherFactory, assign_teacher
 from tests.notifications.push_device import Device, PushService, vapid_claims
 

@@ -9,7 +9,7 @@ import socket
 import pytest
 from django.core.exceptions import ValidationError
 
-from dojo_portal.notifications.push_endpoints import (
+from notifications.push_endpoints import (
     BAD_ENDPOINT,
     BAD_KEYS,
     NOT_HTTPS,

@@ -23,10 +23,10 @@ from py_vapid import Vapid
 
 from accounts.models import User
 from classes.models import School
-from dojo_portal.notifications.management.commands.vapid_keys import new_key_pair
-from dojo_portal.notifications.models import PushSubscription
-from dojo_portal.notifications.push_endpoints import BAD_KEYS, NOT_HTTPS, PRIVATE_ADDRESS
-from dojo_portal.notifications.views_push import TURNED_OFF, TURNED_ON, UNREADABLE
+from notifications.management.commands.vapid_keys import new_key_pair
+from notifications.models import PushSubscription
+from notifications.push_endpoints import BAD_KEYS, NOT_HTTPS, PRIVATE_ADDRESS
+from notifications.views_push import TURNED_OFF, TURNED_ON, UNREADABLE
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,

@@ -11,15 +11,15 @@ import pytest
 from django.core import mail
 
 from accounts.models import Role, User
-from dojo_portal.notifications.models import (
+from notifications.models import (
     Channel,
     Delivery,
     Kind,
     Notification,
     NotificationSetting,
 )
-from dojo_portal.notifications.selectors import bell_for, channels_for, notifications_for
-from dojo_portal.notifications.services import Event, notify, retract
+from notifications.selectors import bell_for, channels_for, notifications_for
+from notifications.services import Event, notify, retract
 from tests.factories import (
     ClosureFactory,
     LeaderFactory,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from dojo_portal.notifications.models import Channel, Kind, NotificationSetting
-from dojo_portal.notifications.selectors import channels_for, notifications_for
-from dojo_portal.notifications.services import notify
-from dojo_portal.notifications.tokens import SALT, unsubscribe_token
+from notifications.models import Channel, Kind, NotificationSetting
+from notifications.selectors import channels_for, notifications_for
+from notifications.services import notify
+from notifications.tokens import SALT, unsubscribe_token
 from tests.conftest import client_for
 from tests.factories import ParentFactory
 

@@ -28,12 +28,12 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from classes.models import School
+from core.claims import CLAIM_TTL
 from dojo_portal.celery import app
-from dojo_portal.claims import CLAIM_TTL
-from dojo_portal.notifications.models import Delivery, Notification
-from dojo_portal.notifications.services import notify
-from dojo_portal.notifications.sweep import deliveries_due
-from dojo_portal.notifications.tasks import email_notifications, sweep_notifications
+from notifications.models import Delivery, Notification
+from notifications.services import notify
+from notifications.sweep import deliveries_due
+from notifications.tasks import email_notifications, sweep_notifications
 from tests.clock import at
 from tests.factories import ParentFactory
 from tests.requirements import require_or_skip

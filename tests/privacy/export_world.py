@@ -20,7 +20,9 @@ from accounts.models import Suspension, User
 from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingAgreement, DataProcessingForm, MediaStatus, PupilImport
 from consent.services.media import media_consent_record
-from dojo_portal.notifications.models import (
+from messaging.models import Flag, Message, ParentWarning, Thread
+from messaging.services import message_start
+from notifications.models import (
     DigestPreference,
     DigestSent,
     Kind,
@@ -28,8 +30,6 @@ from dojo_portal.notifications.models import (
     NotificationSetting,
     PushSubscription,
 )
-from messaging.models import Flag, Message, ParentWarning, Thread
-from messaging.services import message_start
 from points.models import Avatar, Award, Skill
 from points.services.awards import points_award
 from stories.models import Audience, Post, PostSeen, Reminder

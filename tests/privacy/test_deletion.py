@@ -21,21 +21,21 @@ from django.urls import reverse
 
 from accounts.models import ParentLink, User
 from accounts.services.invites import INVITE_LIMIT
+from audit.actions import AuditAction
+from audit.models import AuditEntry
 from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingForm
-from dojo_portal.audit.actions import AuditAction
-from dojo_portal.audit.models import AuditEntry
-from dojo_portal.notifications.models import (
+from messaging.models import Message, Thread
+from messaging.notices import notices_sweep
+from messaging.services import message_reply, message_start
+from notifications.models import (
     Channel,
     Kind,
     Notification,
     NotificationSetting,
     PushSubscription,
 )
-from dojo_portal.notifications.selectors import bell_for
-from messaging.models import Message, Thread
-from messaging.notices import notices_sweep
-from messaging.services import message_reply, message_start
+from notifications.selectors import bell_for
 from points.models import Award, Skill, SkillKind
 from privacy.deletion import (
     DELETE_LIMIT,
@@ -168,7 +168,7 @@ def test_R28_a_parent_deletes_their_account_and_its_rows_are_gone(family) -> Non
 
 
 def test_R28_a_bounced_address_of_the_person_goes_with_the_account(family) -> None:
-    from dojo_portal.notifications.models import BouncedAddress
+    from notifications.models import BouncedAddress
 
     parent = family["parent"]
     BouncedAddress.objects.create(email=parent.email.upper(), reason="550 no such user")

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from accounts.models import ParentLink, User
 from accounts.services.suspensions import account_suspend
+from audit.actions import AuditAction
+from audit.models import AuditEntry
 from classes.models import Pupil
-from dojo_portal.audit.actions import AuditAction
-from dojo_portal.audit.models import AuditEntry
 from messaging.models import Flag, Message, Thread
 from messaging.moderation import PARENT_GONE, parent_warn
 from privacy.deletion import NOT_SUSPENDED, OWN_ACCOUNT, account_delete_suspended

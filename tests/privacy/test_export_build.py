@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from dojo_portal.audit.models import AuditEntry
+from audit.models import AuditEntry
 from privacy import services_export
 from privacy.export import registry
 from privacy.export.archive import archive_write

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from dojo_portal.audit.models import AuditEntry
+from audit.models import AuditEntry
 from privacy.models import DataExport, ExportStatus
 from privacy.services_export import export_request, exports_expire
 from tests.conftest import client_for, pupil_client_for

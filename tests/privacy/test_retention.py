@@ -26,14 +26,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ParentLink, PupilLogin, User
+from audit.actions import AuditAction
+from audit.models import AuditEntry
 from classes.models import Pupil, SchoolClass
 from consent.models import ConsentChange, MediaStatus, PupilConsent
-from dojo_portal.audit.actions import AuditAction
-from dojo_portal.audit.models import AuditEntry
-from dojo_portal.notifications.models import Channel, Kind, Notification
-from dojo_portal.notifications.selectors import bell_for
 from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
+from notifications.models import Channel, Kind, Notification
+from notifications.selectors import bell_for
 from points.models import Avatar, Award, Skill, SkillKind
 from privacy import retention as retention_module
 from privacy.models import DataExport, ExportStatus

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import formats
 
 from accounts.models import User
+from audit.actions import AuditAction
+from audit.models import AuditEntry
 from classes.models import Pupil, SchoolClass, YearGroup
-from dojo_portal.audit.actions import AuditAction
-from dojo_portal.audit.models import AuditEntry
 from privacy.leavers import FUTURE_DATE, pupils_mark_left
 from privacy.retention import retention_run
 from tests.clock import at

@@ -17,9 +17,9 @@ from django.utils import timezone
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
 from consent.models import MediaStatus
-from dojo_portal.notifications.models import Channel, Delivery, Kind, Notification
-from dojo_portal.notifications.selectors import bell_for, notifications_for
-from dojo_portal.notifications.services import notification_settings_save
+from notifications.models import Channel, Delivery, Kind, Notification
+from notifications.selectors import bell_for, notifications_for
+from notifications.services import notification_settings_save
 from stories.models import Audience, Post
 from stories.services.notices import post_notify
 from stories.services.posts import post_create, posts_hide_for_pupils, posts_publish_due

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from classes.models import SchoolClass
-from dojo_portal.notifications.models import Notification
+from notifications.models import Notification
 from stories import tasks
 from stories.models import Attachment, AttachmentStatus, Post
 from stories.services import notices
