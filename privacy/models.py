@@ -18,14 +18,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be built")
     BUILDING = "building", _("Being built")
     READY = "ready", _("Ready to download")
-    FAILED = "failed", _("Failed")
-    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", pgettext_lazy("a copy of someone's data", "Failed")
+    EXPIRED = "expired", pgettext_lazy("a copy of someone's data", "Expired")
 
 
 IN_PROGRESS = (ExportStatus.QUEUED, ExportStatus.BUILDING)
