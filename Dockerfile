@@ -14,6 +14,11 @@ RUN groupadd --system --gid 1000 dojo \
 
 WORKDIR /app
 
+# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, pinned by constraints.txt, so a code change does not reinstall them.
 COPY pyproject.toml constraints.txt README.md ./
 RUN pip install -c constraints.txt .
@@ -22,8 +27,12 @@ COPY . .
 
 # Static files are collected at build time with the production storage (hashed names); the web
 # service collects them again into the volume nginx serves, so an upgrade brings new files.
+# The interface's catalogues (locale/*.po) are compiled here too: git keeps no .mo file, and a
+# catalogue that does not compile fails the build.
 # The key below exists only for this build step: the running app refuses to start without its own.
 RUN mkdir -p /var/lib/dojo/media /var/lib/dojo/static /var/lib/dojo/beat \
+    && DJANGO_DEBUG=false SECRET_KEY=collectstatic-build-step-only \
+       python manage.py compilemessages --verbosity 0 \
     && DJANGO_DEBUG=false SECRET_KEY=collectstatic-build-step-only \
        python manage.py collectstatic --noinput --verbosity 0 \
     && chown -R dojo:dojo /var/lib/dojo

@@ -9,7 +9,17 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types pytest install install-test messages benchmark clean
+# The languages of the interface's catalogues in locale/ (settings.LANGUAGES but English, the
+# language the portal is written in).
+LOCALES := pl ro ur pa ar es
+# Where no translatable text of the portal is: the tests' and benchmarks' strings are not shown
+# to anyone, and vendored or collected files are not ours.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests \
+	--ignore=benchmarks --ignore=static/vendor
+MESSAGES_OPTIONS := $(addprefix --locale=,$(LOCALES)) $(MESSAGES_IGNORE) --no-obsolete \
+	--add-location=file
+
+.PHONY: run test lint types pytest install install-test messages catalogues benchmark clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +35,18 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the accessibility checks in the browser tests will skip"; fi
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed catalogues
 
-install-test: $(VENV)/.installed-test node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed catalogues
+
+# The compiled catalogues (.mo) are made from locale/'s .po files here, never kept in git; only
+# those older than their .po are compiled again. A catalogue that does not compile stops the run.
+# Without GNU gettext's msgfmt the portal runs in English (CI installs it).
+catalogues: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var \
+			--verbosity 0; \
+	else echo "msgfmt not found (apt-get install gettext): the interface stays in English"; fi
 
 # Links printed and emailed (sign-ins, invite letters, notifications) point at this server
 # unless SITE_URL says otherwise.
@@ -51,8 +70,11 @@ pytest: install-test
 
 test: lint types pytest
 
+# After changing texts: the catalogues take the new and changed messages, and keep every
+# translation already made (msgmerge; a changed message comes back as fuzzy for its translator).
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py makemessages $(MESSAGES_OPTIONS)
+	$(PY) manage.py makemessages --domain=djangojs $(MESSAGES_OPTIONS)
 
 benchmark: install-test
 	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done

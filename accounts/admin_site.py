@@ -8,6 +8,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from .permissions import can_manage_accounts, can_use_admin
 
@@ -15,7 +16,7 @@ from .permissions import can_manage_accounts, can_use_admin
 def secure_admin(site: admin.AdminSite) -> None:
     """Send the admin's sign-in through allauth and require TOTP before any admin page."""
     site.login = secure_admin_login(site.login)  # type: ignore[method-assign]
-    site.site_header = site.site_title = "School portal office"
+    site.site_header = site.site_title = _("School portal office")
 
     def has_permission(request: HttpRequest) -> bool:
         return can_use_admin(request.user)

@@ -4,6 +4,7 @@ the user's language, and the code of conduct (R4)."""
 from __future__ import annotations
 
 import functools
+import struct
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -132,20 +133,37 @@ class PupilSessionMiddleware:
         return self.get_response(request)
 
 
+# The first four bytes of a compiled catalogue (GNU gettext's MO format), in its byte order.
+MO_MAGIC = 0x950412DE
+
+
 @functools.lru_cache(maxsize=64)
 def interface_language(preferred: str) -> str | None:
-    """``preferred`` if the portal's own pages are translated into it (a catalogue in
-    ``locale/``), else None. A page must not claim a language its text is not in (WCAG 3.1.1):
-    until a language's catalogue exists, its readers get English pages, and posts and messages
-    in their language, each marked with its own ``lang``. The catalogues ship with the code,
-    so the answer is kept for the life of the process."""
+    """``preferred`` if the portal's own pages are translated into it (a compiled catalogue in
+    ``locale/`` that translates something), else None. A page must not claim a language its
+    text is not in (WCAG 3.1.1): until a language's catalogue holds translations (a catalogue
+    made by ``make messages`` and not yet translated has none), its readers get English pages,
+    and posts and messages in their language, each marked with its own ``lang``. The catalogues
+    ship with the code, so the answer is kept for the life of the process."""
     base = preferred.split("-")[0]
     for code in (preferred, base):
-        if (
-            Path(settings.LOCALE_PATHS[0]) / to_locale(code) / "LC_MESSAGES" / "django.mo"
-        ).exists():
+        compiled = Path(settings.LOCALE_PATHS[0]) / to_locale(code) / "LC_MESSAGES" / "django.mo"
+        if compiled.is_file() and translated_messages(compiled) > 0:
             return preferred
     return None
+
+
+def translated_messages(compiled: Path) -> int:
+    """How many messages a compiled catalogue (``.mo``) translates, its header aside: ``msgfmt``
+    leaves out the untranslated ones, so a catalogue with none holds only its header. The count
+    is the third number of the file's header (GNU gettext's MO format), in the byte order its
+    magic number gives; a file that is no catalogue translates nothing."""
+    with compiled.open("rb") as handle:
+        start = handle.read(12)
+    for order in ("<", ">"):
+        if len(start) == 12 and struct.unpack(order + "I", start[:4])[0] == MO_MAGIC:
+            return max(struct.unpack(order + "I", start[8:])[0] - 1, 0)
+    return 0
 
 
 class UserLanguageMiddleware:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from classes.models import Pupil
 from core.constraints import ConstraintErrorsOnFields
@@ -72,7 +73,10 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         _("email address"), unique=True, null=True, blank=True
     )
     title = models.CharField(
-        _("title"), max_length=20, blank=True, help_text=_("Shown to parents, e.g. “Mrs”.")
+        pgettext_lazy("a person's title, such as Mrs or Dr", "title"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown to parents, e.g. “Mrs”."),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARENT)
     preferred_language = models.CharField(
@@ -182,7 +186,8 @@ class InviteCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} for pupil {self.pupil_id}"
+        # Translators: an invite code in the office pages, named by its number and its pupil's.
+        return str(_("#%(code)s for pupil %(pupil)s") % {"code": self.pk, "pupil": self.pupil_id})
 
     @property
     def is_usable(self) -> bool:
@@ -196,8 +201,8 @@ class ExtraParentRequest(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the office")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        APPROVED = "approved", pgettext_lazy("a carer's request to be linked", "Approved")
+        REFUSED = "refused", pgettext_lazy("a carer's request to be linked", "Refused")
 
     parent = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="extra_parent_requests"
@@ -247,7 +252,7 @@ class PupilLogin(models.Model):
         verbose_name_plural = _("pupil picture codes")
 
     def __str__(self) -> str:
-        return f"picture code of pupil {self.pupil_id}"
+        return str(_("picture code of pupil %(pupil)s") % {"pupil": self.pupil_id})
 
 
 class CodeOfConduct(ConstraintErrorsOnFields, models.Model):
@@ -257,7 +262,11 @@ class CodeOfConduct(ConstraintErrorsOnFields, models.Model):
         PARENTS = "parents", _("Parents and carers")
         STAFF = "staff", _("Staff")
 
-    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
+    audience = models.CharField(
+        pgettext_lazy("whom a code of conduct is for: parents and carers, or staff", "for"),
+        max_length=10,
+        choices=Audience.choices,
+    )
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text"))

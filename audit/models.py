@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .actions import AuditAction
 
@@ -46,7 +47,7 @@ class AuditEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("who made a change", "by"),
     )
     actor_label = models.CharField(_("by (role and id)"), max_length=40)
     # The actor's role when they acted, not what it became later (by this action or another).

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Closure, CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
 from .selectors import SUPPORT, TEACH
@@ -75,7 +76,9 @@ class StaffAssignmentForm(forms.ModelForm):
         self.fields["permission"].queryset = Permission.objects.filter(  # type: ignore[attr-defined]
             content_type__app_label="classes", codename__in=[TEACH, SUPPORT]
         )
-        self.fields["permission"].label = _("as")
+        self.fields["permission"].label = pgettext_lazy(
+            "a staff member's part in a class: teacher or support staff", "as"
+        )
 
 
 class StaffAssignmentInline(admin.TabularInline):

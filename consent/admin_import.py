@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,7 +62,9 @@ class PupilImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limits = {"rows": f"{MAX_ROWS:,}", "megabytes": MAX_BYTES // 1024 // 1024}
+        # the reader's thousands separator ("10,000" in English, "10 000" in Polish)
+        rows = number_format(MAX_ROWS, force_grouping=True)
+        limits = {"rows": rows, "megabytes": MAX_BYTES // 1024 // 1024}
         self.fields["file"].help_text = FILE_HELP % limits
 
     def clean_file(self) -> Any:

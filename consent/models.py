@@ -74,7 +74,7 @@ class PupilConsent(ConstraintErrorsOnFields, models.Model):
     constraint_fields = {"form_date_needed": "form_date"}
 
     def __str__(self) -> str:
-        return f"consent of pupil {self.pupil_id}"
+        return str(_("consent of pupil %(pupil)s") % {"pupil": self.pupil_id})
 
 
 class ConsentChange(models.Model):
@@ -148,7 +148,10 @@ class DataProcessingAgreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent} agreed v{self.form.version} for pupil {self.pupil_id}"
+        return str(
+            _("%(parent)s agreed to version %(version)s for pupil %(pupil)s")
+            % {"parent": self.parent, "version": self.form.version, "pupil": self.pupil_id}
+        )
 
 
 class ConsentPupil(Pupil):

@@ -194,7 +194,11 @@ class ReadyReply(models.Model):
     """A short answer kept by the office that teachers send with one click (R24)."""
 
     title = models.CharField(_("title"), max_length=60)
-    body = models.TextField(_("text"), help_text=_("{phone} is replaced by the office phone."))
+    body = models.TextField(
+        _("text"),
+        # Translators: keep {phone} as it is: the office types it, the portal replaces it.
+        help_text=_("{phone} is replaced by the office phone."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -245,7 +249,7 @@ class Flag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"flag on message #{self.message_id}"
+        return str(_("flag on message #%(message)s") % {"message": self.message_id})
 
 
 class ParentWarning(models.Model):
@@ -267,7 +271,7 @@ class ParentWarning(models.Model):
         ordering = ["-given_at"]
 
     def __str__(self) -> str:
-        return f"warning to {self.parent_id}"
+        return str(_("warning to parent %(parent)s") % {"parent": self.parent_id})
 
 
 class MessageTranslation(ConstraintErrorsOnFields, models.Model):
@@ -312,4 +316,4 @@ class MessagePhoto(models.Model):
         ordering = ["message", "position"]
 
     def __str__(self) -> str:
-        return f"photo of message #{self.message_id}"
+        return str(_("photo of message #%(message)s") % {"message": self.message_id})

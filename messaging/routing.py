@@ -17,8 +17,14 @@ from classes.selectors import school_get
 from .models import OfficePhrase, Topic
 
 OFFICE_MATTER = _(
+    # Translators: %(topics)s is a list of the office's topics, such as "Absence, Dinners".
     "This looks like a matter for the school office (%(topics)s). Teachers do not answer "
-    "those: please send it to the office inbox instead, or phone the school office%(phone)s."
+    "those: please send it to the office inbox instead, or phone the school office on %(phone)s."
+)
+# The same, for a school that has not entered its office phone.
+OFFICE_MATTER_NO_PHONE = _(
+    "This looks like a matter for the school office (%(topics)s). Teachers do not answer "
+    "those: please send it to the office inbox instead, or phone the school office."
 )
 PROGRESS_MATTER = _(
     "Questions about a child's progress need a meeting rather than messages: ask for a "
@@ -85,9 +91,8 @@ class Offer:
         if self.office:
             phone = school_get().office_phone
             labels = ", ".join(str(Topic(t).label) for t in self.office_topics)
-            reasons.append(
-                str(OFFICE_MATTER % {"topics": labels, "phone": f" on {phone}" if phone else ""})
-            )
+            matter = OFFICE_MATTER if phone else OFFICE_MATTER_NO_PHONE
+            reasons.append(str(matter % {"topics": labels, "phone": phone}))
         if self.meeting:
             reasons.append(str(PROGRESS_MATTER))
         return reasons

@@ -32,7 +32,12 @@ EMPTY = _("Write a message first.")
 TOO_LONG = _("Keep a message to %(limit)d characters (it has %(length)d).")
 NOT_ALLOWED = _(
     "Messages go to your child's class teacher only (or the teacher covering the class now). "
-    "For anything else, please contact the school office%(phone)s."
+    "For anything else, please contact the school office on %(phone)s."
+)
+# The same, for a school that has not entered its office phone.
+NOT_ALLOWED_NO_PHONE = _(
+    "Messages go to your child's class teacher only (or the teacher covering the class now). "
+    "For anything else, please contact the school office."
 )
 TOO_LATE_TO_WITHDRAW = _("A message can only be withdrawn in the first 5 minutes.")
 
@@ -41,7 +46,7 @@ def not_allowed_message() -> str:
     from classes.selectors import school_get
 
     phone = school_get().office_phone
-    return str(NOT_ALLOWED % {"phone": f" on {phone}" if phone else ""})
+    return str(NOT_ALLOWED % {"phone": phone}) if phone else str(NOT_ALLOWED_NO_PHONE)
 
 
 def check_body(body: str, *, has_photos: bool = False) -> str:

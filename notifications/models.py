@@ -224,7 +224,10 @@ class PushSubscription(models.Model):
         verbose_name_plural = _("push subscriptions")
 
     def __str__(self) -> str:
-        return f"push to {self.user_id} ({self.device or 'device'})"
+        return str(
+            _("push to user %(user)s (%(device)s)")
+            % {"user": self.user_id, "device": self.device or _("device")}
+        )
 
 
 class BouncedAddress(models.Model):

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 NO_POINTS_YET = gettext_lazy("No points yet.")
 
@@ -58,8 +58,14 @@ def _slice_words(piece: Slice) -> str:
     points = ngettext("%(points)s point", "%(points)s points", abs(piece.points)) % {
         "points": _signed(piece.points)
     }
-    kind = _(" (needs work)") if piece.needs_work else ""
-    return f"{piece.label}{kind}: {times}, {points}"
+    words = {"skill": piece.label, "times": times, "points": points}
+    if piece.needs_work:
+        # Translators: a needs-work skill in a chart, e.g. "Calling out (needs work): 2 times,
+        # −2 points"; the times and the points are phrases of their own.
+        return _("%(skill)s (needs work): %(times)s, %(points)s") % words
+    # Translators: e.g. "Creativity: 3 times, +6 points"; the times and the points are phrases
+    # of their own.
+    return _("%(skill)s: %(times)s, %(points)s") % words
 
 
 def _colours(slices: list[Slice]) -> list[str]:
@@ -99,7 +105,12 @@ def _legend(slices: list[Slice], colours: list[str]) -> list[str]:
         times = ngettext("%(count)d time", "%(count)d times", piece.count) % {"count": piece.count}
         detail = f"{times} · {_signed(piece.points)}"
         if piece.needs_work:
-            detail += _(" · needs work")
+            # Translators: the second line of a needs-work skill in a chart's legend, e.g.
+            # "2 times · −2 · needs work".
+            detail = _("%(times)s · %(points)s · needs work") % {
+                "times": times,
+                "points": _signed(piece.points),
+            }
         parts.append(
             f'<g class="legend-item"><rect x="0" y="{y}" width="18" height="18" rx="3" '
             f'fill="{colour}"/>'
@@ -121,7 +132,13 @@ def doughnut_svg(slices: list[Slice], *, label: str = "") -> SafeString:
         return _empty()
     colours = _colours(shown)
     height = LEGEND_TOP + LEGEND_ROW * len(shown)
-    summary = (label or _("Skills")) + ": " + "; ".join(_slice_words(p) for p in shown)
+    separator = pgettext("between two skills in a chart's description", "; ")
+    # Translators: a chart's description for screen readers, e.g. "Skills: Creativity: 3 times,
+    # +6 points; Kindness: 1 time, +1 point".
+    summary = _("%(title)s: %(skills)s") % {
+        "title": label or _("Skills"),
+        "skills": separator.join(_slice_words(p) for p in shown),
+    }
     body = "".join(_rings(shown, colours) + _legend(shown, colours))
     return mark_safe(  # noqa: S308 - every text inside went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-doughnut" role="img" '
@@ -152,7 +169,7 @@ def _y(value: int, low: int, high: int) -> float:
 
 
 def _day_label(day: date) -> str:
-    return date_format(day, "j M")
+    return date_format(day, pgettext("date format", "j M"))
 
 
 def _axes(points: list[tuple[date, int]], low: int, high: int) -> list[str]:

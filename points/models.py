@@ -124,7 +124,8 @@ class Award(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.value:+d} to pupil {self.pupil_id}"
+        words = {"points": self.value, "pupil": self.pupil_id}
+        return str(_("%(points)+d to pupil %(pupil)s") % words)
 
 
 class Avatar(models.Model):
@@ -143,4 +144,4 @@ class Avatar(models.Model):
         verbose_name_plural = _("avatars")
 
     def __str__(self) -> str:
-        return f"monster of pupil {self.pupil_id}"
+        return str(_("monster of pupil %(pupil)s") % {"pupil": self.pupil_id})

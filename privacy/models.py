@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # What each constraint says when it is broken.
 PROGRESS_OVER_100 = _("Progress is a percentage: at most 100.")
@@ -29,8 +30,8 @@ class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be built")
     BUILDING = "building", _("Being built")
     READY = "ready", _("Ready to download")
-    FAILED = "failed", _("Failed")
-    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", pgettext_lazy("a copy of someone's data", "Failed")
+    EXPIRED = "expired", pgettext_lazy("a copy of someone's data", "Expired")
 
 
 IN_PROGRESS = (ExportStatus.QUEUED, ExportStatus.BUILDING)

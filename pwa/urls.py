@@ -3,7 +3,7 @@ served from, and the manifest's scope is the whole site."""
 
 from django.urls import path
 
-from . import views
+from . import catalogue, views
 
 urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="pwa_manifest"),
@@ -16,4 +16,5 @@ urlpatterns = [
         {"maskable": True},
         name="pwa_icon_maskable",
     ),
+    path("jsi18n/", catalogue.javascript_catalogue, name="javascript_catalogue"),
 ]

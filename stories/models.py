@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from classes.models import Pupil, SchoolClass
 from core.constraints import ConstraintErrorsOnFields
@@ -150,9 +151,9 @@ class Post(ConstraintErrorsOnFields, models.Model):
 
 
 class AttachmentStatus(models.TextChoices):
-    PROCESSING = "processing", _("Processing")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    PROCESSING = "processing", pgettext_lazy("a post's photo or recording", "Processing")
+    READY = "ready", pgettext_lazy("a post's photo or recording", "Ready")
+    FAILED = "failed", pgettext_lazy("a post's photo or recording", "Failed")
 
 
 class Attachment(models.Model):

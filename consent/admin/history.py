@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import ConsentChange
 from ..permissions import can_manage_consent
@@ -23,7 +24,7 @@ LOOKED_AFTER_CHANGE = _("looked-after: %(old)s → %(new)s")
 class HistoryColumns:
     """Columns of a history row, shared by the pupil's inline and the history list."""
 
-    @admin.display(description=_("by"))
+    @admin.display(description=pgettext_lazy("who made a change", "by"))
     def who(self, change: ConsentChange) -> str:
         person = change.changed_by
         return (person.get_full_name() or person.email or "–") if person else "–"

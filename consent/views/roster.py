@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
@@ -41,7 +42,12 @@ def roster_class(request: AuthedRequest, class_id: int) -> HttpResponse:
     if not can_view_roster(request.user, school_class):
         raise Http404
     roster = Roster.of(school_class, roster_for(school_class))
-    return render(request, "consent/roster_class.html", {"roster": roster})
+    return render(
+        request,
+        "consent/roster_class.html",
+        # when it was printed, in the reader's date format (the roster's footnote)
+        {"roster": roster, "printed_at": timezone.now()},
+    )
 
 
 @require_GET
@@ -49,7 +55,11 @@ def roster_class(request: AuthedRequest, class_id: int) -> HttpResponse:
 def roster_print_all(request: AuthedRequest) -> HttpResponse:
     """Every class of the current academic year, each on its own printed page."""
     rosters = rosters_for(list(current_year_classes()))
-    return render(request, "consent/roster_print_all.html", {"rosters": rosters})
+    return render(
+        request,
+        "consent/roster_print_all.html",
+        {"rosters": rosters, "printed_at": timezone.now()},
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -2,9 +2,16 @@
 // this browser. Permission is asked only when the person presses "Turn on". The subscription is
 // made with the school's public VAPID key and sent to the portal with the page's CSRF token; the
 // service worker shows the pushes. Without push support, or with notifications blocked, the
-// section says so instead of offering a button that cannot work.
+// section says so instead of offering a button that cannot work. Its own texts come from the
+// JavaScript catalogue (jsi18n/, loaded by the page first): English without it.
 (function () {
   "use strict";
+  var gettext = window.gettext || function (text) { return text; };
+  var TEXTS = {
+    working: gettext("One moment…"),
+    dismissed: gettext("Notifications were not allowed, so they stay off on this device."),
+    failed: gettext("That did not work. Check that this device is online, then try again."),
+  };
   var section = document.querySelector("[data-push]");
   if (!section || !section.getAttribute("data-public-key")) {
     return;
@@ -15,7 +22,7 @@
   var token = section.querySelector("input[name=csrfmiddlewaretoken]").value;
 
   function text(name) {
-    return section.getAttribute("data-text-" + name);
+    return TEXTS[name];
   }
 
   function say(words) {

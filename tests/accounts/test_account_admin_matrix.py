@@ -28,8 +28,8 @@ from accounts.admin.managed import NOT_YOURS_TO_CHANGE
 from accounts.admin.password_actions import EMAIL_SENT
 from accounts.admin.user_forms import ACCESS_NOT_YOURS, ROLE_NOT_YOURS
 from accounts.models import Role, Suspension, User
-from tests.conftest import client_for
 from tests.audit.test_audit_admin_changes import form_of
+from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
     LeaderFactory,

@@ -24,8 +24,8 @@ from classes.models import (
     SchoolClass,
 )
 from core.constraints import ConstraintErrorsOnFields
-from tests.conftest import client_for
 from tests.audit.test_audit_admin_changes import form_of
+from tests.conftest import client_for
 from tests.factories import OfficeFactory, SchoolClassFactory, TeacherFactory, with_totp
 
 PROJECT_APPS = {

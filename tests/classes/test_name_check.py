@@ -14,8 +14,8 @@ from accounts.models import User
 from classes.models import Pupil, SchoolClass
 from classes.validators import NOT_A_NAME
 from consent.imports.validate import pupil_import_plan
-from tests.conftest import client_for
 from tests.audit.test_audit_admin_changes import form_of
+from tests.conftest import client_for
 from tests.factories import OfficeFactory, SchoolClassFactory, with_totp
 
 pytestmark = pytest.mark.django_db

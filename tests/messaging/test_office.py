@@ -78,7 +78,7 @@ def start(client: Client, maya: Pupil, teacher: User, body: str, **choice: str):
 
 
 def office_matter(*labels: str) -> str:
-    return str(OFFICE_MATTER % {"topics": ", ".join(labels), "phone": " on 01302 555 0100"})
+    return str(OFFICE_MATTER % {"topics": ", ".join(labels), "phone": "01302 555 0100"})
 
 
 # The words (R22)

@@ -55,6 +55,7 @@ def public_urls() -> list[str]:
         OFFLINE_URL,
         reverse("pwa_icon", args=[192]),
         reverse("pwa_icon_maskable", args=[512]),
+        reverse("javascript_catalogue"),
     ]
 
 
