@@ -70,9 +70,9 @@ MAY_GIVE: dict[str, list[str]] = {
 }
 
 CELLS = [
-    pytest.param(actor, target, page, id=f"{actor}-{target}")
+    pytest.param(actor, target, access, id=f"{actor}-{target}")
     for actor, row in ACCOUNT_PAGE.items()
-    for target, page in zip(TARGETS, row, strict=True)
+    for target, access in zip(TARGETS, row, strict=True)
 ]
 
 FACTORIES: dict[str, Callable[..., User]] = {
@@ -141,20 +141,20 @@ def messages_of(response: Any) -> list[str]:
 # The change form ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_the_account_page_offers_only_what_the_actor_may_change(
-    school: Any, actor_kind: str, target_kind: str, page: str
+    school: Any, actor_kind: str, target_kind: str, access: str
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     response = client.get(change_url(target))
-    if page == NONE:
+    if access == NONE:
         assert_no_admin(client, response)
         return
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="password1"' not in html
     assert reverse("admin:auth_user_password_change", args=[target.pk]) not in html
-    if page == READ:
+    if access == READ:
         assert 'name="role"' not in html
         assert 'name="email"' not in html
         assert "Send a password-reset email" not in html
@@ -165,21 +165,21 @@ def test_R1_the_account_page_offers_only_what_the_actor_may_change(
         assert (f'name="{flag}"' in html) == (actor_kind == "superuser")
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_a_role_changes_only_to_one_the_actor_may_give(
-    school: Any, actor_kind: str, target_kind: str, page: str
+    school: Any, actor_kind: str, target_kind: str, access: str
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     url = change_url(target)
-    shown = form_of(client, url) if page == EDIT else {"email": target.email}
+    shown = form_of(client, url) if access == EDIT else {"email": target.email}
     for role in ROLES:
         before = stored(target)
         response = client.post(url, {**shown, "role": role})
         target.refresh_from_db()
-        if page == NONE:
+        if access == NONE:
             assert_no_admin(client, response)
             assert stored(target) == before
-        elif page == READ:
+        elif access == READ:
             assert response.status_code == 403
             assert stored(target) == before
         elif role in MAY_GIVE[actor_kind]:
@@ -194,20 +194,20 @@ def test_R1_a_role_changes_only_to_one_the_actor_may_give(
             assert stored(target) == before
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_access_flags_are_a_superusers_to_set_on_someone_else(
-    school: Any, actor_kind: str, target_kind: str, page: str
+    school: Any, actor_kind: str, target_kind: str, access: str
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     url = change_url(target)
-    shown = form_of(client, url) if page == EDIT else {"email": target.email}
+    shown = form_of(client, url) if access == EDIT else {"email": target.email}
     before = stored(target)
     response = client.post(url, {**shown, "is_superuser": "on", "is_staff": "on"})
     target.refresh_from_db()
-    if page == NONE:
+    if access == NONE:
         assert_no_admin(client, response)
         assert stored(target) == before
-    elif page == READ:
+    elif access == READ:
         assert response.status_code == 403
         assert stored(target) == before
     elif actor_kind == "superuser":
@@ -299,37 +299,37 @@ def run_action(client: Client, action: str, user: User, **extra: str) -> Any:
     return client.post(reverse("admin:accounts_user_changelist"), data, follow=True)
 
 
-def assert_action_outcome(client: Client, response: Any, page: str, target: User) -> None:
-    if page == NONE:
+def assert_action_outcome(client: Client, response: Any, access: str, target: User) -> None:
+    if access == NONE:
         assert_no_admin(client, response)
-    elif page == READ:
+    elif access == READ:
         assert str(NOT_YOURS_TO_CHANGE % {"who": target}) in messages_of(response)
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_R5_suspending_and_reinstating_reach_only_managed_accounts(
-    school: Any, actor_kind: str, target_kind: str, page: str
+    school: Any, actor_kind: str, target_kind: str, access: str
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     response = run_action(client, "suspend", target, reason="Abusive messages")
-    assert_action_outcome(client, response, page, target)
+    assert_action_outcome(client, response, access, target)
     target.refresh_from_db()
-    assert target.is_suspended == (page == EDIT)
+    assert target.is_suspended == (access == EDIT)
     if target_kind == "self":  # a suspended person could not reach the admin at all (R5)
         return
 
-    if page != EDIT:  # suspended by someone who may, to see whether this actor can lift it
+    if access != EDIT:  # suspended by someone who may, to see whether this actor can lift it
         Suspension.objects.create(user=target, reason="By a leader", suspended_by=None)
         User.objects.filter(pk=target.pk).update(is_suspended=True)
     response = run_action(client, "reinstate", target)
-    assert_action_outcome(client, response, page, target)
+    assert_action_outcome(client, response, access, target)
     target.refresh_from_db()
-    assert target.is_suspended == (page != EDIT)
+    assert target.is_suspended == (access != EDIT)
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_R28_deleting_a_suspended_account_reaches_only_managed_accounts(
-    school: Any, actor_kind: str, target_kind: str, page: str
+    school: Any, actor_kind: str, target_kind: str, access: str
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     Suspension.objects.create(user=target, reason="Abusive messages", suspended_by=None)
@@ -337,40 +337,40 @@ def test_R1_R28_deleting_a_suspended_account_reaches_only_managed_accounts(
     if target_kind == "self":  # a suspended person cannot reach the admin at all (R5)
         User.objects.filter(pk=target.pk).update(is_suspended=False)
     response = run_action(client, "delete_suspended", target, confirm_delete="yes")
-    assert_action_outcome(client, response, page, target)
-    assert User.objects.filter(pk=target.pk).exists() == (page != EDIT)
+    assert_action_outcome(client, response, access, target)
+    assert User.objects.filter(pk=target.pk).exists() == (access != EDIT)
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_password_reset_emails_go_only_to_managed_accounts(
     school: Any,
     actor_kind: str,
     target_kind: str,
-    page: str,
+    access: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     before = stored(target)
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(client, "send_password_email", target)
-    assert_action_outcome(client, response, page, target)
-    assert [m.to for m in mail.outbox] == ([[target.email]] if page == EDIT else [])
+    assert_action_outcome(client, response, access, target)
+    assert [m.to for m in mail.outbox] == ([[target.email]] if access == EDIT else [])
     assert stored(target) == before  # the password is the holder's to change
 
 
 # The password form and the reset-email button -------------------------------------------------
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_nobody_sets_a_password_through_the_admin(
-    school: Any, actor_kind: str, target_kind: str, page: str
+    school: Any, actor_kind: str, target_kind: str, access: str
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
     url = reverse("admin:auth_user_password_change", args=[target.pk])
     before = stored(target)
     shown = client.get(url)
     posted = client.post(url, {"password1": "N3w-passw0rd!", "password2": "N3w-passw0rd!"})
-    if page == NONE:
+    if access == NONE:
         assert_no_admin(client, shown)
         assert_no_admin(client, posted)
     else:  # the page does not exist, for a superuser too
@@ -378,12 +378,12 @@ def test_R1_nobody_sets_a_password_through_the_admin(
     assert stored(target) == before
 
 
-@pytest.mark.parametrize(("actor_kind", "target_kind", "page"), CELLS)
+@pytest.mark.parametrize(("actor_kind", "target_kind", "access"), CELLS)
 def test_R1_the_reset_email_button_sends_the_holder_a_link(
     school: Any,
     actor_kind: str,
     target_kind: str,
-    page: str,
+    access: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _actor, target, client = cast(actor_kind, target_kind)
@@ -392,11 +392,11 @@ def test_R1_the_reset_email_button_sends_the_holder_a_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, follow=True)
     assert stored(target) == before
-    if page == NONE:
+    if access == NONE:
         assert_no_admin(client, response)
-    elif page == READ:
+    elif access == READ:
         assert response.status_code == 403
-    if page != EDIT:
+    if access != EDIT:
         assert mail.outbox == []
         return
     assert response.redirect_chain[-1][0] == change_url(target)
