@@ -1,15 +1,17 @@
-"""Checking what an uploaded attachment really is, before anything is stored (R9).
+"""Checking what an uploaded file really is, before anything is stored (R9).
 
-``check_upload`` decides a file's kind from its content (``stories.media_formats``), never from
-its name or the content type the browser sent, and refuses — with one clear, translated message
+``check_upload`` decides a file's kind from its content (``media.formats``), never from its
+name or the content type the browser sent, and refuses — with one clear, translated message
 naming the file — anything not on the allow-list, too large, empty, damaged or cut short, and
 photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression bombs). Content decides: a
-PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF.
+PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF. Posts'
+attachments and messages' photos (``messaging.photos``) go through it.
 
 Photos are opened by Pillow restricted to the one decoder their signature names, their size
 checked from the header before any pixel is decoded, and then decoded once, so a truncated
 photo is refused here, at upload time, not later in the worker. ``check_uploads`` adds the
-post's limits: how many files and how many bytes in all.
+limits of a post (and of a message): how many files and how many bytes in all. The limits are
+the ``STORIES_MAX_*`` settings, named for the posts they were first made for.
 
 These are pure checks: nothing is written. Each leaves the file's read position at the start.
 """
@@ -31,7 +33,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from . import media_formats
+from . import formats
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -66,7 +68,7 @@ class CheckedUpload:
 
     ``content_type`` and ``extension`` are those of the file as uploaded, read from its content
     (for a photo, the original's: what parents are shown is the re-encoded photo from
-    ``stories.images.process_photo``). ``width`` and ``height`` are set for photos only, as
+    ``media.photos.process_photo``). ``width`` and ``height`` are set for photos only, as
     stored (before the EXIF orientation is applied).
     """
 
@@ -119,8 +121,8 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         if size == 0:
             raise _refusal(EMPTY, "empty", name=name)
         try:
-            found = media_formats.identify(upload, size)
-        except media_formats.FormatError as problem:
+            found = formats.identify(upload, size)
+        except formats.FormatError as problem:
             raise _format_refusal(problem, name) from None
         kind = MediaKind(found.kind)
         limit = _size_limit(kind)
@@ -201,10 +203,10 @@ def _size_limit(kind: MediaKind) -> int:
     return int(limits[kind])
 
 
-def _format_refusal(problem: media_formats.FormatError, name: str) -> ValidationError:
-    if isinstance(problem, media_formats.Damaged):
+def _format_refusal(problem: formats.FormatError, name: str) -> ValidationError:
+    if isinstance(problem, formats.Damaged):
         return _refusal(DAMAGED, "damaged", name=name)
-    if isinstance(problem, media_formats.UnsupportedPicture):
+    if isinstance(problem, formats.UnsupportedPicture):
         return _refusal(UNSUPPORTED_PICTURE, "unsupported_picture", name=name)
     return _refusal(NOT_ACCEPTED, "not_accepted", name=name)
 

@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-from stories import uploads
-from stories.uploads import MediaKind, check_upload, check_uploads
+from media import uploads
+from media.uploads import MediaKind, check_upload, check_uploads
 
 # Photos ---------------------------------------------------------------------------------------
 
