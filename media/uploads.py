@@ -4,8 +4,9 @@
 name or the content type the browser sent, and refuses — with one clear, translated message
 naming the file — anything not on the allow-list, too large, empty, damaged or cut short, and
 photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression bombs). Content decides: a
-PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF. Posts'
-attachments and messages' photos (``messaging.photos``) go through it.
+PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF. Every
+upload goes through it: posts' attachments, messages' photos (``messaging.photos``) and consent
+scans (``media.scans``, with limits of their own).
 
 Photos are opened by Pillow restricted to the one decoder their signature names, their size
 checked from the header before any pixel is decoded, and then decoded once, so a truncated
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 import struct
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
             limit=settings.STORIES_MAX_ATTACHMENTS,
             count=len(uploads),
         )
-    total = sum(_size_of(upload) for upload in uploads)
+    total = sum(upload_size(upload) for upload in uploads)
     if total > settings.STORIES_MAX_POST_BYTES:
         raise _refusal(
             POST_TOO_LARGE,
@@ -113,11 +114,20 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
     return checked
 
 
-def check_upload(upload: UploadedFile) -> CheckedUpload:
-    """Check one attachment; raise ``ValidationError`` (one message, naming it) if refused."""
+def check_upload(
+    upload: UploadedFile, *, limits: Mapping[MediaKind, int] | None = None
+) -> CheckedUpload:
+    """Check one upload; raise ``ValidationError`` (one message naming it, with its code:
+    ``empty``, ``not_accepted``, ``unsupported_picture``, ``damaged``, ``too_large`` or
+    ``too_many_pixels``) if refused.
+
+    ``limits`` gives the largest size accepted for each kind, in bytes; a kind it leaves out is
+    not accepted. By default they are an attachment's (``attachment_limits``).
+    """
     name = upload.name or ""
+    limits = attachment_limits() if limits is None else limits
     try:
-        size = _size_of(upload)
+        size = upload_size(upload)
         if size == 0:
             raise _refusal(EMPTY, "empty", name=name)
         try:
@@ -125,7 +135,9 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         except formats.FormatError as problem:
             raise _format_refusal(problem, name) from None
         kind = MediaKind(found.kind)
-        limit = _size_limit(kind)
+        if kind not in limits:
+            raise _refusal(NOT_ACCEPTED, "not_accepted", name=name)
+        limit = limits[kind]
         if size > limit:
             raise _refusal(
                 TOO_LARGE,
@@ -185,7 +197,7 @@ def _decode(image: Image.Image) -> None:
     image.load()
 
 
-def _size_of(upload: UploadedFile) -> int:
+def upload_size(upload: UploadedFile) -> int:
     """The number of bytes actually received (not a size any client declared)."""
     upload.seek(0, 2)
     size = upload.tell()
@@ -193,14 +205,14 @@ def _size_of(upload: UploadedFile) -> int:
     return size
 
 
-def _size_limit(kind: MediaKind) -> int:
-    limits = {
-        MediaKind.PHOTO: settings.STORIES_MAX_PHOTO_BYTES,
-        MediaKind.AUDIO: settings.STORIES_MAX_RECORDING_BYTES,
-        MediaKind.VIDEO: settings.STORIES_MAX_RECORDING_BYTES,
-        MediaKind.DOCUMENT: settings.STORIES_MAX_DOCUMENT_BYTES,
+def attachment_limits() -> dict[MediaKind, int]:
+    """The largest attachment of each kind, in bytes, as the settings say now."""
+    return {
+        MediaKind.PHOTO: int(settings.STORIES_MAX_PHOTO_BYTES),
+        MediaKind.AUDIO: int(settings.STORIES_MAX_RECORDING_BYTES),
+        MediaKind.VIDEO: int(settings.STORIES_MAX_RECORDING_BYTES),
+        MediaKind.DOCUMENT: int(settings.STORIES_MAX_DOCUMENT_BYTES),
     }
-    return int(limits[kind])
 
 
 def _format_refusal(problem: formats.FormatError, name: str) -> ValidationError:
