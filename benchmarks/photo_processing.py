@@ -4,9 +4,9 @@ Generates, in memory, a 12-megapixel JPEG as a phone takes it (4000×3000, quali
 detail: colour gradients, shapes and sensor-like noise), stored sideways with EXIF orientation 6,
 a camera model and GPS coordinates. Then times, over ``--rounds`` rounds:
 
-- the upload check (``stories.uploads.check_upload``: content sniffing, header pixel count, one
+- the upload check (``media.uploads.check_upload``: content sniffing, header pixel count, one
   reduced-scale decode of the whole stream), as the web request runs it;
-- the re-encoding (``stories.images.process_photo``: decode, orientation, resize to 2048 and
+- the re-encoding (``media.photos.process_photo``: decode, orientation, resize to 2048 and
   640 px, sRGB, two WebP files), as the worker runs it.
 
 The same scene is then timed as an iPhone saves it (HEIC, 4032×3024), for comparison: HEVC
@@ -38,8 +38,8 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import ExifTags, Image, ImageChops, ImageDraw  # noqa: E402
 
-from stories.images import process_photo  # noqa: E402
-from stories.uploads import check_upload  # noqa: E402
+from media.photos import process_photo  # noqa: E402
+from media.uploads import check_upload  # noqa: E402
 
 TARGET_SECONDS = 1.5
 SIZE = (4000, 3000)

@@ -9,7 +9,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from .files import scan_suffix
+from media.scans import scan_suffix
+
 from .models import MediaStatus, PupilConsent
 
 # The status field's value for "no form received" (the record's empty status): a real value,

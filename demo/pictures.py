@@ -2,7 +2,7 @@
 
 Never downloaded, never a photo of anyone: each scene ("leaves", "paint splashes", "a bar chart",
 …) is a function of its name and a seed, so the same seed draws the same picture. They come out
-as JPEG bytes, as a phone would upload them, for ``stories.images.process_photo`` to re-encode.
+as JPEG bytes, as a phone would upload them, for ``media.photos.process_photo`` to re-encode.
 :class:`PhotoStore` re-encodes each once and stores the results for the posts' attachments.
 """
 
@@ -21,9 +21,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
-from stories.images import ProcessedPhoto, process_photo
+from media.photos import ProcessedPhoto, process_photo
+from media.uploads import MediaKind
 from stories.models import Attachment, AttachmentStatus, Post
-from stories.uploads import MediaKind
 
 SIZE = (1200, 900)
 Colour = tuple[int, int, int]

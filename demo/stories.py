@@ -13,7 +13,7 @@ appears", and a Student Story with media only about a pupil who has consent (R12
 
 The demo pupil (the demo parent's child) has a Student Story post with a photo on the last
 school day. Made once per class (a class with any post is left as it is) and once for the
-School Story. Each picture is re-encoded by ``stories.images.process_photo`` once per run;
+School Story. Each picture is re-encoded by ``media.photos.process_photo`` once per run;
 every attachment then gets its own copy of the files, because deleting a post deletes its
 files, and a shared file would vanish from the other posts.
 """

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "core",
+    "media",
     "audit",
     "classes",
     "accounts",

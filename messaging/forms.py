@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import SchoolClass
-from stories.forms import MultipleFileField
+from media.forms import MultipleFileField
 
 from .models import Topic
 from .services import MAX_LENGTH

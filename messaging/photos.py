@@ -1,4 +1,4 @@
-"""Photos with messages (R8, R9), through the stories app's image handling: the upload is
+"""Photos with messages (R8, R9), through the media package, as a post's photos: the upload is
 checked by its content, re-encoded (orientation applied, no metadata, at most 2048 px) before
 anything is stored, and kept under random names. Processing happens in the request, before
 the message is written, so a message and its photos are stored together or not at all (at
@@ -6,19 +6,17 @@ most 3 photos, well under a second each)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import BinaryIO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from stories.images import ProcessedPhoto, process_photo
-from stories.services.media import files_delete
-from stories.uploads import MediaKind, check_uploads
+from media.photos import ProcessedPhoto, process_photo
+from media.storage import file_save, files_delete
+from media.uploads import MediaKind, check_uploads
 
 from .models import Message, MessagePhoto
 
@@ -34,7 +32,7 @@ def photos_prepare(uploads: Sequence[UploadedFile]) -> list[ProcessedPhoto]:
         raise ValidationError(TOO_MANY, code="photos", params={"limit": MAX_PHOTOS})
     try:
         checked = check_uploads(uploads)
-    except ValidationError as error:  # the stories app's clear messages, marked as photos'
+    except ValidationError as error:  # the upload check's clear messages, marked as photos'
         raise ValidationError(
             [ValidationError(m, code="photos") for m in error.messages]
         ) from None
@@ -56,9 +54,7 @@ def photos_store(message: Message, photos: Sequence[ProcessedPhoto]) -> list[Mes
         rows = []
         for position, photo in enumerate(photos):
             names = [
-                default_storage.save(
-                    f"messages/{uuid.uuid4().hex}{photo.extension}", ContentFile(data)
-                )
+                file_save("messages/", photo.extension, ContentFile(data))
                 for data in (photo.display, photo.thumbnail)
             ]
             written += names

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from classes.models import Pupil
 from classes.worktime import calendar_for, reply_due_at
+from media.photos import ProcessedPhoto
 from notifications.models import Kind
 from notifications.services import notifications_read_about, retract
-from stories.images import ProcessedPhoto
 
 from .models import Message, Thread
 from .notices import message_key, thread_link

@@ -32,11 +32,11 @@ from accounts.permissions import can_manage_account
 from accounts.services.invites import INVITE_LIMIT
 from audit import AuditAction, audit_record
 from core.ratelimit import FailureLimit
+from media.storage import files_delete
 from messaging.models import Message, Thread, Topic
 from notifications.models import BouncedAddress
 from notifications.selectors import bell_forget
 from stories.models import Like, Post
-from stories.services.media import files_delete
 
 from .models import DataExport
 from .permissions_delete import can_delete_own_account, can_delete_suspended_accounts

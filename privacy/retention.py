@@ -33,6 +33,7 @@ from accounts.models import ParentLink, Role, User
 from audit import AuditAction, audit_record
 from classes.models import Pupil
 from consent.models import ConsentChange, PupilConsent
+from media.storage import files_delete, stored_files
 from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
 from notifications.models import Kind
@@ -40,7 +41,6 @@ from notifications.pupil_lock import pupil_lock_notices_retract
 from notifications.services import retract
 from points.models import Award
 from stories.models import Attachment, Post
-from stories.services.media import attachment_files, files_delete
 from stories.services.notices import posts_notifications_retract
 
 from .deletion import account_erase, caches_forget, likes_forget, sessions_delete
@@ -155,8 +155,8 @@ def _pupil_erase(pupil: Pupil, *, actor: User | None) -> RetentionCounts:
     tagged = Attachment.objects.filter(post__tagged=pupil).exclude(post__pupil=pupil)
     photos = MessagePhoto.objects.filter(message__thread__pupil=pupil)
     files = [
-        *attachment_files(student),
-        *attachment_files(tagged),
+        *stored_files(student),
+        *stored_files(tagged),
         *(name for pair in photos.values_list("file", "thumbnail") for name in pair if name),
         *_consent_scans(pupil),
     ]

@@ -7,33 +7,17 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classes.selectors import school_get
 from consent.selectors import MediaVerdict
+from media.forms import MultipleFileField
 
 from .models import Reminder
 
 UNKNOWN_PUPIL = _("Choose pupils from the list.")
 BAD_TIME = _("Give the date and time as shown, for example 2026-12-01 08:30.")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; each is checked by ``stories.uploads`` in the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -14,8 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from classes.models import Pupil, SchoolClass
 from core.constraints import ConstraintErrorsOnFields
-
-from .uploads import MediaKind
+from media.uploads import MediaKind
 
 # What each constraint says when a form breaks it (shown beside the field it is about).
 AUDIENCE_MISMATCH = _(

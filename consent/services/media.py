@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit import AuditAction, audit_record_many
 from classes.models import Pupil
+from media.scans import scan_suffix
 
 from ..events import media_permission_lost
-from ..files import scan_suffix
 from ..models import FORM_DATE_NEEDED, ConsentChange, MediaStatus, PupilConsent
 from ..permissions import can_manage_consent
 

@@ -1,37 +1,33 @@
 """Storing a post's attachments under random names and re-encoding its photos (R8, R9).
 
-Uploads are checked (``stories.uploads``) before this module writes anything. A photo is kept
-as uploaded only until the worker re-encodes it from its pixels; then only the re-encoded
-display size and thumbnail remain. Files of a post that is not saved are removed at once, and
-files of deleted attachments once the deletion commits: nothing half-stored stays behind.
+Uploads are checked (``media.uploads``) before this module writes anything. A photo is kept
+as uploaded only until the worker re-encodes it from its pixels (``media.photos``); then only
+the re-encoded display size and thumbnail remain. Files of a post that is not saved are removed
+at once, and files of deleted attachments once the deletion commits (``media.storage``):
+nothing half-stored stays behind.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.queue import enqueue_on_commit
+from media.photos import process_photo
+from media.storage import file_save, files_delete, files_delete_on_commit
+from media.uploads import CheckedUpload, MediaKind
 
-from ..images import process_photo
 from ..models import Attachment, AttachmentStatus, Post
-from ..uploads import CheckedUpload, MediaKind
 
 logger = logging.getLogger(__name__)
 
 
-def _random_name(folder: str, extension: str) -> str:
-    return f"stories/{folder}{uuid.uuid4().hex}{extension}"
-
-
 def _save(folder: str, extension: str, content: File) -> str:
-    return default_storage.save(_random_name(folder, extension), content)
+    return file_save(f"stories/{folder}", extension, content)
 
 
 def attachments_store(
@@ -106,27 +102,3 @@ def attachment_process(attachment_id: int) -> None:
         attachment.status = AttachmentStatus.READY
         attachment.save()
         files_delete_on_commit([pending])
-
-
-def attachment_files(attachments: Iterable[Attachment]) -> list[str]:
-    """Every stored file name of ``attachments``."""
-    return [
-        field.name
-        for attachment in attachments
-        for field in (attachment.pending, attachment.file, attachment.thumbnail)
-        if field.name
-    ]
-
-
-def files_delete(names: Iterable[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:  # already gone, or the disk refuses: log it, the rest still goes
-            logger.warning("could not delete %s", name, exc_info=True)
-
-
-def files_delete_on_commit(names: Iterable[str]) -> None:
-    """Remove files once the rows that named them are gone for good."""
-    names = list(names)
-    transaction.on_commit(lambda: files_delete(names))

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
 from core.queue import enqueue_on_commit
+from media.storage import files_delete_on_commit, stored_files
+from media.uploads import check_uploads
 
 from ..models import Attachment, Audience, Post
 from ..permissions import (
@@ -28,9 +30,8 @@ from ..permissions import (
     can_post_to_school,
 )
 from ..text import check_body
-from ..uploads import check_uploads
 from .checks import check_media_consent, check_names, check_urgent
-from .media import attachment_files, attachments_store, files_delete_on_commit
+from .media import attachments_store
 from .notices import posts_hidden_notify, posts_notifications_retract
 
 TOO_FAR_AHEAD = _("A post can be scheduled up to a year ahead.")
@@ -145,7 +146,7 @@ def post_update(
 
 
 def _remove_attachments(attachments: list[Attachment]) -> None:
-    files_delete_on_commit(attachment_files(attachments))
+    files_delete_on_commit(stored_files(attachments))
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
 
 
@@ -154,7 +155,7 @@ def post_delete(*, acting_user: User, post: Post) -> None:
     """The author deletes a post: its rows at once, its files once that commits."""
     if not can_change_post(acting_user, post):
         raise PermissionDenied
-    files_delete_on_commit(attachment_files(post.attachments.all()))
+    files_delete_on_commit(stored_files(post.attachments.all()))
     posts_notifications_retract([post.pk])
     post.delete()
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 from core.files import protected_file_response
+from media.uploads import MediaKind
 
 from ..selectors import attachment_for
-from ..uploads import MediaKind
 
 # Files never change under a key (an edit makes new ones), so the browser may keep them for a
 # day — privately: never a shared cache.

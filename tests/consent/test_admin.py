@@ -24,7 +24,6 @@ from classes.models import Pupil, SchoolClass, YearGroup
 from consent.admin.bulk import BULK_DONE, LOOKED_AFTER_DONE, POSTS_HIDDEN
 from consent.admin.pupils import RECORDED
 from consent.events import media_permission_lost
-from consent.files import SCAN_EMPTY, SCAN_NOT_ALLOWED, SCAN_TOO_LARGE
 from consent.models import (
     ConsentChange,
     ConsentPupil,
@@ -40,6 +39,7 @@ from consent.services.media import (
     looked_after_set,
     media_consent_record,
 )
+from media.scans import SCAN_DAMAGED, SCAN_EMPTY, SCAN_NOT_ALLOWED, SCAN_TOO_LARGE
 from tests.conftest import client_for
 from tests.factories import (
     LeaderFactory,
@@ -264,6 +264,10 @@ BAD_SCANS = {
         SCAN_NOT_ALLOWED,
     ),
     "zero bytes": (lambda: SimpleUploadedFile("form.pdf", b"", "application/pdf"), SCAN_EMPTY),
+    "pdf cut short": (
+        lambda: SimpleUploadedFile("form.pdf", PDF[: len(PDF) // 2], "application/pdf"),
+        SCAN_DAMAGED,
+    ),
     "11 MB": (
         lambda: SimpleUploadedFile(
             "form.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024), "application/pdf"

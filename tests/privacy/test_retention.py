@@ -30,6 +30,7 @@ from audit.actions import AuditAction
 from audit.models import AuditEntry
 from classes.models import Pupil, SchoolClass
 from consent.models import ConsentChange, MediaStatus, PupilConsent
+from media.uploads import MediaKind
 from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
 from notifications.models import Channel, Kind, Notification
@@ -42,7 +43,6 @@ from privacy.services_export import export_build, export_request
 from privacy.tasks import clear_expired_sessions
 from privacy.tasks import retention_run as retention_task
 from stories.models import Attachment, Audience, Like, Post
-from stories.uploads import MediaKind
 from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (

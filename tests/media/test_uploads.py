@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-from stories import uploads
-from stories.uploads import MediaKind, check_upload, check_uploads
+from media import uploads
+from media.uploads import MediaKind, check_upload, check_uploads
 
 # Photos ---------------------------------------------------------------------------------------
 
@@ -474,4 +474,16 @@ def test_R9_every_refused_file_of_a_post_is_named_at_once() -> None:
     assert refusal(lambda: check_uploads(files)) == [
         message(uploads.NOT_ACCEPTED, name="page.png"),
         message(uploads.EMPTY, name="empty.pdf"),
+    ]
+
+
+def test_R9_a_caller_can_set_its_own_limits_and_a_kind_they_leave_out_is_not_accepted(
+    settings,
+) -> None:
+    settings.STORIES_MAX_DOCUMENT_BYTES = 100
+    limits = {MediaKind.DOCUMENT: 10_000}
+
+    assert check_upload(upload("maths.pdf", PDF), limits=limits).kind == MediaKind.DOCUMENT
+    assert refusal(lambda: check_upload(upload("song.wav", wav_bytes()), limits=limits)) == [
+        message(uploads.NOT_ACCEPTED, name="song.wav")
     ]

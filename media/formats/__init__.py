@@ -7,8 +7,9 @@ extension the portal stores and serves it under, so a PDF named ``.mp4`` is a do
 decides: it is stored as ``.pdf`` and served as ``application/pdf``, never as a video).
 
 This package reads structure only; photos are then opened by Pillow, restricted to the one
-decoder their signature names (``Format.pillow_format``), by the callers. It raises
-``NotAccepted``, ``UnsupportedPicture`` or ``Damaged``; the callers turn those into messages.
+decoder their signature names (``Format.pillow_format``), by ``media.uploads``. It raises
+``NotAccepted``, ``UnsupportedPicture`` or ``Damaged``; ``media.uploads`` turns those into
+messages.
 
 Allow-list: photos JPEG, PNG, WebP, HEIC/HEIF; audio MP3, M4A (MP4 with sound only), Ogg
 (Opus or Vorbis), WAV (PCM or float), WebM with sound only; video MP4 and QuickTime MOV, WebM;

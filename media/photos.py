@@ -11,9 +11,10 @@ matters on phones (the benchmark's 12 MP photo: 0.76 MB at WebP quality 80, 0.97
 quality 85). Encoding it is the slowest step, about 0.3 s for a
 2048-pixel photo on one core, well inside the 1.5 s budget (docs/benchmarks.md).
 
-Callers check the upload first (``stories.uploads.check_upload``): this function trusts that
+Callers check the upload first (``media.uploads.check_upload``): this function trusts that
 the source is an allowed photo of a sane size, but still opens it with the allowed decoders
-only.
+only. A post's photos are re-encoded by the worker (``stories.services.media``), a message's in
+the request, before the message is written (``messaging.photos``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import BinaryIO
 
 from PIL import ExifTags, Image, ImageCms, ImageOps
 
-from .media_formats import PILLOW_FORMATS
+from .formats import PILLOW_FORMATS
 
 DISPLAY_LONG_EDGE = 2048
 THUMB_LONG_EDGE = 640

@@ -11,7 +11,7 @@ import struct
 import pytest
 from PIL import ExifTags, Image, ImageCms
 
-from stories.images import PhotoError, ProcessedPhoto, process_photo
+from media.photos import PhotoError, ProcessedPhoto, process_photo
 
 ORIENTATION = ExifTags.Base.Orientation
 GPS_INFO = ExifTags.Base.GPSInfo

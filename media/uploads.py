@@ -1,15 +1,18 @@
-"""Checking what an uploaded attachment really is, before anything is stored (R9).
+"""Checking what an uploaded file really is, before anything is stored (R9).
 
-``check_upload`` decides a file's kind from its content (``stories.media_formats``), never from
-its name or the content type the browser sent, and refuses — with one clear, translated message
+``check_upload`` decides a file's kind from its content (``media.formats``), never from its
+name or the content type the browser sent, and refuses — with one clear, translated message
 naming the file — anything not on the allow-list, too large, empty, damaged or cut short, and
 photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression bombs). Content decides: a
-PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF.
+PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF. Every
+upload goes through it: posts' attachments, messages' photos (``messaging.photos``) and consent
+scans (``media.scans``, with limits of their own).
 
 Photos are opened by Pillow restricted to the one decoder their signature names, their size
 checked from the header before any pixel is decoded, and then decoded once, so a truncated
 photo is refused here, at upload time, not later in the worker. ``check_uploads`` adds the
-post's limits: how many files and how many bytes in all.
+limits of a post (and of a message): how many files and how many bytes in all. The limits are
+the ``STORIES_MAX_*`` settings, named for the posts they were first made for.
 
 These are pure checks: nothing is written. Each leaves the file's read position at the start.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 import math
 import struct
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +34,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from . import media_formats
+from . import formats
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -66,7 +69,7 @@ class CheckedUpload:
 
     ``content_type`` and ``extension`` are those of the file as uploaded, read from its content
     (for a photo, the original's: what parents are shown is the re-encoded photo from
-    ``stories.images.process_photo``). ``width`` and ``height`` are set for photos only, as
+    ``media.photos.process_photo``). ``width`` and ``height`` are set for photos only, as
     stored (before the EXIF orientation is applied).
     """
 
@@ -92,7 +95,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
             limit=settings.STORIES_MAX_ATTACHMENTS,
             count=len(uploads),
         )
-    total = sum(_size_of(upload) for upload in uploads)
+    total = sum(upload_size(upload) for upload in uploads)
     if total > settings.STORIES_MAX_POST_BYTES:
         raise _refusal(
             POST_TOO_LARGE,
@@ -111,19 +114,30 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
     return checked
 
 
-def check_upload(upload: UploadedFile) -> CheckedUpload:
-    """Check one attachment; raise ``ValidationError`` (one message, naming it) if refused."""
+def check_upload(
+    upload: UploadedFile, *, limits: Mapping[MediaKind, int] | None = None
+) -> CheckedUpload:
+    """Check one upload; raise ``ValidationError`` (one message naming it, with its code:
+    ``empty``, ``not_accepted``, ``unsupported_picture``, ``damaged``, ``too_large`` or
+    ``too_many_pixels``) if refused.
+
+    ``limits`` gives the largest size accepted for each kind, in bytes; a kind it leaves out is
+    not accepted. By default they are an attachment's (``attachment_limits``).
+    """
     name = upload.name or ""
+    limits = attachment_limits() if limits is None else limits
     try:
-        size = _size_of(upload)
+        size = upload_size(upload)
         if size == 0:
             raise _refusal(EMPTY, "empty", name=name)
         try:
-            found = media_formats.identify(upload, size)
-        except media_formats.FormatError as problem:
+            found = formats.identify(upload, size)
+        except formats.FormatError as problem:
             raise _format_refusal(problem, name) from None
         kind = MediaKind(found.kind)
-        limit = _size_limit(kind)
+        if kind not in limits:
+            raise _refusal(NOT_ACCEPTED, "not_accepted", name=name)
+        limit = limits[kind]
         if size > limit:
             raise _refusal(
                 TOO_LARGE,
@@ -183,7 +197,7 @@ def _decode(image: Image.Image) -> None:
     image.load()
 
 
-def _size_of(upload: UploadedFile) -> int:
+def upload_size(upload: UploadedFile) -> int:
     """The number of bytes actually received (not a size any client declared)."""
     upload.seek(0, 2)
     size = upload.tell()
@@ -191,20 +205,20 @@ def _size_of(upload: UploadedFile) -> int:
     return size
 
 
-def _size_limit(kind: MediaKind) -> int:
-    limits = {
-        MediaKind.PHOTO: settings.STORIES_MAX_PHOTO_BYTES,
-        MediaKind.AUDIO: settings.STORIES_MAX_RECORDING_BYTES,
-        MediaKind.VIDEO: settings.STORIES_MAX_RECORDING_BYTES,
-        MediaKind.DOCUMENT: settings.STORIES_MAX_DOCUMENT_BYTES,
+def attachment_limits() -> dict[MediaKind, int]:
+    """The largest attachment of each kind, in bytes, as the settings say now."""
+    return {
+        MediaKind.PHOTO: int(settings.STORIES_MAX_PHOTO_BYTES),
+        MediaKind.AUDIO: int(settings.STORIES_MAX_RECORDING_BYTES),
+        MediaKind.VIDEO: int(settings.STORIES_MAX_RECORDING_BYTES),
+        MediaKind.DOCUMENT: int(settings.STORIES_MAX_DOCUMENT_BYTES),
     }
-    return int(limits[kind])
 
 
-def _format_refusal(problem: media_formats.FormatError, name: str) -> ValidationError:
-    if isinstance(problem, media_formats.Damaged):
+def _format_refusal(problem: formats.FormatError, name: str) -> ValidationError:
+    if isinstance(problem, formats.Damaged):
         return _refusal(DAMAGED, "damaged", name=name)
-    if isinstance(problem, media_formats.UnsupportedPicture):
+    if isinstance(problem, formats.UnsupportedPicture):
         return _refusal(UNSUPPORTED_PICTURE, "unsupported_picture", name=name)
     return _refusal(NOT_ACCEPTED, "not_accepted", name=name)
 

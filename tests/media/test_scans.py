@@ -1,0 +1,99 @@
+"""A scan of a consent form is checked as every upload is (R9, R11): by its content, a PDF
+complete, a photo decoded once by its own decoder and its pixels counted, with the scan's own
+limits and messages. Every sample is built here."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from media.scans import (
+    MAX_SCAN_BYTES,
+    SCAN_DAMAGED,
+    SCAN_EMPTY,
+    SCAN_NOT_ALLOWED,
+    SCAN_TOO_LARGE,
+    SCAN_TOO_MANY_PIXELS,
+    scan_suffix,
+)
+from tests.media.test_uploads import PDF, photo_bytes, png_declaring, wav_bytes
+
+
+def scan(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def refused(upload: SimpleUploadedFile) -> list[str]:
+    with pytest.raises(ValidationError) as refusal:
+        scan_suffix(upload)
+    return refusal.value.messages
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix"),
+    [
+        ("form.pdf", PDF, "pdf"),
+        ("form.jpg", photo_bytes("JPEG"), "jpg"),
+        ("form.png", photo_bytes("PNG"), "png"),
+        ("form.png", PDF, "pdf"),  # content decides, never the name
+    ],
+)
+def test_R11_a_scan_is_kept_with_the_type_its_content_shows(
+    name: str, content: bytes, suffix: str
+) -> None:
+    upload = scan(name, content)
+
+    assert scan_suffix(upload) == suffix
+    assert upload.tell() == 0  # ready to be stored from its first byte
+
+
+def test_R9_a_pdf_scan_cut_short_is_refused_as_damaged() -> None:
+    assert refused(scan("form.pdf", PDF[:-7])) == [str(SCAN_DAMAGED)]
+
+
+def test_R9_a_jpeg_scan_cut_short_is_refused_as_damaged() -> None:
+    whole = photo_bytes("JPEG", size=(320, 240))
+
+    assert refused(scan("form.jpg", whole[: len(whole) // 2])) == [str(SCAN_DAMAGED)]
+
+
+def test_R9_a_scan_declaring_more_pixels_than_the_limit_is_refused_before_decoding(
+    settings,
+) -> None:
+    settings.STORIES_MAX_PIXELS = 50_000_000
+
+    assert refused(scan("form.png", png_declaring(10_000, 6_000))) == [
+        str(SCAN_TOO_MANY_PIXELS % {"limit": "50"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("form.webp", photo_bytes("WEBP")),  # a photo, but not what a scanner makes
+        ("form.gif", photo_bytes("GIF")),
+        ("form.pdf", wav_bytes()),  # a recording
+        ("form.pdf", b"<!doctype html><p>form</p>"),
+    ],
+)
+def test_R11_a_scan_that_is_not_a_pdf_jpeg_or_png_is_refused(name: str, content: bytes) -> None:
+    assert refused(scan(name, content)) == [str(SCAN_NOT_ALLOWED)]
+
+
+def test_R11_an_empty_scan_is_refused() -> None:
+    assert refused(scan("form.pdf", b"")) == [str(SCAN_EMPTY)]
+
+
+def test_R11_a_scan_over_10_mb_is_refused_before_its_content_is_read() -> None:
+    too_large = b"%PDF-1.4\n" + b"0" * MAX_SCAN_BYTES  # no end: never read that far
+
+    assert refused(scan("form.pdf", too_large)) == [str(SCAN_TOO_LARGE)]
+
+
+def test_R11_a_scan_has_its_own_size_limit_not_an_attachments(settings) -> None:
+    settings.STORIES_MAX_PHOTO_BYTES = 100
+    settings.STORIES_MAX_DOCUMENT_BYTES = 100
+
+    assert scan_suffix(scan("form.png", photo_bytes("PNG", size=(200, 200)))) == "png"
+    assert scan_suffix(scan("form.pdf", PDF + b"%" * 200)) == "pdf"
