@@ -101,11 +101,13 @@ def test_R32_making_the_messages_again_keeps_the_translations(
     shutil.copytree(LOCALE / "pl", tmp_path / "locale" / "pl", ignore=compiled)
     catalogue = tmp_path / "locale" / "pl" / "LC_MESSAGES" / "django.po"
     text = catalogue.read_text(encoding="utf-8")
-    translated = 'msgid "Sign in"\nmsgstr "Zaloguj się"\n'
-    assert 'msgid "Sign in"\nmsgstr ""\n' in text
-    text = text.replace('msgid "Sign in"\nmsgstr ""\n', translated)
+    # A translation the translator changed stays as they wrote it.
+    translated = 'msgid "Sign in"\nmsgstr "Zaloguj się do portalu"\n'
+    text, changed = re.subn(r'msgid "Sign in"\nmsgstr ".*"\n', translated, text)
+    assert changed == 1
     # A message the portal no longer has goes; a message it has but the catalogue lacks comes.
-    text = text.replace('msgid "Skip to content"\nmsgstr ""\n', "")
+    text, removed = re.subn(r'(#[^\n]*\n)*msgid "Skip to content"\nmsgstr ".*"\n', "", text)
+    assert removed == 1
     text += '\nmsgid "A message nobody writes any more"\nmsgstr "Wiadomość"\n'
     catalogue.write_text(text, encoding="utf-8")
     settings.LOCALE_PATHS = [tmp_path / "locale"]
@@ -123,6 +125,6 @@ def test_R32_making_the_messages_again_keeps_the_translations(
 
     made = catalogue.read_text(encoding="utf-8")
     assert translated in made
-    assert 'msgid "Skip to content"\nmsgstr ""\n' in made
+    assert 'msgid "Skip to content"\nmsgstr ""\n' in made  # back, for the translator to fill
     assert "A message nobody writes any more" not in made
     assert plural_forms(catalogue) == plural_forms(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
