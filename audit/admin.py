@@ -1,5 +1,7 @@
 """The audit log in the admin: leaders and superusers list and filter it; nobody adds, changes
-or deletes an entry, one by one or in bulk (R28)."""
+or deletes an entry, one by one or in bulk (R28). Who may read it is a permission like any
+other (``audit.view_auditentry``), which the accounts app's role backend gives to leaders only
+(``LEADER_ADMIN_APPS``): the office, whose actions it records, never reads it."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import AuditEntry
-from .permissions import can_view_audit_log
 
 
 @admin.register(AuditEntry)
@@ -35,12 +36,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["audit/admin.css"]}
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_view_audit_log(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_view_audit_log(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,11 @@ class SchoolAdmin(admin.ModelAdmin):
         return False
 
 
+# Who may teach or support a class: the accounts app's roles, named here by value, since classes
+# sits below accounts (tests/accounts check that they are roles).
+ASSIGNABLE_ROLES = ("teacher", "support", "leader")
+
+
 class StaffAssignmentForm(forms.ModelForm):
     class Meta:
         model = SchoolClassUserObjectPermission
@@ -68,10 +74,8 @@ class StaffAssignmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         from django.contrib.auth.models import Permission
 
-        from accounts.models import Role, User
-
-        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role__in=[Role.TEACHER, Role.SUPPORT, Role.LEADER]
+        self.fields["user"].queryset = get_user_model()._default_manager.filter(  # type: ignore[attr-defined]
+            role__in=ASSIGNABLE_ROLES
         )
         self.fields["permission"].queryset = Permission.objects.filter(  # type: ignore[attr-defined]
             content_type__app_label="classes", codename__in=[TEACH, SUPPORT]

@@ -242,6 +242,8 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School portal")
 ANONYMOUS_USER_NAME = None
 # Apps whose records office staff and leaders manage in the admin (accounts.backends.RoleBackend).
 OFFICE_ADMIN_APPS = ["classes", "accounts", "consent", "points", "messaging", "notifications"]
+# Apps whose records only leaders may read in the admin, and nobody may change (R28).
+LEADER_ADMIN_APPS = ["audit"]
 GUARDIAN_RAISE_403 = False
 
 # Internationalisation: the portal's own strings are translatable; parents choose a language.
