@@ -173,7 +173,9 @@ def test_R2_new_parent_joins_and_is_signed_in_and_linked(
     assert invite.used_by == parent
     done = client.get(reverse("join_done"))
     assert done.wsgi_request.user == parent
-    assert "You are now linked to Maya in Oak" in page(done)
+    # The parent chose Spanish on the form: the portal speaks Spanish to them from then on.
+    assert '<html lang="es">' in page(done)
+    assert "Su cuenta ya está vinculada a Maya, de Oak" in page(done)
 
 
 def test_R3_third_parent_is_told_the_office_will_decide(
@@ -182,8 +184,8 @@ def test_R3_third_parent_is_told_the_office_will_decide(
     ParentLinkFactory.create_batch(2, pupil=invite.pupil)
     response = client.post(reverse("join"), new_parent_data(), follow=True)
     html = page(response)
-    assert "The school office will check this request" in html
-    assert "Maya already has two" in html
+    assert "La secretaría de la escuela revisará esta solicitud" in html
+    assert "y Maya ya tiene dos" in html
     parent = User.objects.get(email=NEW_EMAIL)
     assert not ParentLink.objects.filter(parent=parent).exists()
     assert (

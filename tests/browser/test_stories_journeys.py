@@ -211,14 +211,15 @@ def test_R17_R16_spanish_parent_reads_the_post_translated_and_likes_it_without_a
 
     assert parent.email
     sign_in(page, live_server, parent.email, PASSWORD)
-    page.get_by_role("link", name="Stories", exact=True).click()
+    # The parent reads Spanish: the portal's own words are Spanish too.
+    page.get_by_role("link", name="Historias", exact=True).click()
     article = page.get_by_role("article", name="Oak")
     text = article.locator(".post-text")
     expect(text).to_contain_text("niños")
     expect(text).to_have_attribute("lang", "es")
     original = article.get_by_text(TRIP)
     expect(original).to_be_hidden()
-    article.get_by_text("Show the original").click()
+    article.get_by_text("Ver el original").click()
     expect(original).to_be_visible()
     assert_photo_shown(page, article)
     check_page(page, request_log)
@@ -227,16 +228,18 @@ def test_R17_R16_spanish_parent_reads_the_post_translated_and_likes_it_without_a
     feed_url = page.url
     mark_page(page)
     like_box = article.locator(".like")
-    like_box.get_by_role("button", name="Like", exact=True, pressed=False).click()
-    liked = like_box.get_by_role("button", name="Liked", exact=True, pressed=True)
+    like_box.get_by_role("button", name="Me gusta", exact=True, pressed=False).click()
+    liked = like_box.get_by_role("button", name="Le gusta", exact=True, pressed=True)
     expect(liked).to_be_focused()
-    expect(like_box.locator(".like-count")).to_have_text("1 like")
+    expect(like_box.locator(".like-count")).to_have_text("1 me gusta")
     assert_same_page(page, feed_url)
     assert Like.objects.filter(post=post, user=parent).count() == 1
 
     liked.click()
-    expect(like_box.get_by_role("button", name="Like", exact=True, pressed=False)).to_be_focused()
-    expect(like_box.locator(".like-count")).to_have_text("0 likes")
+    expect(
+        like_box.get_by_role("button", name="Me gusta", exact=True, pressed=False)
+    ).to_be_focused()
+    expect(like_box.locator(".like-count")).to_have_text("0 me gusta")
     assert_same_page(page, feed_url)
     assert not Like.objects.filter(post=post).exists()
     check_page(page, request_log)

@@ -188,10 +188,9 @@ def test_R31_a_parent_is_emailed_at_once_even_in_quiet_time_in_their_language(
     assert sent_to(teacher) == []  # the teacher's waits for Wednesday 08:00
     [email] = mailoutbox
     assert email.to == [parent.email]
-    assert email.subject == "New message from Mrs Patel about Maya"
-    # In English until the portal's texts are translated into Spanish, and marked so.
-    assert email.extra_headers["Content-Language"] == "en-gb"
-    assert '<html lang="en-gb">' in everything_in(email)
+    assert email.subject == "Nuevo mensaje de Mrs Patel sobre Maya"
+    assert email.extra_headers["Content-Language"] == "es"
+    assert '<html lang="es">' in everything_in(email)
     assert "Yes, it is" not in everything_in(email)
     assert open_link(notification) in email.body
 

@@ -54,7 +54,7 @@ def test_R17_the_sweep_has_a_teachers_message_translated_for_a_spanish_parent(
     with at(TUESDAY_1000):
         html = client_for(parent).get(reverse("messaging_thread", args=[message.thread_id]))
     text = html.content.decode()
-    assert "niños" in text and "Show the original" in text
+    assert "niños" in text and "Ver el original" in text
     assert "The children enjoyed the trip." in text
 
 

@@ -52,7 +52,7 @@ def test_R17_publishing_translates_into_spanish_in_the_worker(
     post.refresh_from_db()
     assert post.translated_at is not None
     html = client_for(parent).get(reverse("stories_feed")).content.decode()
-    assert "niños" in html and "Show the original" in html
+    assert "niños" in html and "Ver el original" in html
 
 
 @pytest.mark.usefixtures("apertium")
@@ -92,7 +92,7 @@ def test_R17_with_translation_off_the_post_is_done_and_shows_the_original(
     post.refresh_from_db()
     assert post.translated_at is not None and not post.translations.exists()
     html = client_for(parent).get(reverse("stories_feed")).content.decode()
-    assert TRIP in html and "Not translated into your language yet" in html
+    assert TRIP in html and "Todavía no está traducido a su idioma" in html
 
 
 def test_R17_a_translation_never_enqueued_is_re_driven_by_the_sweep(
