@@ -32,6 +32,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from . import formats
@@ -52,7 +53,11 @@ TOO_LARGE = _("“%(name)s” is too large (%(size)s): a file of this kind can b
 TOO_MANY_PIXELS = _(
     "“%(name)s” has too many pixels: a photo can have at most %(limit)s million pixels."
 )
-TOO_MANY_FILES = _("A post can have at most %(limit)s attachments: %(count)s were added.")
+TOO_MANY_FILES = ngettext_lazy(
+    "A post can have at most %(limit)s attachment: %(count)s were added.",
+    "A post can have at most %(limit)s attachments: %(count)s were added.",
+    "limit",
+)
 POST_TOO_LARGE = _("These files add up to %(size)s: a post can carry at most %(limit)s.")
 
 

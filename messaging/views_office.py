@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
@@ -39,9 +40,11 @@ from .views import SENT, messaging_required, render_thread
 TAKEN = _("The conversation is yours to answer.")
 CLOSED = _("Closed. It stays in the closed list, and reopens if the parent writes again.")
 REOPENED = _("Reopened.")
-BROADCAST_SENT = _(
+BROADCAST_SENT = ngettext_lazy(
+    "Sent to the parents of %(class)s: %(count)d private conversation, for its parent and child.",
     "Sent to the parents of %(class)s: %(count)d private conversations, one for each parent "
-    "and child."
+    "and child.",
+    "count",
 )
 
 office_required = role_required(*ADMIN_ROLES)

@@ -98,8 +98,11 @@ _TITLES = {
     Kind.WARNING: lambda context: _("The school has given you a formal warning"),
     Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
     Kind.PUPIL_LOCKED: lambda context: _("Picture code locked: %(pupil)s"),
-    Kind.SIGN_IN: lambda context: _(
+    Kind.SIGN_IN: lambda context: ngettext(
+        "%(failures)s wrong password was tried for your account within an hour: if that was "
+        "not you, change your password",
         "%(failures)s wrong passwords were tried for your account within an hour: if that was "
-        "not you, change your password"
+        "not you, change your password",
+        int(context.get("failures", "0")),
     ),
 }

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import ParentLink, Role, User
 from accounts.permissions import can_manage_account
@@ -45,9 +46,12 @@ logger = logging.getLogger(__name__)
 
 PASSWORD_NEEDED = _("Enter your password to confirm. Nothing has been deleted.")
 WRONG_PASSWORD = _("That is not your password. Nothing has been deleted.")
-TOO_MANY_TRIES = _(
+TOO_MANY_TRIES = ngettext_lazy(
+    "Too many wrong passwords. Please wait %(minutes)d minute and try again. Nothing has been "
+    "deleted.",
     "Too many wrong passwords. Please wait %(minutes)d minutes and try again. Nothing has "
-    "been deleted."
+    "been deleted.",
+    "minutes",
 )
 LAST_LEADER = _(
     "You are the school's only leader. Another leader must have an account before you delete "

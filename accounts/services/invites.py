@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from audit import AuditAction, audit_record, audit_record_many
 from classes.models import TYPEABLE_ALPHABET, Pupil
@@ -50,11 +51,15 @@ CODE_REVOKED = _(
     "This code has been cancelled by the school office. Please ask them for a new one."
 )
 PUPIL_NOT_CURRENT = _("This code can no longer be used. Please contact the school office.")
-TOO_MANY_TRIES = _(
-    "Too many tries. Please wait %(minutes)s minutes or contact the school office on %(phone)s."
+TOO_MANY_TRIES = ngettext_lazy(
+    "Too many tries. Please wait %(minutes)s minute or contact the school office on %(phone)s.",
+    "Too many tries. Please wait %(minutes)s minutes or contact the school office on %(phone)s.",
+    "minutes",
 )
-TOO_MANY_TRIES_NO_PHONE = _(
-    "Too many tries. Please wait %(minutes)s minutes or contact the school office."
+TOO_MANY_TRIES_NO_PHONE = ngettext_lazy(
+    "Too many tries. Please wait %(minutes)s minute or contact the school office.",
+    "Too many tries. Please wait %(minutes)s minutes or contact the school office.",
+    "minutes",
 )
 ALREADY_LINKED = _("You are already linked to this child.")
 ALREADY_REQUESTED = _(

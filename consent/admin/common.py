@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.admin.base import OfficeOnlyAdmin
 
@@ -33,7 +34,8 @@ def consent_label(consent: PupilConsent | None) -> str:
     """The status in words: “Granted (form 3 Sep 2026)”, “Refused”, “Withdrawn”, “No record”."""
     status = consent.media_status if consent else ""
     if consent and status == MediaStatus.GRANTED and consent.form_date:
-        return str(GRANTED_ON % {"date": date_format(consent.form_date, "j M Y")})
+        when = date_format(consent.form_date, pgettext("date format", "j M Y"))
+        return str(GRANTED_ON % {"date": when})
     return str(STATUS_LABELS[status])
 
 

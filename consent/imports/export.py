@@ -7,14 +7,17 @@ spreadsheet then shows the text as it was typed and runs nothing. Unicode's dire
 controls (a right-to-left override in a name) are removed rather than wrapped in isolates: a
 spreadsheet honours isolates unevenly, and the office corrects these rows and imports them
 again, where isolate characters would travel into the names.
+
+The file is made to be imported again once corrected, in whatever language the office reads
+the portal: its header row is the English column names the import reads (``COLUMN_ALIASES``),
+never translated, and its cells are the file's values as typed. Only the last column, the
+problems in words, is in the office's language: nothing reads it back.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-
-from django.utils.translation import gettext_lazy as _
 
 from core.bidi import strip_bidi_controls
 
@@ -29,15 +32,17 @@ from .parse import (
 )
 from .plan import ImportPlan
 
+# Machine names, not words for a reader: the import finds its columns by these (English) names,
+# so they stay as they are in every language. "Row" and "Problems" are columns the import skips.
 PROBLEM_COLUMNS = (
-    (None, _("Row")),
-    (FIRST_NAME, _("First name")),
-    (SURNAME, _("Surname")),
-    (DATE_OF_BIRTH, _("Date of birth")),
-    (CLASS, _("Class")),
-    (PARENT_EMAILS, _("Parent emails")),
-    (MEDIA_CONSENT, _("Media consent")),
-    (None, _("Problems")),
+    (None, "Row"),
+    (FIRST_NAME, "First name"),
+    (SURNAME, "Surname"),
+    (DATE_OF_BIRTH, "Date of birth"),
+    (CLASS, "Class"),
+    (PARENT_EMAILS, "Parent emails"),
+    (MEDIA_CONSENT, "Media consent"),
+    (None, "Problems"),
 )
 
 

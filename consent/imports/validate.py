@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
@@ -87,9 +88,12 @@ FUTURE_DATE = _("The date of birth %(value)s is in the future.")
 UNKNOWN_CLASS = _("There is no class called “%(value)s” in %(year)s.")
 THIS_YEAR = _("this school year")
 BAD_EMAIL = _("“%(value)s” is not an email address.")
-TOO_MANY_EMAILS = _(
+TOO_MANY_EMAILS = ngettext_lazy(
+    "%(count)s parent email is given: at most %(most)s parents or carers are invited for "
+    "each pupil. Give the other carers’ details to the office.",
     "%(count)s parent emails are given: at most %(most)s parents or carers are invited for "
-    "each pupil. Give the other carers’ details to the office."
+    "each pupil. Give the other carers’ details to the office.",
+    "count",
 )
 UNKNOWN_CONSENT = _(
     "“%(value)s” is not a media consent answer: use Yes, No or Withdrawn, or leave it empty."

@@ -105,7 +105,7 @@ def test_R1_a_new_account_has_no_password_and_its_holder_chooses_one_from_the_em
     [email] = mail.outbox
     assert email.to == ["new.office@example.org"]
     assert email.extra_headers["Content-Language"] == "es"
-    assert "choose your password" in email.subject
+    assert "elija su contraseña" in email.subject  # "choose your password", in Spanish
     choose_password(link_in(email.body), NEW_PASSWORD)
     assert signs_in("new.office@example.org", NEW_PASSWORD)
     # The link works once.

@@ -159,7 +159,8 @@ def test_the_accounts_ceiling_tells_its_holder_once_and_never_refuses_a_fresh_ad
     assert notice.recipient == teacher_account
     assert notice.link == reverse("account_change_password")
     assert [email.to for email in mailoutbox] == [[teacher_account.email]]
-    assert "50 wrong passwords were tried for your account" in mailoutbox[0].subject
+    # In the holder's language (Spanish), the count in its plural form.
+    assert "Se han probado 50 contraseñas incorrectas para su cuenta" in mailoutbox[0].subject
 
     # Over the ceiling, an address that has failed once waits; a fresh one signs in.
     assert sign_in(teacher_account.email, PASSWORD, guessers[7]).status_code == 429

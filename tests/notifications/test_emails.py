@@ -102,14 +102,16 @@ def test_R31_an_email_is_in_the_recipients_language(school, parent: User) -> Non
         assert email.extra_headers["Content-Language"] == "es"
         assert '<html lang="es">' in html_of(email)
     assert message.subject == "Nuevo mensaje de Mrs Patel sobre Maya"
-    # Spanish is active while the email is written: the day's name is Spanish.
-    assert "martes 1 diciembre" in digest.body.lower()
+    # Spanish is active while the email is written: the day is written as Spanish writes it
+    # (its catalogue's date format, "l j \\d\\e F"), the weekday in small letters.
+    assert "Sus noticias de la escuela, martes 1 de diciembre" in digest.body
     assert "Tuesday" not in digest.body
 
 
 def test_R31_an_email_claims_no_language_its_text_is_not_in(school, parent: User) -> None:
-    """A reader whose language the portal's texts are not translated into (no catalogue in
-    locale/ translates it) gets English emails that say so, not English text marked as theirs."""
+    """While the portal's texts are not translated into a reader's language (no catalogue in
+    locale/ translates anything: here, as if Spanish's had none), a reader who chose it gets
+    English emails that say so, not English text marked as Spanish."""
     User.objects.filter(pk=parent.pk).update(preferred_language="es")
     notify([message_event(parent), post_event(parent)], now=TUESDAY_1000)
 
