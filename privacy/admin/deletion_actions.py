@@ -11,12 +11,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from privacy.deletion import account_delete_suspended
-from privacy.permissions_delete import can_delete_suspended_accounts
+from accounts.admin.managed import accounts_managed
+from accounts.http import signed_in_user
+from accounts.models import User
 
-from ..http import signed_in_user
-from ..models import User
-from .managed import accounts_managed
+from ..deletion import account_delete_suspended
+from ..permissions_delete import can_delete_suspended_accounts
 
 CONFIRM_FIELD = "confirm_delete"
 

@@ -17,11 +17,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.http import signed_in_user
 from classes.models import Pupil, SchoolClass
-from privacy.leavers import pupils_mark_left, year6_current
-from privacy.retention import erasure_date
 
-from ..http import signed_in_user
+from ..leavers import pupils_mark_left, year6_current
+from ..retention import erasure_date
 
 YEAR6_ACTION = "mark_year6_left"
 NONE_IN_YEAR6 = _("No current pupil is in a Year 6 class: nobody was marked as left.")
