@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from classes.models import Pupil
+from classes.selectors import school_get
 from classes.worktime import calendar_for, reply_due_at
 from media.photos import ProcessedPhoto
 from notifications.models import Kind
@@ -43,8 +44,6 @@ TOO_LATE_TO_WITHDRAW = _("A message can only be withdrawn in the first 5 minutes
 
 
 def not_allowed_message() -> str:
-    from classes.selectors import school_get
-
     phone = school_get().office_phone
     return str(NOT_ALLOWED % {"phone": phone}) if phone else str(NOT_ALLOWED_NO_PHONE)
 

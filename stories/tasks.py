@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.queue import enqueue_on_commit
+from notifications.tasks import sweep_notifications
 
 from .models import Attachment, AttachmentStatus, Post
 from .services.media import attachment_process
@@ -46,8 +47,6 @@ def notify_post(post_id: int) -> None:
     """Tell the post's families (once), then have what is due sent without waiting for the
     next minute: an urgent announcement goes out at once (R31)."""
     if post_notify(post_id):
-        from notifications.tasks import sweep_notifications
-
         sweep_notifications.apply_async(retry=False)
 
 
