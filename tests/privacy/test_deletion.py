@@ -27,7 +27,7 @@ from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingForm
 from messaging.models import Message, Thread
 from messaging.notices import notices_sweep
-from messaging.services import message_reply, message_start
+from messaging.services.messages import message_reply, message_start
 from notifications.models import (
     Channel,
     Kind,

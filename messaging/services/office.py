@@ -16,22 +16,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ParentLink, Role, User
-from accounts.permissions import has_role
 from classes.models import Pupil, SchoolClass
-from classes.names import display_names
-from classes.selectors import school_get
 
-from .models import Message, ReadyReply, Thread, Topic
-from .permissions import can_use_messaging, classes_messaged_by
-from .services import check_body, message_reply
+from ..models import Message, ReadyReply, Thread, Topic
+from ..permissions import (
+    can_broadcast,
+    can_work_office_inbox,
+    classes_messaged_by,
+    may_write_to_office,
+)
+from ..selectors import ready_reply_text
+from .messages import check_body, message_reply
 
 UNKNOWN_TOPIC = _("Choose what the message is about.")
 NOT_A_READY_REPLY = _("That ready reply is not in use any more.")
@@ -43,73 +44,7 @@ NOBODY_IN_CLASS = _("Nobody to send to: no parent of this class has joined the p
 MEETING_REQUEST = _("Please can we arrange a meeting with %(teacher)s about my child's progress?")
 MEETING_REQUEST_ANY = _("Please can we arrange a meeting about my child's progress?")
 
-READY_REPLIES_CACHE_KEY = "messaging:ready-replies"
-READY_REPLIES_CACHE_SECONDS = 600
-
-
-# Who may do what
-
-
-def can_work_office_inbox(user: Any) -> bool:
-    """Office staff and leaders work the office inbox (R22)."""
-    return has_role(user, Role.OFFICE, Role.LEADER)
-
-
-def office_threads_for(user: Any) -> QuerySet[Thread]:
-    """Office threads ``user`` may read as the office: all of them for office staff and
-    leaders, none for anyone else (a parent reads their own through ``threads_visible_to``)."""
-    if not can_work_office_inbox(user):
-        return Thread.objects.none()
-    return Thread.objects.filter(teacher__isnull=True)
-
-
-def may_write_to_office(user: Any, pupil: Pupil) -> bool:
-    """A parent writes to the office about a child they are linked to."""
-    return (
-        has_role(user, Role.PARENT)
-        and ParentLink.objects.filter(parent=user, pupil=pupil).exists()
-    )
-
-
-def can_broadcast(user: Any) -> bool:
-    """Staff who have messaging (R18) may write to all parents of the classes they message."""
-    return has_role(user, Role.TEACHER, Role.SUPPORT) and can_use_messaging(user)
-
-
 # The office inbox (R22)
-
-
-def office_inbox(*, viewer: User, closed: bool = False) -> list[Thread]:
-    """Open (or closed) office threads with ``unread`` (the parent's messages nobody in the
-    office has seen), ``last_at`` and ``pupil_name``: urgent first, then whoever has waited
-    longest. Two queries whatever the number of threads."""
-    unseen = Q(
-        messages__from_parent=True,
-        messages__seen_at__isnull=True,
-        messages__withdrawn_at__isnull=True,
-    )
-    threads = (
-        office_threads_for(viewer)
-        .filter(closed_at__isnull=not closed)
-        .annotate(
-            unread=Count("messages", filter=unseen),
-            waiting_since=Min("messages__sent_at", filter=unseen),
-            last_at=Max("messages__sent_at"),
-            urgent=Case(
-                When(topic=Topic.URGENT, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-        )
-        .filter(last_at__isnull=False)
-        .select_related("parent", "pupil__school_class", "assigned_to")
-        .order_by("urgent", F("waiting_since").asc(nulls_last=True), "-last_at")
-    )
-    rows: list[Thread] = list(threads)
-    names = display_names([t.pupil for t in rows])
-    for thread in rows:
-        thread.pupil_name = names.get(thread.pupil_id, "")  # type: ignore[attr-defined]
-    return rows
 
 
 def _office_add(thread: Thread, author: User, text: str) -> Message:
@@ -216,44 +151,9 @@ def office_messages_mark_seen(
 # Ready replies (R24)
 
 
-def ready_reply_text(reply: ReadyReply) -> str:
-    """The reply as it is sent: ``{phone}`` becomes the office phone (a plain replacement, so
-    other braces in the office's text stay as written)."""
-    return reply.body.replace("{phone}", school_get().office_phone)
-
-
-def ready_replies_in_use() -> list[ReadyReply]:
-    """The ready replies in use, in order. Every teacher's thread page shows them and the
-    office seldom changes them, so they are kept in the shared cache (no query on the page);
-    the admin drops the cached copy when it saves or deletes one (``ready_replies_changed``),
-    and the timeout bounds how stale a change made around the admin could be."""
-    replies = cache.get(READY_REPLIES_CACHE_KEY)
-    if replies is None:
-        replies = list(ReadyReply.objects.filter(active=True))
-        cache.set(READY_REPLIES_CACHE_KEY, replies, READY_REPLIES_CACHE_SECONDS)
-    return replies
-
-
-def ready_replies_changed() -> None:
-    cache.delete(READY_REPLIES_CACHE_KEY)
-
-
-def ready_replies_for(viewer: User, thread: Thread) -> list[ReadyReply]:
-    """The ready replies offered to the staff side of a teacher thread, each with ``text``
-    as it would be sent; none to anyone else. Those that need the office phone are left out
-    while the school has none."""
-    if thread.teacher_id is None or viewer.pk != thread.teacher_id:
-        return []
-    has_phone = bool(school_get().office_phone)
-    replies = [r for r in ready_replies_in_use() if has_phone or "{phone}" not in r.body]
-    for reply in replies:
-        reply.text = ready_reply_text(reply)  # type: ignore[attr-defined]
-    return replies
-
-
 def ready_reply_send(*, acting_user: User, thread: Thread, reply_id: int) -> Message:
     """A teacher answers with a ready reply in one click; sent as any reply is, so R18 and the
-    rest hold (``messaging.services.message_reply``)."""
+    rest hold (``messaging.services.messages.message_reply``)."""
     if thread.teacher_id is None or acting_user.pk != thread.teacher_id:
         raise PermissionDenied
     reply = ReadyReply.objects.filter(pk=reply_id, active=True).first()

@@ -7,14 +7,13 @@ import uuid
 
 from django.http import Http404
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 from core.files import protected_file_response
 
-from .models import MessagePhoto
-from .permissions import photos_visible_to
+from ..models import MessagePhoto
+from ..permissions import photos_visible_to
 
 CACHE = "private, max-age=86400"
 
@@ -44,9 +43,3 @@ def photo(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
 @require_GET
 def thumbnail(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
     return _serve(request, key, thumbnail=True)
-
-
-urlpatterns: list[URLPattern] = [
-    path("photo/<uuid:key>/", photo, name="messaging_photo"),
-    path("photo/<uuid:key>/thumb/", thumbnail, name="messaging_photo_thumb"),
-]

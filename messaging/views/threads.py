@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,24 +24,26 @@ from classes.names import display_names
 from classes.worktime import calendar_for
 from core.upload_limit import upload_too_large
 
-from .forms import (
+from ..forms import (
     ROUTE_MEETING,
     ROUTE_OFFICE,
     ROUTE_TEACHER,
     MessageForm,
     StartForm,
 )
-from .models import Message, Thread, Topic
-from .permissions import (
+from ..models import Message, Thread, Topic
+from ..permissions import (
+    can_broadcast,
     can_use_messaging,
     classes_messaged_by,
     may_write_in,
+    may_write_to_office,
     teachers_for,
     threads_visible_to,
 )
-from .routing import Offer, offer_for
-from .selectors import inbox, thread_page
-from .services import (
+from ..routing import Offer, offer_for
+from ..selectors import inbox, ready_replies_for, thread_page
+from ..services.messages import (
     check_body,
     message_reply,
     message_start,
@@ -50,14 +51,7 @@ from .services import (
     messages_mark_seen,
     not_allowed_message,
 )
-from .services_office import (
-    can_broadcast,
-    may_write_to_office,
-    office_meeting_request,
-    office_message_add,
-    office_message_send,
-    ready_replies_for,
-)
+from ..services.office import office_meeting_request, office_message_add, office_message_send
 
 
 def messaging_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -308,12 +302,3 @@ def start(request: AuthedRequest) -> HttpResponse:
         "offer_teacher": offer_teacher,
     }
     return render(request, "messaging/start.html", context, status=400 if form.errors else 200)
-
-
-urlpatterns: list[URLPattern] = [
-    path("", inbox_page, name="messaging_inbox"),
-    path("new/", start, name="messaging_start"),
-    path("<int:thread_id>/", thread_view, name="messaging_thread"),
-    path("<int:thread_id>/seen/", mark_seen, name="messaging_mark_seen"),
-    path("message/<int:message_id>/withdraw/", withdraw, name="messaging_withdraw"),
-]

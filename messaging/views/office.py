@@ -8,7 +8,6 @@ from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,25 +15,27 @@ from accounts.http import AuthedRequest
 from accounts.models import ADMIN_ROLES
 from accounts.permissions import role_required
 
-from .forms import BodyForm, BroadcastForm, MessageForm, ReadyReplyForm
-from .models import Thread
-from .permissions import classes_messaged_by, threads_visible_to
-from .selectors import thread_page
-from .services import not_allowed_message
-from .services_office import (
-    NOT_A_READY_REPLY,
+from ..forms import BodyForm, BroadcastForm, MessageForm, ReadyReplyForm
+from ..models import Thread
+from ..permissions import (
     can_broadcast,
+    classes_messaged_by,
+    office_threads_for,
+    threads_visible_to,
+)
+from ..selectors import office_inbox, thread_page
+from ..services.messages import not_allowed_message
+from ..services.office import (
+    NOT_A_READY_REPLY,
     class_broadcast,
-    office_inbox,
     office_message_add,
     office_messages_mark_seen,
     office_thread_assign,
     office_thread_close,
     office_thread_reopen,
-    office_threads_for,
     ready_reply_send,
 )
-from .views import SENT, messaging_required, render_thread
+from .threads import SENT, messaging_required, render_thread
 
 TAKEN = _("The conversation is yours to answer.")
 CLOSED = _("Closed. It stays in the closed list, and reopens if the parent writes again.")
@@ -168,16 +169,3 @@ def broadcast(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "messaging/office_broadcast.html", context, status=400 if form.errors else 200
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("office/", office_inbox_page, name="messaging_office"),
-    path("office/<int:thread_id>/", office_thread, name="messaging_office_thread"),
-    path(
-        "office/<int:thread_id>/<slug:action>/",
-        office_thread_action,
-        name="messaging_office_action",
-    ),
-    path("<int:thread_id>/ready-reply/", ready_reply, name="messaging_ready_reply"),
-    path("class/", broadcast, name="messaging_broadcast"),
-]

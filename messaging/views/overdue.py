@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 
-from .overdue import can_see_overdue, overdue_replies
+from ..overdue import can_see_overdue, overdue_replies
 
 
 @require_GET
@@ -23,8 +22,3 @@ def overdue_page(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "messaging/overdue.html", {"rows": overdue_replies(now=now), "now": now}
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("overdue/", overdue_page, name="messaging_overdue"),
-]

@@ -21,10 +21,10 @@ from media.photos import ProcessedPhoto
 from notifications.models import Kind
 from notifications.services import notifications_read_about, retract
 
-from .models import Message, Thread
-from .notices import message_key, thread_link
-from .permissions import may_message, may_write_in
-from .photos import photos_prepare, photos_store
+from ..models import Message, Thread
+from ..notices import message_key, thread_link
+from ..permissions import may_message, may_write_in
+from ..photos import photos_prepare, photos_store
 
 MAX_LENGTH = 5000
 WITHDRAW_WITHIN = dt.timedelta(minutes=5)

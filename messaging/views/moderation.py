@@ -6,15 +6,14 @@ from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthedRequest
 from classes.names import display_names
 
-from .models import Flag, Message, ParentWarning
-from .moderation import (
+from ..models import Flag, Message, ParentWarning
+from ..moderation import (
     can_moderate,
     flag_dismiss,
     message_flag,
@@ -22,7 +21,7 @@ from .moderation import (
     parent_suspend,
     parent_warn,
 )
-from .permissions import threads_visible_to
+from ..permissions import threads_visible_to
 
 FLAGGED = _("The message is with the school's leaders. Thank you for telling them.")
 DECIDED = _("Decided and recorded.")
@@ -91,10 +90,3 @@ def decide(request: AuthedRequest, flag_id: int) -> HttpResponse:
     else:
         flash.success(request, DECIDED)
     return redirect("messaging_moderation")
-
-
-urlpatterns: list[URLPattern] = [
-    path("message/<int:message_id>/flag/", flag, name="messaging_flag"),
-    path("moderation/", queue, name="messaging_moderation"),
-    path("moderation/<int:flag_id>/", decide, name="messaging_decide"),
-]
