@@ -12,7 +12,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ParentLink, Role, User
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 from classes.models import CoverAssignment, Pupil, SchoolClass, SchoolClassUserObjectPermission
 from classes.selectors import SUPPORT, TEACH, classes_staffed_by, school_get
 

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 
 from .forms import NotificationSettingsForm
 from .models import Notification

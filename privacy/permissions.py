@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import ADMIN_ROLES, ADULT_ROLES
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 
 from .models import DataExport
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import ADULT_ROLES
-from accounts.permissions import can_manage_accounts, has_role
+from accounts.permissions.accounts import can_manage_accounts, has_role
 
 
 def can_delete_own_account(user: Any) -> bool:

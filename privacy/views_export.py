@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthedRequest
 from accounts.models import ADULT_ROLES
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 from core.files import protected_file_response
 
 from .models import DataExport

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from ..http import signed_in_user
 from ..models import ParentLink, Role, Suspension, User
-from ..permissions import (
+from ..permissions.accounts import (
     can_manage_account,
     can_send_password_reset,
     can_set_access,

@@ -10,9 +10,9 @@ from classes.names import display_names
 
 from ..http import AuthedRequest
 from ..models import Role
-from ..permissions import can_use_admin, role_required
-from ..selectors import children_of
-from ..selectors_staff import teacher_home
+from ..permissions.accounts import can_use_admin, role_required
+from ..selectors.people import children_of
+from ..selectors.staff import teacher_home
 
 TEMPLATES = {
     Role.PARENT: "accounts/home_parent.html",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
 from accounts.models import ADMIN_ROLES
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 
 from ..forms import BodyForm, BroadcastForm, MessageForm, ReadyReplyForm
 from ..models import Thread

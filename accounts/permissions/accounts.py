@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from .models import ADMIN_ROLES, ADULT_ROLES, Role, User
+from ..models import ADMIN_ROLES, ADULT_ROLES, Role, User
 
 # Whose accounts each role keeps (R1). The office keeps the school's families and classroom
 # staff; only a leader makes or changes an office or leader account, so the office can never

@@ -7,8 +7,8 @@ from typing import Any
 from classes.models import Pupil, SchoolClass
 from classes.selectors import staff_class_ids
 
-from .models import Role
-from .permissions import can_manage_accounts, has_role
+from ..models import Role
+from .accounts import can_manage_accounts, has_role
 
 CLASS_STAFF_ROLES = (Role.TEACHER, Role.SUPPORT)
 

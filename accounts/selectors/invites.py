@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from classes.models import Pupil
 from classes.names import with_display_names
 
-from .models import ExtraParentRequest, User
+from ..models import ExtraParentRequest, User
 
 
 def join_outcome_pupil(*, parent: User, pupil_id: int, linked: bool) -> Pupil | None:

@@ -9,7 +9,7 @@ from classes.models import Pupil, SchoolClass
 from classes.names import with_display_names
 from classes.selectors import classes_assigned_to, current_covers_for
 
-from .models import PupilLogin, User
+from ..models import PupilLogin, User
 
 
 def teacher_home(user: User) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names, with_display_names
 
-from .permissions_pupil import can_show_class_sign_in, can_unlock_pupil_code
+from ..permissions.pupils import can_show_class_sign_in, can_unlock_pupil_code
 
 
 def normalise_class_code(code: str) -> str:
