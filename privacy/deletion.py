@@ -39,7 +39,7 @@ from notifications.selectors import bell_forget
 from stories.models import Like, Post
 
 from .models import DataExport
-from .permissions_delete import can_delete_own_account, can_delete_suspended_accounts
+from .permissions.deletion import can_delete_own_account, can_delete_suspended_accounts
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from accounts.http import signed_in_user
 from accounts.models import User
 
 from ..deletion import account_delete_suspended
-from ..permissions_delete import can_delete_suspended_accounts
+from ..permissions.deletion import can_delete_suspended_accounts
 
 CONFIRM_FIELD = "confirm_delete"
 

@@ -28,9 +28,9 @@ from accounts.http import signed_in_user
 from accounts.models import ADULT_ROLES, User
 
 from ..models import UNANSWERED, DataExport
-from ..permissions import can_manage_exports
-from ..services_export import export_download, export_request
-from ..views_export import export_response
+from ..permissions.exports import can_manage_exports
+from ..services.export import export_download, export_request
+from ..views.exports import export_response
 
 STARTED = _("The export of %(name)s is being built. The deadline is %(deadline)s.")
 NOT_DOWNLOADABLE = _("This export cannot be downloaded: it is not ready, or it has expired.")

@@ -21,7 +21,7 @@ from messaging.notices import notices_sweep
 from messaging.services.messages import message_start
 from privacy.models import DataExport, ExportStatus
 from privacy.retention import retention_run
-from privacy.services_export import export_request
+from privacy.services.export import export_request
 from tests.clock import LONDON, at
 from tests.conftest import client_for
 from tests.factories import ClosureFactory

@@ -46,7 +46,7 @@ from privacy.deletion import (
     account_delete_own,
 )
 from privacy.models import DataExport, ExportStatus
-from privacy.views_delete import DELETED
+from privacy.views.deletion import DELETED
 from stories.models import Audience, Like, Post
 from stories.services.likes import post_like
 from tests.clock import at

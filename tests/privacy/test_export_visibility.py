@@ -39,7 +39,7 @@ from privacy.export.stories import (
     WITHHELD_FOR_YOUR_CHILD,
     WITHHELD_KEPT,
 )
-from privacy.services_export import NOT_AN_ADULT, export_request
+from privacy.services.export import NOT_AN_ADULT, export_request
 from stories.models import Attachment, Audience, Post
 from stories.services.posts import post_create
 from tests.clock import at

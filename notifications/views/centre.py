@@ -16,17 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthedRequest
 from accounts.permissions.accounts import role_required
 
-from .forms import NotificationSettingsForm
-from .models import Notification
-from .permissions import NOTIFIED_ROLES
-from .selectors import notification_get_for, notifications_for
-from .services import (
+from ..forms import NotificationSettingsForm
+from ..models import Notification
+from ..permissions import NOTIFIED_ROLES
+from ..selectors import notification_get_for, notifications_for
+from ..services import (
     notification_mark_read,
     notification_settings_save,
     notifications_mark_all_read,
     notifications_unsubscribe,
 )
-from .tokens import unsubscribe_read
+from ..tokens import unsubscribe_read
 
 SAVED = _("Your notification settings are saved.")
 ALL_READ = _("All notifications are marked as read.")

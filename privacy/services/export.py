@@ -31,11 +31,11 @@ from audit import AuditAction, audit_record
 from core.claims import CLAIM_TTL, ClaimKeeper
 from core.queue import enqueue_on_commit
 
-from .export.archive import archive_write
-from .export.base import subject_load
-from .export.registry import AREAS
-from .models import IN_PROGRESS, DataExport, ExportStatus
-from .permissions import can_be_exported, can_export_own_data, can_manage_exports
+from ..export.archive import archive_write
+from ..export.base import subject_load
+from ..export.registry import AREAS
+from ..models import IN_PROGRESS, DataExport, ExportStatus
+from ..permissions.exports import can_be_exported, can_export_own_data, can_manage_exports
 
 logger = logging.getLogger(__name__)
 

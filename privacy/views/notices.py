@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from points.services.retention import RETENTION as POINTS_RETENTION
 from translation import backend_name
 
-from .services_export import KEEP_FOR as EXPORT_KEEP_FOR
+from ..services.export import KEEP_FOR as EXPORT_KEEP_FOR
 
 DAYS_IN_YEAR = 365
 

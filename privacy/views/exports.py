@@ -12,7 +12,6 @@ from django.contrib import messages as flash
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,9 +20,9 @@ from accounts.models import ADULT_ROLES
 from accounts.permissions.accounts import role_required
 from core.files import protected_file_response
 
-from .models import DataExport
-from .selectors import export_current, export_for, exports_recent
-from .services_export import KEEP_FOR, export_download, export_request
+from ..models import DataExport
+from ..selectors import export_current, export_for, exports_recent
+from ..services.export import KEEP_FOR, export_download, export_request
 
 ASKED = _("We are making a copy of your data. You can leave this page and come back.")
 ALREADY_ASKED = _("A copy of your data is already being made: here it is.")
@@ -89,10 +88,3 @@ def export_response(export: DataExport) -> HttpResponseBase:
     return protected_file_response(
         export.file, download_name=name, content_type="application/zip", as_attachment=True
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("export/", export_page, name="privacy_export"),
-    path("export/<uuid:key>/", export_status, name="privacy_export_status"),
-    path("export/<uuid:key>/download/", export_file, name="privacy_export_download"),
-]

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import AuthedRequest
 from accounts.models import Role
 
-from .deletion import account_delete_own
-from .permissions_delete import can_delete_own_account
-from .views_notices import period_text
+from ..deletion import account_delete_own
+from ..permissions.deletion import can_delete_own_account
+from .notices import period_text
 
 DELETED = _("Your account has been deleted. Thank you for using the school portal.")
 

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthedRequest
 
-from .permissions import can_have_notifications
-from .push_devices import push_subscribe, push_unsubscribe
+from ..permissions import can_have_notifications
+from ..push_devices import push_subscribe, push_unsubscribe
 
 # A subscription is well under 1 KB; anything much larger is not one.
 MAX_BODY_BYTES = 4096

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from accounts.models import ADMIN_ROLES, ADULT_ROLES
 from accounts.permissions.accounts import has_role
 
-from .models import DataExport
+from ..models import DataExport
 
 
 def can_export_own_data(user: Any) -> bool:
