@@ -60,6 +60,7 @@ run: install
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 types: install-test
 	$(VENV)/bin/mypy .

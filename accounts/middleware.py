@@ -20,7 +20,7 @@ from django.utils.translation import to_locale
 from pwa import URL_NAMES as PWA_URL_NAMES
 
 from .models import Role
-from .selectors import conduct_accepted, conduct_audience, conduct_current_id
+from .selectors.conduct import conduct_accepted, conduct_audience, conduct_current_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
 

@@ -1,4 +1,4 @@
-"""Keeping the cached current code of conduct (``accounts.selectors.conduct_current_id``)
+"""Keeping the cached current code of conduct (``accounts.selectors.conduct.conduct_current_id``)
 true when a version is published or removed."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import CodeOfConduct
-from .selectors import CONDUCT_CACHE_KEY
+from .selectors.conduct import CONDUCT_CACHE_KEY
 
 
 @receiver([post_save, post_delete], sender=CodeOfConduct, dispatch_uid="accounts_conduct_cache")

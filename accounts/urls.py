@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from .views import conduct, home, join, pupil
 
@@ -6,6 +6,11 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("office/two-factor/", home.admin_needs_mfa, name="admin_needs_mfa"),
     path("conduct/", conduct.conduct, name="conduct"),
-    path("join/", include(join.urlpatterns)),
-    path("pupil/", include(pupil.urlpatterns)),
+    path("join/", join.join, name="join"),
+    path("join/done/", join.join_done, name="join_done"),
+    path("pupil/", pupil.start, name="pupil_start"),
+    path("pupil/c/<str:class_code>/", pupil.class_names, name="pupil_class"),
+    path("pupil/c/<str:class_code>/<int:pupil_id>/", pupil.picture_code, name="pupil_code"),
+    path("pupil/class/<int:class_id>/qr/", pupil.class_qr, name="pupil_class_qr"),
+    path("pupil/unlock/<int:pupil_id>/", pupil.unlock, name="pupil_unlock"),
 ]

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -72,8 +73,6 @@ class StaffAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from django.contrib.auth.models import Permission
-
         self.fields["user"].queryset = get_user_model()._default_manager.filter(  # type: ignore[attr-defined]
             role__in=ASSIGNABLE_ROLES
         )
@@ -113,8 +112,6 @@ class SchoolClassAdmin(admin.ModelAdmin):
     inlines = [StaffAssignmentInline, CoverInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolClass]:
-        from django.db.models import Count, Q
-
         return (
             super()
             .get_queryset(request)

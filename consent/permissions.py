@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import ADMIN_ROLES, ParentLink, Role
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 from classes.models import SchoolClass
 from classes.selectors import staff_class_ids
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from accounts.models import PupilLogin, User
-from accounts.selectors import children_of, conduct_pending_for
+from accounts.selectors.conduct import conduct_pending_for
+from accounts.selectors.people import children_of
 from classes.names import display_names
 from classes.selectors import classes_assigned_to
 

@@ -17,14 +17,10 @@ from accounts.admin.base import OfficeOnlyAdmin
 from accounts.http import signed_in_user
 
 from .models import Message, OfficePhrase, ReadyReply, Thread, Topic
-from .services import MAX_LENGTH
-from .services_office import (
-    can_work_office_inbox,
-    office_thread_assign,
-    office_thread_close,
-    office_thread_reopen,
-    ready_replies_changed,
-)
+from .permissions import can_work_office_inbox
+from .selectors import ready_replies_changed
+from .services.messages import MAX_LENGTH
+from .services.office import office_thread_assign, office_thread_close, office_thread_reopen
 
 PHRASE_EMPTY = _("Write a word or phrase.")
 PHRASE_TAKEN = _("That word is already on the list.")

@@ -10,7 +10,7 @@ from classes.models import SchoolClass
 from media.forms import MultipleFileField
 
 from .models import Topic
-from .services import MAX_LENGTH
+from .services.messages import MAX_LENGTH
 
 CHOOSE_WHO = _("Choose whom to write to.")
 CHOOSE_WHERE = _("Choose where to send the message.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 from accounts.services.suspensions import account_suspend
 from audit import AuditAction, audit_record
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 from classes.names import display_names
 
 from .models import Message

@@ -12,7 +12,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ParentLink, Role, User
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 from classes.models import CoverAssignment, Pupil, SchoolClass, SchoolClassUserObjectPermission
 from classes.selectors import SUPPORT, TEACH, classes_staffed_by, school_get
 
@@ -101,3 +101,32 @@ def may_write_in(user: Any, thread: Thread) -> bool:
     if thread.parent is None or thread.teacher is None:  # an account deleted (R28)
         return False
     return may_message(thread.parent, thread.teacher, thread.pupil)
+
+
+# The office inbox (R22) and a class's parents (R18)
+
+
+def can_work_office_inbox(user: Any) -> bool:
+    """Office staff and leaders work the office inbox (R22)."""
+    return has_role(user, Role.OFFICE, Role.LEADER)
+
+
+def office_threads_for(user: Any) -> QuerySet[Thread]:
+    """Office threads ``user`` may read as the office: all of them for office staff and
+    leaders, none for anyone else (a parent reads their own through ``threads_visible_to``)."""
+    if not can_work_office_inbox(user):
+        return Thread.objects.none()
+    return Thread.objects.filter(teacher__isnull=True)
+
+
+def may_write_to_office(user: Any, pupil: Pupil) -> bool:
+    """A parent writes to the office about a child they are linked to."""
+    return (
+        has_role(user, Role.PARENT)
+        and ParentLink.objects.filter(parent=user, pupil=pupil).exists()
+    )
+
+
+def can_broadcast(user: Any) -> bool:
+    """Staff who have messaging (R18) may write to all parents of the classes they message."""
+    return has_role(user, Role.TEACHER, Role.SUPPORT) and can_use_messaging(user)

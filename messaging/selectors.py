@@ -7,14 +7,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
 from classes.names import display_names
+from classes.selectors import school_get
 
-from .models import Message, MessageTranslation, Thread
-from .permissions import threads_visible_to
+from .models import Message, MessageTranslation, ReadyReply, Thread, Topic
+from .permissions import office_threads_for, threads_visible_to
 
 
 def inbox(viewer: User, *, now: dt.datetime | None = None) -> list[Thread]:
@@ -99,3 +114,80 @@ def unread_count(viewer: User, *, now: dt.datetime | None = None) -> int:
         seen_at__isnull=True,
         withdrawn_at__isnull=True,
     ).count()
+
+
+# The office inbox (R22)
+
+
+def office_inbox(*, viewer: User, closed: bool = False) -> list[Thread]:
+    """Open (or closed) office threads with ``unread`` (the parent's messages nobody in the
+    office has seen), ``last_at`` and ``pupil_name``: urgent first, then whoever has waited
+    longest. Two queries whatever the number of threads."""
+    unseen = Q(
+        messages__from_parent=True,
+        messages__seen_at__isnull=True,
+        messages__withdrawn_at__isnull=True,
+    )
+    threads = (
+        office_threads_for(viewer)
+        .filter(closed_at__isnull=not closed)
+        .annotate(
+            unread=Count("messages", filter=unseen),
+            waiting_since=Min("messages__sent_at", filter=unseen),
+            last_at=Max("messages__sent_at"),
+            urgent=Case(
+                When(topic=Topic.URGENT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(last_at__isnull=False)
+        .select_related("parent", "pupil__school_class", "assigned_to")
+        .order_by("urgent", F("waiting_since").asc(nulls_last=True), "-last_at")
+    )
+    rows: list[Thread] = list(threads)
+    names = display_names([t.pupil for t in rows])
+    for thread in rows:
+        thread.pupil_name = names.get(thread.pupil_id, "")  # type: ignore[attr-defined]
+    return rows
+
+
+# Ready replies (R24)
+
+READY_REPLIES_CACHE_KEY = "messaging:ready-replies"
+READY_REPLIES_CACHE_SECONDS = 600
+
+
+def ready_reply_text(reply: ReadyReply) -> str:
+    """The reply as it is sent: ``{phone}`` becomes the office phone (a plain replacement, so
+    other braces in the office's text stay as written)."""
+    return reply.body.replace("{phone}", school_get().office_phone)
+
+
+def ready_replies_in_use() -> list[ReadyReply]:
+    """The ready replies in use, in order. Every teacher's thread page shows them and the
+    office seldom changes them, so they are kept in the shared cache (no query on the page);
+    the admin drops the cached copy when it saves or deletes one (``ready_replies_changed``),
+    and the timeout bounds how stale a change made around the admin could be."""
+    replies = cache.get(READY_REPLIES_CACHE_KEY)
+    if replies is None:
+        replies = list(ReadyReply.objects.filter(active=True))
+        cache.set(READY_REPLIES_CACHE_KEY, replies, READY_REPLIES_CACHE_SECONDS)
+    return replies
+
+
+def ready_replies_changed() -> None:
+    cache.delete(READY_REPLIES_CACHE_KEY)
+
+
+def ready_replies_for(viewer: User, thread: Thread) -> list[ReadyReply]:
+    """The ready replies offered to the staff side of a teacher thread, each with ``text``
+    as it would be sent; none to anyone else. Those that need the office phone are left out
+    while the school has none."""
+    if thread.teacher_id is None or viewer.pk != thread.teacher_id:
+        return []
+    has_phone = bool(school_get().office_phone)
+    replies = [r for r in ready_replies_in_use() if has_phone or "{phone}" not in r.body]
+    for reply in replies:
+        reply.text = ready_reply_text(reply)  # type: ignore[attr-defined]
+    return replies

@@ -1,11 +1,26 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views, views_moderation, views_office, views_overdue, views_photos
+from .views import moderation, office, overdue, photos, threads
 
 urlpatterns = [
-    path("", include(views.urlpatterns)),
-    path("", include(views_moderation.urlpatterns)),
-    path("", include(views_office.urlpatterns)),
-    path("", include(views_overdue.urlpatterns)),
-    path("", include(views_photos.urlpatterns)),
+    path("", threads.inbox_page, name="messaging_inbox"),
+    path("new/", threads.start, name="messaging_start"),
+    path("<int:thread_id>/", threads.thread_view, name="messaging_thread"),
+    path("<int:thread_id>/seen/", threads.mark_seen, name="messaging_mark_seen"),
+    path("message/<int:message_id>/withdraw/", threads.withdraw, name="messaging_withdraw"),
+    path("message/<int:message_id>/flag/", moderation.flag, name="messaging_flag"),
+    path("moderation/", moderation.queue, name="messaging_moderation"),
+    path("moderation/<int:flag_id>/", moderation.decide, name="messaging_decide"),
+    path("office/", office.office_inbox_page, name="messaging_office"),
+    path("office/<int:thread_id>/", office.office_thread, name="messaging_office_thread"),
+    path(
+        "office/<int:thread_id>/<slug:action>/",
+        office.office_thread_action,
+        name="messaging_office_action",
+    ),
+    path("<int:thread_id>/ready-reply/", office.ready_reply, name="messaging_ready_reply"),
+    path("class/", office.broadcast, name="messaging_broadcast"),
+    path("overdue/", overdue.overdue_page, name="messaging_overdue"),
+    path("photo/<uuid:key>/", photos.photo, name="messaging_photo"),
+    path("photo/<uuid:key>/thumb/", photos.thumbnail, name="messaging_photo_thumb"),
 ]

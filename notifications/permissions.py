@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import ADULT_ROLES
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 
 NOTIFIED_ROLES = ADULT_ROLES
 

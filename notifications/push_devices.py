@@ -1,5 +1,5 @@
 """The devices on which people turned web push on (R31): one subscription per browser, made
-and forgotten from the notification settings page (``views_push.py``). Every endpoint and key
+and forgotten from the notification settings page (``views/push.py``). Every endpoint and key
 is checked by ``push_endpoints`` before it is stored."""
 
 from __future__ import annotations

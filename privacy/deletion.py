@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.models import ParentLink, Role, User
-from accounts.permissions import can_manage_account
+from accounts.permissions.accounts import can_manage_account
 from accounts.services.invites import INVITE_LIMIT
 from audit import AuditAction, audit_record
 from core.ratelimit import FailureLimit
@@ -40,7 +40,7 @@ from notifications.selectors import bell_forget
 from stories.models import Like, Post
 
 from .models import DataExport
-from .permissions_delete import can_delete_own_account, can_delete_suspended_accounts
+from .permissions.deletion import can_delete_own_account, can_delete_suspended_accounts
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def account_delete_own(*, acting_user: User, password: str) -> AccountDeleted:
 
 def account_delete_suspended(*, acting_user: User, user: User) -> AccountDeleted:
     """The office deletes a suspended parent's or staff member's account (R5, R28): one that
-    ``acting_user`` manages (``accounts.permissions.can_manage_account``)."""
+    ``acting_user`` manages (``accounts.permissions.accounts.can_manage_account``)."""
     if not can_delete_suspended_accounts(acting_user):
         raise PermissionDenied
     if user.pk == acting_user.pk:

@@ -17,7 +17,7 @@ from accounts.models import User
 from audit import AuditAction, audit_record_many
 from classes.models import Pupil, YearGroup
 
-from .permissions_delete import can_mark_leavers
+from .permissions.deletion import can_mark_leavers
 
 FUTURE_DATE = _(
     "A leaving date cannot be in the future: a pupil marked as left stops being current at "

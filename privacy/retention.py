@@ -44,7 +44,7 @@ from stories.models import Attachment, Post
 from stories.services.notices import posts_notifications_retract
 
 from .deletion import account_erase, caches_forget, likes_forget, sessions_delete
-from .services_export import exports_expire_of
+from .services.export import exports_expire_of
 
 logger = logging.getLogger(__name__)
 

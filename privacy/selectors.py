@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 
 from .models import DataExport, ExportStatus
-from .permissions import exports_visible_to
+from .permissions.exports import exports_visible_to
 
 RECENT = 5
 

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .retention import retention_run as run_retention
-from .services_export import export_build, exports_expire, exports_to_build
+from .services.export import export_build, exports_expire, exports_to_build
 
 
 @shared_task(name="privacy.tasks.build_export", acks_late=True, ignore_result=True)

@@ -1,10 +1,12 @@
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import path
 
-from . import views_delete, views_export, views_notices
+from .views import deletion, exports, notices
 
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("notice/", views_notices.notice_parents, name="privacy_notice_parents"),
-    path("notice/children/", views_notices.notice_pupils, name="privacy_notice_pupils"),
-    path("", include(views_export.urlpatterns)),
-    path("delete/", views_delete.account_delete, name="privacy_account_delete"),
+urlpatterns = [
+    path("notice/", notices.notice_parents, name="privacy_notice_parents"),
+    path("notice/children/", notices.notice_pupils, name="privacy_notice_pupils"),
+    path("export/", exports.export_page, name="privacy_export"),
+    path("export/<uuid:key>/", exports.export_status, name="privacy_export_status"),
+    path("export/<uuid:key>/download/", exports.export_file, name="privacy_export_download"),
+    path("delete/", deletion.account_delete, name="privacy_account_delete"),
 ]

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import ParentLink, Role
-from accounts.permissions import has_role
+from accounts.permissions.accounts import has_role
 from classes.models import Pupil, SchoolClass
 from classes.selectors import staff_class_ids
 

@@ -13,13 +13,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from accounts.models import ParentLink, Role, User
 from classes.models import Pupil
 from classes.names import display_names
 
-from .models import Attachment, Audience, Like, Post, PostQuerySet, PostSeen, PostTranslation
+from .models import (
+    Attachment,
+    AttachmentStatus,
+    Audience,
+    Like,
+    Post,
+    PostQuerySet,
+    PostSeen,
+    PostTranslation,
+)
 from .permissions import can_see_reach, posts_visible_to
 
 PAGE_SIZE = 20
@@ -225,3 +235,52 @@ def _families_seen(post_ids: list[int]) -> dict[int, int]:
         .order_by()
     )
     return {row["post_id"]: row["n"] for row in rows}
+
+
+# What the minute's sweep (``stories.tasks.publish_due``) enqueues again: the work whose task
+# was lost.
+
+# A post still untranslated this long after it was published was probably never enqueued
+# (broker down): the sweep enqueues it again (running twice is harmless: the second run finds
+# the work done).
+STALE = dt.timedelta(minutes=2)
+# A photo waiting to be processed, or a published post whose families are not told yet, is
+# enqueued again by the first sweep after this, unless a worker is at it now: both hold a row
+# lock while they work, which dies with the worker, so what a killed worker was doing is taken
+# over by the next minute's sweep. The grace leaves a task just enqueued its chance to start.
+WAITING = dt.timedelta(seconds=20)
+SWEEP_LIMIT = 100
+# Translations are re-driven for a day; after that, readers see the original with the notice.
+TRANSLATE_WITHIN = dt.timedelta(days=1)
+
+
+def photos_waiting(now: dt.datetime) -> list[int]:
+    """Photos still to process that no worker is processing now (``attachment_process`` locks
+    the row while it works; on SQLite, with one worker, every waiting photo)."""
+    with transaction.atomic():
+        waiting = Attachment.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            status=AttachmentStatus.PROCESSING, post__created_at__lt=now - WAITING
+        )
+        return list(waiting.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+
+
+def posts_untranslated(now: dt.datetime) -> list[int]:
+    """Published posts still untranslated after ``STALE``, within a day of publishing."""
+    untranslated = Post.objects.filter(
+        translated_at__isnull=True,
+        published_at__lt=now - STALE,
+        published_at__gt=now - TRANSLATE_WITHIN,
+    )
+    return list(untranslated.values_list("pk", flat=True)[:SWEEP_LIMIT])
+
+
+def posts_untold(now: dt.datetime) -> list[int]:
+    """Published, visible posts whose families are not told yet after ``WAITING``, within a
+    day of publishing."""
+    untold = Post.objects.filter(
+        notified_at__isnull=True,
+        hidden_at__isnull=True,
+        published_at__lt=now - WAITING,
+        published_at__gt=now - TRANSLATE_WITHIN,
+    )
+    return list(untold.values_list("pk", flat=True)[:SWEEP_LIMIT])

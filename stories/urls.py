@@ -1,10 +1,22 @@
-from django.urls import include, path
+from django.urls import path
 
 from .views import compose, feed, media, reminders
 
 urlpatterns = [
-    path("", include(feed.urlpatterns)),
-    path("", include(compose.urlpatterns)),
-    path("", include(media.urlpatterns)),
-    path("", include(reminders.urlpatterns)),
+    path("", feed.feed, name="stories_feed"),
+    path("<int:post_id>/", feed.post_detail, name="stories_post"),
+    path("<int:post_id>/like/", feed.like, name="stories_like"),
+    path("new/class/<int:class_id>/", compose.compose_class, name="stories_new_class"),
+    path("new/school/", compose.compose_school, name="stories_new_school"),
+    path("<int:post_id>/edit/", compose.edit, name="stories_edit"),
+    path("<int:post_id>/delete/", compose.delete, name="stories_delete"),
+    path("media/<uuid:key>/", media.media, name="stories_media"),
+    path("media/<uuid:key>/thumb/", media.thumbnail, name="stories_thumbnail"),
+    path(
+        "class/<int:class_id>/reminders/",
+        reminders.class_reminders,
+        name="stories_class_reminders",
+    ),
+    path("school/reminders/", reminders.school_reminders, name="stories_school_reminders"),
+    path("reminders/<int:reminder_id>/stop/", reminders.stop, name="stories_reminder_stop"),
 ]

@@ -87,7 +87,7 @@ def client_for(user: User) -> Client:
     current code of conduct are read from the shared cache on every page after the first), so
     query counts measure each page's own work. The caches are warmed on the test clock: a test
     that names its moments calls it inside ``at()``, at the moment the pages are first seen."""
-    from accounts.selectors import conduct_audience, conduct_current_id
+    from accounts.selectors.conduct import conduct_audience, conduct_current_id
     from notifications.permissions import can_have_notifications
     from notifications.selectors import bell_for
 

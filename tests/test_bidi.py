@@ -21,7 +21,7 @@ from consent.imports.export import safe_cell
 from consent.imports.plan import PROBLEM
 from consent.imports.validate import pupil_import_plan
 from core.bidi import BIDI_CONTROLS, isolate, strip_bidi_controls
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from notifications.models import Kind
 from notifications.services import Event, notify
 from notifications.tasks import sweep_notifications

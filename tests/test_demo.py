@@ -550,7 +550,7 @@ def test_R28_a_demo_parents_export_opens_with_their_childs_posts_and_media(
     import zipfile
 
     from privacy.models import ExportStatus
-    from privacy.services_export import export_build, export_request
+    from privacy.services.export import export_build, export_request
 
     signin = next(s for s in demo_sign_ins() if s.role == "parent")
     parent = User.objects.get(email=signin.email)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from ..permissions import can_manage_accounts
+from ..permissions.accounts import can_manage_accounts
 
 
 class OfficeOnlyAdmin(admin.ModelAdmin):

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from ..http import signed_in_user
 from ..models import CodeOfConduct, ConductAcceptance
+from ..services.conduct import conduct_publish
 
 
 @admin.register(CodeOfConduct)
@@ -23,8 +24,6 @@ class CodeOfConductAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: CodeOfConduct, form: object, change: bool
     ) -> None:
-        from ..services.conduct import conduct_publish
-
         if not change:
             published = conduct_publish(
                 acting_user=signed_in_user(request),

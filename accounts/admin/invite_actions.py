@@ -31,7 +31,7 @@ from classes.selectors import school_get
 
 from ..http import signed_in_user
 from ..models import InviteCode
-from ..selectors_invites import pupils_for_letters
+from ..selectors.invites import pupils_for_letters
 from ..services.invites import invite_codes_create, normalise_code, pupil_is_current
 
 CODES_PER_PUPIL = 2

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from ..http import signed_in_user
 from ..models import ExtraParentRequest, InviteCode
-from ..selectors import parents_of
+from ..selectors.people import parents_of
 from ..services.invites import extra_parent_request_decide, invite_revoke
 from .base import OfficeOnlyAdmin
 

@@ -1,5 +1,6 @@
 """Bulk actions on accounts reach only the accounts the person at the keyboard may manage
-(``accounts.permissions.can_manage_account``); the services check the same predicate again."""
+(``accounts.permissions.accounts.can_manage_account``); the services check the same predicate
+again."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..http import signed_in_user
 from ..models import User
-from ..permissions import can_manage_account
+from ..permissions.accounts import can_manage_account
 
 NOT_YOURS_TO_CHANGE = _("%(who)s: this account is not yours to change, so it was left alone.")
 

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from ..http import signed_in_user
 from ..models import User
-from ..permissions import can_send_password_reset
+from ..permissions.accounts import can_send_password_reset
 from ..services.accounts import account_password_email_send
 from .managed import accounts_managed
 

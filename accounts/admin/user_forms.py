@@ -26,8 +26,8 @@ NO_PASSWORD_HERE = _(
     "to choose their own."
 )
 
-# Set by a superuser only (accounts.permissions.can_set_access); everyone else has the admin
-# through their role.
+# Set by a superuser only (accounts.permissions.accounts.can_set_access); everyone else has the
+# admin through their role.
 ACCESS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 # What the add form asks, and what accounts.services.accounts.account_create takes.
 ADD_FIELDS = ("email", "title", "first_name", "last_name", "role", "preferred_language")

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from ..http import signed_in_user
 from ..models import ParentLink, Role, Suspension, User
-from ..permissions import (
+from ..permissions.accounts import (
     can_manage_account,
     can_send_password_reset,
     can_set_access,
@@ -40,7 +40,6 @@ from ..permissions import (
 from ..services.accounts import account_create, account_role_set
 from ..services.suspensions import account_reinstate, account_suspend
 from . import password_actions
-from .deletion_actions import delete_suspended
 from .managed import accounts_managed
 from .user_forms import ACCESS_FIELDS, ROLE_NOT_YOURS, AccountAddForm, AccountChangeForm
 
@@ -139,7 +138,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups", "user_permissions"]
     inlines = [ParentLinkInline, SuspensionInline]
-    actions = ["suspend", "reinstate", password_actions.send_password_email, delete_suspended]
+    actions = ["suspend", "reinstate", password_actions.send_password_email]
 
     class Media:
         css = {"all": ["accounts/admin_users.css"]}

@@ -1,6 +1,6 @@
 """Making parent and staff accounts, changing roles, and password emails (R1).
 
-Who may give which role is one predicate, :func:`accounts.permissions.can_set_role`; each
+Who may give which role is one predicate, :func:`accounts.permissions.accounts.can_set_role`; each
 function here checks it again, whoever calls it (the admin, a command, a test). No one sets
 another person's password: a new account has none, and its holder chooses one from the email
 these services send (:mod:`accounts.password_emails`, by the task ``send_password_email``).
@@ -20,7 +20,7 @@ from core.queue import enqueue_on_commit
 
 from ..models import ADMIN_ROLES, User
 from ..password_emails import RESET, WELCOME
-from ..permissions import can_send_password_reset, can_set_role
+from ..permissions.accounts import can_send_password_reset, can_set_role
 
 EMAIL_TAKEN = _("An account with this email address exists already.")
 
@@ -90,8 +90,9 @@ def account_role_set(*, acting_user: User, user: User, role: str) -> User:
     """Give ``user`` the role ``role``; admin access (``is_staff``) follows it.
 
     Only for an account ``acting_user`` manages, and a role they may give
-    (:func:`accounts.permissions.can_set_role`): never their own. Raises ``PermissionDenied``
-    otherwise. Giving the role the account has already changes and records nothing.
+    (:func:`accounts.permissions.accounts.can_set_role`): never their own. Raises
+    ``PermissionDenied`` otherwise. Giving the role the account has already changes and records
+    nothing.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if not can_set_role(acting_user, user, role):
@@ -117,7 +118,7 @@ def account_password_email_send(*, acting_user: User, user: User) -> None:
     """Email ``user`` a link to choose a new password (the reset email, in their language).
 
     For an active adult account with an email address that ``acting_user`` manages
-    (:func:`accounts.permissions.can_send_password_reset`), else ``PermissionDenied``. The
+    (:func:`accounts.permissions.accounts.can_send_password_reset`), else ``PermissionDenied``. The
     password stays as it is until the holder chooses another from the email.
     """
     if not can_send_password_reset(acting_user, user):

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import CodeOfConduct, ConductAcceptance, User
-from ..permissions import can_manage_accounts
-from ..selectors import conduct_audience
+from ..permissions.accounts import can_manage_accounts
+from ..selectors.conduct import conduct_audience
 
 NOT_CURRENT = _("This version of the code of conduct has been replaced. Please read the new one.")
 

@@ -34,7 +34,7 @@ from classes.selectors import school_get
 from core.ratelimit import FailureLimit
 
 from ..models import ExtraParentRequest, InviteCode, ParentLink, Role, User
-from ..permissions import can_manage_accounts, can_redeem_invite
+from ..permissions.accounts import can_manage_accounts, can_redeem_invite
 
 CODE_LENGTH = 12
 CODE_GROUP = 4

@@ -25,9 +25,9 @@ from core.ratelimit import FailureLimit
 
 from ..events import pupil_code_lock_lifted, pupil_code_locked
 from ..models import PupilLogin, Role, User
-from ..permissions_pupil import can_set_pupil_code, can_unlock_pupil_code
+from ..permissions.pupils import can_set_pupil_code, can_unlock_pupil_code
 from ..pictures import CODE_LENGTH, PICTURES, PICTURES_BY_KEY
-from ..selectors_pupil import sign_in_class_by_code
+from ..selectors.pupils import sign_in_class_by_code
 
 WRONG_CLASS_CODE = _("We can't find that class code. Check it and try again.")
 TOO_MANY_CLASS_CODES = _(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import AuditAction, audit_record
 
 from ..models import Suspension, User
-from ..permissions import can_decide_suspensions, can_manage_account
+from ..permissions.accounts import can_decide_suspensions, can_manage_account
 
 ALREADY_SUSPENDED = _("This account is already suspended.")
 NOT_SUSPENDED = _("This account is not suspended.")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms.conduct import ConductForm
 from ..http import AuthedRequest
 from ..models import CodeOfConduct
-from ..selectors import conduct_audience, conduct_current, conduct_pending_for
+from ..selectors.conduct import conduct_audience, conduct_current, conduct_pending_for
 from ..services.conduct import conduct_accept
 
 

@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from classes.names import display_names
+
 from ..http import AuthedRequest
 from ..models import Role
-from ..permissions import can_use_admin, role_required
-from ..selectors import children_of
-from ..selectors_staff import teacher_home
+from ..permissions.accounts import can_use_admin, role_required
+from ..selectors.people import children_of
+from ..selectors.staff import teacher_home
 
 TEMPLATES = {
     Role.PARENT: "accounts/home_parent.html",
@@ -38,8 +40,6 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 def pupil_display_name(user: object) -> str:
-    from classes.names import display_names
-
     pupil = user.pupil  # type: ignore[attr-defined]
     return display_names([pupil])[pupil.pk]
 

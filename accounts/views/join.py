@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,8 +23,8 @@ from core.ratelimit import client_ip
 from ..forms.join import InviteCodeForm, NewParentJoinForm
 from ..http import AuthedRequest
 from ..models import Role
-from ..permissions import can_redeem_invite, role_required
-from ..selectors_invites import join_outcome_pupil
+from ..permissions.accounts import can_redeem_invite, role_required
+from ..selectors.invites import join_outcome_pupil
 from ..services.invites import (
     RedeemResult,
     format_code,
@@ -135,9 +135,3 @@ def join_done(request: AuthedRequest) -> HttpResponse:
         return redirect("home")
     template = "accounts/join_done.html" if linked else "accounts/join_requested.html"
     return render(request, template, {"pupil": pupil})
-
-
-urlpatterns = [
-    path("", join, name="join"),
-    path("done/", join_done, name="join_done"),
-]

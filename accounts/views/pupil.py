@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +24,9 @@ from core.ratelimit import client_ip
 from ..forms.pupil import TAP_ALL_PICTURES, ClassCodeForm, PictureCodeForm
 from ..http import AuthedRequest
 from ..models import Role, User
-from ..permissions import role_required
+from ..permissions.accounts import role_required
 from ..pictures import CODE_LENGTH, PICTURES, pictures_for
-from ..selectors_pupil import (
+from ..selectors.pupils import (
     get_class_for_sign_in_staff,
     get_pupil_for_unlock,
     get_sign_in_pupil,
@@ -203,12 +203,3 @@ def unlock(request: AuthedRequest, pupil_id: int) -> HttpResponse:
         name = pupil.display_name  # type: ignore[attr-defined]
         messages.success(request, PUPIL_UNLOCKED % {"name": name})
     return redirect("home")
-
-
-urlpatterns = [
-    path("", start, name="pupil_start"),
-    path("c/<str:class_code>/", class_names, name="pupil_class"),
-    path("c/<str:class_code>/<int:pupil_id>/", picture_code, name="pupil_code"),
-    path("class/<int:class_id>/qr/", class_qr, name="pupil_class_qr"),
-    path("unlock/<int:pupil_id>/", unlock, name="pupil_unlock"),
-]

@@ -11,13 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthedRequest
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 from classes.models import Pupil
 from classes.names import with_display_names
 
@@ -93,8 +92,3 @@ def dp_consent(request: AuthedRequest) -> HttpResponse:
         "done": [c for c in children if _agreed(c)],
     }
     return render(request, "consent/data_processing.html", context)
-
-
-urlpatterns: list[URLPattern] = [
-    path("", dp_consent, name="dp_consent"),
-]

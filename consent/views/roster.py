@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 from classes.models import SchoolClass
 
 from ..permissions import can_manage_consent, can_view_roster
@@ -60,10 +59,3 @@ def roster_print_all(request: AuthedRequest) -> HttpResponse:
         "consent/roster_print_all.html",
         {"rosters": rosters, "printed_at": timezone.now()},
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("", roster_index, name="consent_roster"),
-    path("<int:class_id>/", roster_class, name="consent_roster_class"),
-    path("print/", roster_print_all, name="consent_roster_print_all"),
-]

@@ -14,11 +14,10 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
-from accounts.permissions import can_use_admin
+from accounts.permissions.accounts import can_use_admin
 from core.files import protected_file_response
 
 from ..models import ConsentChange, PupilConsent
@@ -46,8 +45,3 @@ def scan(request: AuthedRequest, change_id: int) -> HttpResponseBase:
     suffix = change.scan_name.rsplit(".", 1)[-1]
     download_name = f"consent-form-{change.changed_at:%Y-%m-%d}-{change.pk}.{suffix}"
     return protected_file_response(file, download_name=download_name)
-
-
-urlpatterns: list[URLPattern] = [
-    path("<int:change_id>/", scan, name="consent_scan"),
-]

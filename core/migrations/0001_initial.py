@@ -6,6 +6,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     initial = True
 
+    # Before the infrastructure moved out of the config package, this migration was
+    # dojo_portal's (same tables, same operations): a database made then has it applied under
+    # that label, and counts as having this one applied too, so `migrate` alone upgrades it.
+    replaces = [("dojo_portal", "0001_initial")]
+
     dependencies = []
 
     operations = [

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthedRequest
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names
 from classes.selectors import school_get
@@ -369,16 +369,3 @@ def class_skill_archive(request: AuthedRequest, class_id: int, skill_id: int) ->
     skill_archive(acting_user=request.user, skill=skill)
     messages.success(request, SKILL_ARCHIVED % {"name": skill.name})
     return redirect("points_class_skills", class_id=school_class.pk)
-
-
-urlpatterns: list[URLPattern] = [
-    path("class/<int:class_id>/", class_screen, name="points_class"),
-    path("class/<int:class_id>/award/", award, name="points_award"),
-    path("undo/<uuid:batch>/", undo, name="points_undo"),
-    path("class/<int:class_id>/skills/", class_skills_page, name="points_class_skills"),
-    path(
-        "class/<int:class_id>/skills/<int:skill_id>/archive/",
-        class_skill_archive,
-        name="points_class_skill_archive",
-    ),
-]

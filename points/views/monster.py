@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 from classes.models import Pupil
 from classes.names import display_names
 
@@ -148,11 +148,3 @@ def points_avatar_reset(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     ):
         return redirect(back)
     return redirect("home")
-
-
-urlpatterns: list[URLPattern] = [
-    path("me/monster/", pupil_monster, name="pupil_monster"),
-    path("me/monster/preview/", pupil_monster_preview, name="pupil_monster_preview"),
-    path("me/notice/", pupil_notice, name="pupil_notice"),
-    path("pupil/<int:pupil_id>/avatar/reset/", points_avatar_reset, name="points_avatar_reset"),
-]

@@ -12,13 +12,12 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthedRequest
 from accounts.models import ADMIN_ROLES, ADULT_ROLES, Role
-from accounts.permissions import role_required
+from accounts.permissions.accounts import role_required
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names
 from classes.selectors import school_get
@@ -142,11 +141,3 @@ def points_class_csv(request: AuthedRequest, class_id: int) -> HttpResponse:
         # Points stay numbers (an int cannot carry a formula); every text goes through safe_cell.
         writer.writerow([cell if isinstance(cell, int) else safe_cell(cell) for cell in row])
     return response
-
-
-urlpatterns = [
-    path("child/<int:pupil_id>/", points_child, name="points_child"),
-    path("me/points/", pupil_points, name="pupil_points"),
-    path("class/<int:class_id>/report/", points_class_report, name="points_class_report"),
-    path("class/<int:class_id>/report.csv", points_class_csv, name="points_class_csv"),
-]

@@ -14,6 +14,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from classes.models import Pupil
+
 from . import children, consents, messages, notifications, points, profile, records, stories, work
 from .base import Area
 
@@ -49,8 +51,6 @@ def covered() -> dict[str, list[tuple[str, str]]]:
 def holds_personal_data(model: type[models.Model]) -> bool:
     """The model relates to a person (the user model) or a pupil: directly, by a foreign key,
     one-to-one or many-to-many field of its own."""
-    from classes.models import Pupil
-
     people = {apps.get_model(settings.AUTH_USER_MODEL), Pupil}
     return model in people or any(
         field.is_relation and not field.auto_created and field.related_model in people

@@ -12,7 +12,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -218,11 +218,3 @@ def delete(request: AuthedRequest, post_id: int) -> HttpResponse:
         messages.success(request, DELETED)
         return redirect("stories_feed")
     return render(request, "stories/delete.html", {"post": post})
-
-
-urlpatterns: list[URLPattern] = [
-    path("new/class/<int:class_id>/", compose_class, name="stories_new_class"),
-    path("new/school/", compose_school, name="stories_new_school"),
-    path("<int:post_id>/edit/", edit, name="stories_edit"),
-    path("<int:post_id>/delete/", delete, name="stories_delete"),
-]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthedRequest
@@ -84,10 +84,3 @@ def like(request: AuthedRequest, post_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "stories/includes/like.html", {"post": post, "may_like": True})
     return redirect(f"{reverse('stories_feed')}#post-{post.pk}")
-
-
-urlpatterns: list[URLPattern] = [
-    path("", feed, name="stories_feed"),
-    path("<int:post_id>/", post_detail, name="stories_post"),
-    path("<int:post_id>/like/", like, name="stories_like"),
-]

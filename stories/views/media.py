@@ -8,7 +8,6 @@ import uuid
 
 from django.http import Http404
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
@@ -50,9 +49,3 @@ def media(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
 @require_GET
 def thumbnail(request: AuthedRequest, key: uuid.UUID) -> HttpResponseBase:
     return _serve(request, key, thumbnail=True)
-
-
-urlpatterns: list[URLPattern] = [
-    path("media/<uuid:key>/", media, name="stories_media"),
-    path("media/<uuid:key>/thumb/", thumbnail, name="stories_thumbnail"),
-]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -74,10 +73,3 @@ def stop(request: AuthedRequest, reminder_id: int) -> HttpResponse:
     if reminder.school_class_id:
         return redirect("stories_class_reminders", class_id=reminder.school_class_id)
     return redirect("stories_school_reminders")
-
-
-urlpatterns: list[URLPattern] = [
-    path("class/<int:class_id>/reminders/", class_reminders, name="stories_class_reminders"),
-    path("school/reminders/", school_reminders, name="stories_school_reminders"),
-    path("reminders/<int:reminder_id>/stop/", stop, name="stories_reminder_stop"),
-]

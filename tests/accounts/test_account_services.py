@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from accounts.models import Role, Suspension, User
 from accounts.password_emails import RESET, password_email_send
-from accounts.permissions import can_set_role, grantable_roles
+from accounts.permissions.accounts import can_set_role, grantable_roles
 from accounts.services.accounts import (
     EMAIL_TAKEN,
     account_create,

@@ -21,7 +21,7 @@ from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingForm, MediaStatus
 from messaging.models import ParentWarning
 from messaging.moderation import message_flag
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import (

@@ -17,7 +17,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from accounts.models import User
 from classes.models import Pupil, School
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from notifications.models import Kind
 from notifications.services import Event, notify
 from points.models import Skill, SkillKind

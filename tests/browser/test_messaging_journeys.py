@@ -24,8 +24,8 @@ from time_machine import Traveller
 from accounts.models import User
 from classes.models import Pupil, School
 from messaging.models import Message, Thread
-from messaging.services import message_start
-from messaging.services_office import ready_replies_changed
+from messaging.selectors import ready_replies_changed
+from messaging.services.messages import message_start
 from tests.browser.conftest import RequestLog, check_page, sign_in
 from tests.clock import at
 from tests.factories import (

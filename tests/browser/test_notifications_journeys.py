@@ -22,7 +22,7 @@ from time_machine import Traveller
 from accounts.models import User
 from classes.models import Pupil, School
 from messaging.models import Message
-from messaging.services import message_reply, message_start
+from messaging.services.messages import message_reply, message_start
 from messaging.tasks import sweep_notices
 from notifications.models import Channel, DigestPreference, Kind, NotificationSetting
 from notifications.tasks import sweep_notifications

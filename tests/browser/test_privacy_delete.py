@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from classes.models import School
 from messaging.models import Thread
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from privacy.deletion import PASSWORD_NEEDED, WRONG_PASSWORD
-from privacy.views_delete import DELETED
+from privacy.views.deletion import DELETED
 from tests.browser.conftest import RequestLog, check_page, sign_in
 from tests.clock import at
 from tests.factories import (

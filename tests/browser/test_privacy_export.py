@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from classes.models import School
 from privacy.models import DataExport
-from privacy.services_export import deadline_for, export_build
+from privacy.services.export import deadline_for, export_build
 from tests.browser.conftest import RequestLog, check_page, sign_in
 from tests.factories import PASSWORD
 from tests.privacy.export_world import World, make_family

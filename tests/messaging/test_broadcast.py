@@ -18,9 +18,9 @@ from accounts.models import User
 from classes.models import SchoolClass
 from messaging.models import Message, Thread
 from messaging.selectors import inbox
-from messaging.services import EMPTY, MAX_LENGTH, TOO_LONG, message_start
-from messaging.services_office import NOBODY_IN_CLASS, class_broadcast
-from messaging.views_office import BROADCAST_SENT
+from messaging.services.messages import EMPTY, MAX_LENGTH, TOO_LONG, message_start
+from messaging.services.office import NOBODY_IN_CLASS, class_broadcast
+from messaging.views.office import BROADCAST_SENT
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     CoverAssignmentFactory,

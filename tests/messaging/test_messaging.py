@@ -16,7 +16,7 @@ from classes.models import Pupil
 from messaging.models import Message, Thread
 from messaging.permissions import may_message
 from messaging.selectors import inbox
-from messaging.services import message_reply, message_start, message_withdraw
+from messaging.services.messages import message_reply, message_start, message_withdraw
 from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import User
 from messaging.models import Flag, Message, ParentWarning
 from messaging.moderation import message_flag, parent_suspend, parent_warn
-from messaging.services import message_reply, message_start
+from messaging.services.messages import message_reply, message_start
 from notifications.models import Kind, Notification
 from tests.clock import at
 from tests.conftest import client_for

@@ -27,7 +27,7 @@ from classes.models import Pupil, SchoolClass
 from messaging.models import Message, Thread
 from messaging.moderation import message_flag, parent_warn
 from messaging.notices import notices_sweep
-from messaging.services import message_reply, message_start, message_withdraw
+from messaging.services.messages import message_reply, message_start, message_withdraw
 from messaging.tasks import sweep_notices
 from notifications.models import Delivery, Kind, Notification
 from notifications.tasks import sweep_notifications

@@ -21,16 +21,15 @@ from classes.models import Pupil
 from messaging.forms import CHOOSE_WHERE
 from messaging.models import Message, OfficePhrase, Thread, Topic
 from messaging.routing import OFFICE_MATTER, PROGRESS_MATTER, office_topics
-from messaging.selectors import inbox
-from messaging.services import EMPTY, MAX_LENGTH, TOO_LONG, message_start
-from messaging.services_office import (
+from messaging.selectors import inbox, office_inbox
+from messaging.services.messages import EMPTY, MAX_LENGTH, TOO_LONG, message_start
+from messaging.services.office import (
     MEETING_REQUEST,
-    office_inbox,
     office_message_add,
     office_message_send,
     office_thread_close,
 )
-from messaging.views import MEETING_ASKED, SENT_TO_OFFICE
+from messaging.views.threads import MEETING_ASKED, SENT_TO_OFFICE
 from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (

@@ -18,10 +18,10 @@ from classes.models import Pupil
 from classes.worktime import calendar_for, reply_due_at
 from messaging.models import Message
 from messaging.notices import notices_sweep
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from privacy.models import DataExport, ExportStatus
 from privacy.retention import retention_run
-from privacy.services_export import export_request
+from privacy.services.export import export_request
 from tests.clock import LONDON, at
 from tests.conftest import client_for
 from tests.factories import ClosureFactory

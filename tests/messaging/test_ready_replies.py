@@ -14,8 +14,8 @@ from guardian.shortcuts import remove_perm
 
 from accounts.models import User
 from messaging.models import Message, ReadyReply, Thread
-from messaging.services import NOT_ALLOWED, message_start
-from messaging.services_office import NOT_A_READY_REPLY
+from messaging.services.messages import NOT_ALLOWED, message_start
+from messaging.services.office import NOT_A_READY_REPLY
 from tests.clock import at
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (

@@ -36,7 +36,7 @@ from dojo_portal.celery import app
 from messaging import notices
 from messaging.models import Message
 from messaging.notices import notices_sweep
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from messaging.tasks import sweep_notices
 from notifications import emails
 from notifications.emails import emails_send

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from messaging.models import Message, MessageTranslation
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from messaging.tasks import sweep_notices
 from messaging.translations import message_translate
 from tests.clock import at

@@ -24,7 +24,7 @@ from notifications.models import (
 )
 from notifications.selectors import bell_for
 from notifications.services import Event, notify
-from notifications.views import ALL_READ, SAVED
+from notifications.views.centre import ALL_READ, SAVED
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,

@@ -26,7 +26,7 @@ from classes.models import School
 from notifications.management.commands.vapid_keys import new_key_pair
 from notifications.models import PushSubscription
 from notifications.push_endpoints import BAD_KEYS, NOT_HTTPS, PRIVATE_ADDRESS
-from notifications.views_push import TURNED_OFF, TURNED_ON, UNREADABLE
+from notifications.views.push import TURNED_OFF, TURNED_ON, UNREADABLE
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     LeaderFactory,

@@ -21,7 +21,7 @@ from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingAgreement, DataProcessingForm, MediaStatus, PupilImport
 from consent.services.media import media_consent_record
 from messaging.models import Flag, Message, ParentWarning, Thread
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from notifications.models import (
     DigestPreference,
     DigestSent,

@@ -27,7 +27,7 @@ from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingForm
 from messaging.models import Message, Thread
 from messaging.notices import notices_sweep
-from messaging.services import message_reply, message_start
+from messaging.services.messages import message_reply, message_start
 from notifications.models import (
     Channel,
     Kind,
@@ -46,7 +46,7 @@ from privacy.deletion import (
     account_delete_own,
 )
 from privacy.models import DataExport, ExportStatus
-from privacy.views_delete import DELETED
+from privacy.views.deletion import DELETED
 from stories.models import Audience, Like, Post
 from stories.services.likes import post_like
 from tests.clock import at

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from accounts.models import User
 from audit.models import AuditEntry
 from privacy.models import DataExport, ExportStatus
-from privacy.services_export import NOT_AN_ADULT, export_build, export_request
+from privacy.services.export import NOT_AN_ADULT, export_build, export_request
 from tests.conftest import client_for
 from tests.factories import (
     LeaderFactory,

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from audit.models import AuditEntry
-from privacy import services_export
 from privacy.export import registry
 from privacy.export.archive import archive_write
 from privacy.export.base import Area, Part, subject_load
 from privacy.models import DataExport, ExportStatus
-from privacy.services_export import (
+from privacy.services import export as services_export
+from privacy.services.export import (
     deadline_for,
     export_build,
     export_request,
@@ -274,7 +274,7 @@ def test_the_page_sees_progress_while_the_worker_builds(family: World, monkeypat
         Area("watch.json", _("Watching"), {}, watch),
         *registry.AREAS[3:],
     )
-    monkeypatch.setattr("privacy.services_export.AREAS", areas)
+    monkeypatch.setattr("privacy.services.export.AREAS", areas)
     export_build(export.pk)
 
     ((status, progress),) = seen
@@ -290,7 +290,7 @@ def test_a_failed_build_stores_nothing_and_a_new_request_starts_afresh(
         raise OSError("disk full")
 
     monkeypatch.setattr(
-        "privacy.services_export.AREAS", (*registry.AREAS, Area("x.json", _("Broken"), {}, broken))
+        "privacy.services.export.AREAS", (*registry.AREAS, Area("x.json", _("Broken"), {}, broken))
     )
     export_build(export.pk)
 
@@ -344,7 +344,7 @@ def test_an_account_deleted_while_its_export_is_built_leaves_no_file(
         return Part({})
 
     areas = (*registry.AREAS, Area("gone.json", _("Gone"), {}, delete_the_account))
-    monkeypatch.setattr("privacy.services_export.AREAS", areas)
+    monkeypatch.setattr("privacy.services.export.AREAS", areas)
 
     assert export_build(export.pk) is None
     assert not DataExport.objects.exists() and stored_exports() == []

@@ -14,7 +14,7 @@ from accounts.models import User
 from classes.models import Pupil
 from privacy.export import registry
 from privacy.export.base import subject_load
-from privacy.services_export import export_request
+from privacy.services.export import export_request
 from tests.privacy.export_world import make_everything
 
 

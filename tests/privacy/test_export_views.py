@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEntry
 from privacy.models import DataExport, ExportStatus
-from privacy.services_export import export_request, exports_expire
+from privacy.services.export import export_request, exports_expire
 from tests.conftest import client_for, pupil_client_for
 from tests.factories import (
     OfficeFactory,

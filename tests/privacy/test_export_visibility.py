@@ -29,7 +29,7 @@ from accounts.models import User
 from consent.models import MediaStatus
 from consent.services.media import media_consent_record
 from messaging.models import MessagePhoto
-from messaging.services import message_reply, message_withdraw
+from messaging.services.messages import message_reply, message_withdraw
 from privacy.export import registry
 from privacy.export.archive import archive_write
 from privacy.export.base import subject_load
@@ -39,7 +39,7 @@ from privacy.export.stories import (
     WITHHELD_FOR_YOUR_CHILD,
     WITHHELD_KEPT,
 )
-from privacy.services_export import NOT_AN_ADULT, export_request
+from privacy.services.export import NOT_AN_ADULT, export_request
 from stories.models import Attachment, Audience, Post
 from stories.services.posts import post_create
 from tests.clock import at

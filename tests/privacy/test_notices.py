@@ -216,7 +216,7 @@ def test_R28_changing_a_retention_setting_changes_the_notice(school: School, set
 def test_R28_retention_rows_match_what_the_jobs_delete(school: School) -> None:
     """The points and export rows read the jobs' own rules (12 months, 7 days)."""
     from points.services.retention import RETENTION
-    from privacy.services_export import KEEP_FOR
+    from privacy.services.export import KEEP_FOR
 
     response = Client().get(PARENTS_URL)
 

@@ -39,7 +39,7 @@ from points.models import Avatar, Award, Skill, SkillKind
 from privacy import retention as retention_module
 from privacy.models import DataExport, ExportStatus
 from privacy.retention import RetentionCounts, retention_run
-from privacy.services_export import export_build, export_request
+from privacy.services.export import export_build, export_request
 from privacy.tasks import clear_expired_sessions
 from privacy.tasks import retention_run as retention_task
 from stories.models import Attachment, Audience, Like, Post

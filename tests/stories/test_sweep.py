@@ -14,11 +14,11 @@ from django.db import connection, transaction
 from accounts.models import User
 from classes.models import SchoolClass
 from notifications.models import Notification
-from stories import tasks
 from stories.models import Attachment, AttachmentStatus, Post
+from stories.selectors import WAITING, photos_waiting
 from stories.services import notices
 from stories.services.notices import post_notify
-from stories.tasks import WAITING, publish_due
+from stories.tasks import publish_due
 from tests.clock import at
 from tests.requirements import require_or_skip
 
@@ -97,12 +97,12 @@ def test_R9_a_photo_a_live_worker_is_processing_is_not_handed_out_again(
     try:
         assert locked.wait(timeout=30)
         with at(TUESDAY_1000 + MINUTE):
-            assert tasks._photos_waiting(TUESDAY_1000 + MINUTE) == []
+            assert photos_waiting(TUESDAY_1000 + MINUTE) == []
     finally:
         release.set()
         worker.join(timeout=30)
     with at(TUESDAY_1000 + MINUTE):
-        assert tasks._photos_waiting(TUESDAY_1000 + MINUTE) == [attachment.pk]
+        assert photos_waiting(TUESDAY_1000 + MINUTE) == [attachment.pk]
 
 
 def test_R31_a_worker_killed_while_telling_families_leaves_the_post_to_tell(

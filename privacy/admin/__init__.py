@@ -1,0 +1,1 @@
+from . import accounts, exports  # noqa: F401  (registrations)
