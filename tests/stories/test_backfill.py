@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
+from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -35,6 +39,14 @@ from tests.factories import (
     SchoolClassFactory,
     assign_teacher,
 )
+from tests.messaging.test_reliability import (
+    broker_at,
+    embedded_worker,
+    redis_answers,
+    redis_url,
+    wait_until,
+)
+from tests.requirements import require_or_skip
 from tests.translation.standin import Reply, Route, StandIn, libretranslate_routes
 
 from .conftest import class_post
@@ -316,3 +328,49 @@ def test_R17_a_school_post_is_backfilled_for_every_reader(
     assert posts_backfill(polish_parent.pk) == 1
     assert posts_backfill(other.pk) == 1
     assert sorted(PostTranslation.objects.values_list("language", flat=True)) == ["es", "pl"]
+
+
+# Through the real worker
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_R34_a_parent_who_joins_in_polish_reads_older_posts_in_polish_through_the_worker(
+    school, engine: StandIn, teacher, school_class
+) -> None:
+    """The join commits; its task goes to the broker and a real worker translates the feed."""
+    require_or_skip(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: the worker's thread shares the test database",
+    )
+    require_or_skip(redis_answers(redis_url()), f"needs Redis at {redis_url()}")
+    for day in (9, 5, 1):
+        posted(teacher, school_class, f"News of day {day}.", days_ago=day)
+    PostTranslation.objects.all().delete()  # made by the eager tasks of publishing
+    cache.clear()
+    pupil = PupilFactory(school_class=school_class)
+    InviteCodeFactory(pupil=pupil, code=CODE)
+    prefix = f"test-backfill-{secrets.token_hex(4)}:"
+    try:
+        with broker_at(redis_url(), global_keyprefix=prefix), embedded_worker():
+            parent = parent_join(
+                email="ola@home.example.org",
+                password="a long family passphrase 42",
+                first_name="Ola",
+                last_name="Nowak",
+                preferred_language="pl",
+                code=CODE,
+                date_of_birth=pupil.date_of_birth,
+                ip="127.0.0.1",
+            ).parent
+            translated = PostTranslation.objects.filter(language="pl")
+            wait_until(lambda: translated.count() == 3)
+    finally:
+        keys = list(redis.Redis.from_url(redis_url()).scan_iter(match=f"{prefix}*"))
+        if keys:
+            redis.Redis.from_url(redis_url()).delete(*keys)
+    assert sorted(translated.values_list("body", flat=True)) == [
+        f"[en>pl] News of day {day}." for day in (1, 5, 9)
+    ]
+    html = client_for(parent).get(reverse("stories_feed")).content.decode()
+    assert "[en&gt;pl] News of day 1." in html
