@@ -13,7 +13,7 @@ from .services.media import attachment_process
 from .services.notices import post_notify
 from .services.posts import posts_publish_due
 from .services.reminders import reminders_publish_due
-from .services.translations import post_translate
+from .services.translations import post_translate, posts_backfill
 
 
 @shared_task(acks_late=True)
@@ -24,6 +24,13 @@ def process_attachment(attachment_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=120)
 def translate_post(post_id: int) -> None:
     post_translate(post_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, ignore_result=True)
+def backfill_translations(user_id: int) -> int:
+    """A reader chose a language (or joined, or was linked to a child): translate into it the
+    posts they can still see that lack it. Enqueued by that dotted name."""
+    return posts_backfill(user_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -19,6 +19,7 @@ from tests.factories import (
     TeacherFactory,
     assign_teacher,
 )
+from tests.translation.standin import stand_in  # noqa: F401  (the LibreTranslate stand-in)
 
 
 @pytest.fixture(autouse=True)

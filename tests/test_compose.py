@@ -31,3 +31,24 @@ def test_the_worker_gets_a_warm_shutdown_longer_than_its_longest_batch() -> None
     grace = re.search(r"^    stop_grace_period: (\S+)$", worker, re.MULTILINE)
     assert grace, "Docker would give the worker 10 s before SIGKILL"
     assert seconds(grace.group(1)) > (push_notifications.soft_time_limit or 0) > 0  # 120 s
+
+
+def test_R17_libretranslate_runs_on_the_compose_network_with_the_schools_languages() -> None:
+    """Issue 15, item 5: the portal's engine by default, with its models in a volume, no port
+    on the host, a healthcheck, and every portal language LibreTranslate has models for
+    (Punjabi has none: listing it would stop the service from starting)."""
+    from django.conf import settings
+
+    engine = service("libretranslate")
+    assert re.search(r"^    image: libretranslate/libretranslate:", engine, re.MULTILINE)
+    assert "ports:" not in engine
+    assert re.search(r"^      - libretranslate:/home/libretranslate/\.local$", engine, re.M)
+    assert "healthcheck:" in engine
+    loaded = re.search(r"LT_LOAD_ONLY: (\S+)", engine)
+    assert loaded
+    portal = {code.split("-")[0] for code, _name in settings.LANGUAGES}
+    assert set(loaded.group(1).split(",")) == portal - {"pa"}
+    text = COMPOSE.read_text()
+    assert "TRANSLATION_BACKEND: ${TRANSLATION_BACKEND:-libretranslate}" in text
+    assert "TRANSLATION_URL: ${TRANSLATION_URL:-http://libretranslate:5000}" in text
+    assert re.search(r"^  libretranslate:$", text.split("\nvolumes:\n")[-1], re.MULTILINE)

@@ -6,7 +6,9 @@ never waits much longer than ``TRANSLATION_TIMEOUT`` seconds: a local Apertium i
 time is up, and every socket operation towards a server gets only the time that is left.
 Successful translations are cached for 30 days; a failure is remembered for a minute, and a
 backend that is unreachable or too slow is left alone for a minute, so a page full of posts
-never waits on a dead server more than once.
+never waits on a dead server more than once. A failure is logged once a minute per backend (in
+all processes sharing the cache), not once per text: a backfill of two hundred posts against an
+engine that answers garbage writes one warning.
 
 Backends (``TRANSLATION_BACKEND``): ``apertium`` runs the local ``apertium`` command, ``apy`` asks
 an Apertium APY server and ``libretranslate`` a LibreTranslate server at ``TRANSLATION_URL``;
@@ -121,7 +123,9 @@ def _is_down(name: str) -> bool:
 
 
 def _note_failure(name: str, failure: Failure) -> None:
-    log.warning("Translation with %s failed: %s", name, failure)
+    # cache.add is atomic: one process of all those sharing the cache writes the warning.
+    if cache.add(f"translation:logged:{backend_id(name)}", 1, FAILURE_TTL):
+        log.warning("Translation with %s failed: %s", name, failure)
     if failure.down:
         cache.set(f"translation:down:{backend_id(name)}", 1, FAILURE_TTL)
 

@@ -238,6 +238,12 @@ def _http_json(
     body = bytearray()
     try:
         with urlopen(request, timeout=remaining(deadline)) as response:  # noqa: S310
+            # A proxy's error page or a captive portal is HTML; a reply that says it is larger
+            # than any translation is refused before a byte of it is read.
+            if response.headers.get_content_type() == "text/html":
+                raise Failure("the answer is a web page, not JSON")
+            if (response.length or 0) > MAX_ANSWER_BYTES:
+                raise Failure("the answer is too large")
             # Chunk by chunk, so that a server that trickles its answer meets the deadline too.
             while chunk := response.read1(65536):
                 body += chunk

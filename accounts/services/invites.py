@@ -31,6 +31,7 @@ from django.utils.translation import ngettext_lazy
 from audit import AuditAction, audit_record, audit_record_many
 from classes.models import TYPEABLE_ALPHABET, Pupil
 from classes.selectors import school_get
+from core.queue import enqueue_on_commit
 from core.ratelimit import FailureLimit
 
 from ..models import ExtraParentRequest, InviteCode, ParentLink, Role, User
@@ -255,11 +256,21 @@ def _link_or_request(*, parent: User, invite: InviteCode) -> RedeemResult:
             subject=link,
             details={"pupil": pupil.pk, "invite": invite.pk},
         )
+        _translate_what_they_now_see(parent)
         return RedeemResult(parent=parent, pupil=pupil, link=link)
     request = ExtraParentRequest(parent=parent, pupil=pupil, invite=invite)
     request.full_clean()
     request.save()
     return RedeemResult(parent=parent, pupil=pupil, request=request)
+
+
+def _translate_what_they_now_see(parent: User) -> None:
+    """A parent linked to a child sees the posts of the child's class and story, written
+    before they joined: after the commit the worker translates those not yet in the parent's
+    language (R34). Nothing to do for a parent who reads English, the school's language."""
+    language = (parent.preferred_language or "").split("-")[0].lower()
+    if language and language != settings.LANGUAGE_CODE.split("-")[0].lower():
+        enqueue_on_commit("stories.tasks.backfill_translations", parent.pk)
 
 
 def invite_redeem(*, parent: User, code: str, date_of_birth: date, ip: str) -> RedeemResult:
@@ -388,6 +399,7 @@ def extra_parent_request_decide(
                 "request": request.pk,
             },
         )
+        _translate_what_they_now_see(request.parent)
     request.status = (
         ExtraParentRequest.Status.APPROVED if approve else ExtraParentRequest.Status.REFUSED
     )

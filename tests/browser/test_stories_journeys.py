@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import get_language_info, gettext, ngettext, pgettext
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from accounts.models import User
@@ -209,17 +211,26 @@ def test_R17_R16_spanish_parent_reads_the_post_translated_and_likes_it_without_a
     parent = spanish_parent_of(maya)
     post = photo_post(teacher, oak, TRIP, tagged=[maya])  # translated by the worker on publish
 
+    # The parent reads the portal in Spanish: what they click and see is in Spanish.
+    with translation.override("es"):
+        stories, show = gettext("Stories"), gettext("Show the original")
+        computer = gettext("Translated by a computer from %(language)s")
+        computer %= {"language": get_language_info("en")["name_translated"]}
+        like = pgettext("button: like this post", "Like")
+        liked = pgettext("button: you like this post", "Liked")
+        one_like = ngettext("%(likes)s like", "%(likes)s likes", 1) % {"likes": 1}
+        no_likes = ngettext("%(likes)s like", "%(likes)s likes", 0) % {"likes": 0}
     assert parent.email
     sign_in(page, live_server, parent.email, PASSWORD)
-    # The parent reads Spanish: the portal's own words are Spanish too.
-    page.get_by_role("link", name="Historias", exact=True).click()
+    page.get_by_role("link", name=stories, exact=True).click()
     article = page.get_by_role("article", name="Oak")
     text = article.locator(".post-text")
     expect(text).to_contain_text("niños")
     expect(text).to_have_attribute("lang", "es")
     original = article.get_by_text(TRIP)
     expect(original).to_be_hidden()
-    article.get_by_text("Ver el original").click()
+    expect(article.locator(".translation-label")).to_have_text(computer)
+    article.get_by_text(show).click()
     expect(original).to_be_visible()
     assert_photo_shown(page, article)
     check_page(page, request_log)
@@ -228,18 +239,16 @@ def test_R17_R16_spanish_parent_reads_the_post_translated_and_likes_it_without_a
     feed_url = page.url
     mark_page(page)
     like_box = article.locator(".like")
-    like_box.get_by_role("button", name="Me gusta", exact=True, pressed=False).click()
-    liked = like_box.get_by_role("button", name="Le gusta", exact=True, pressed=True)
-    expect(liked).to_be_focused()
-    expect(like_box.locator(".like-count")).to_have_text("1 me gusta")
+    like_box.get_by_role("button", name=like, exact=True, pressed=False).click()
+    liked_button = like_box.get_by_role("button", name=liked, exact=True, pressed=True)
+    expect(liked_button).to_be_focused()
+    expect(like_box.locator(".like-count")).to_have_text(one_like)
     assert_same_page(page, feed_url)
     assert Like.objects.filter(post=post, user=parent).count() == 1
 
-    liked.click()
-    expect(
-        like_box.get_by_role("button", name="Me gusta", exact=True, pressed=False)
-    ).to_be_focused()
-    expect(like_box.locator(".like-count")).to_have_text("0 me gusta")
+    liked_button.click()
+    expect(like_box.get_by_role("button", name=like, exact=True, pressed=False)).to_be_focused()
+    expect(like_box.locator(".like-count")).to_have_text(no_likes)
     assert_same_page(page, feed_url)
     assert not Like.objects.filter(post=post).exists()
     check_page(page, request_log)

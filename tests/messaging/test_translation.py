@@ -9,6 +9,8 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from messaging.models import Message, MessageTranslation
 from messaging.services.messages import message_start
@@ -54,7 +56,10 @@ def test_R17_the_sweep_has_a_teachers_message_translated_for_a_spanish_parent(
     with at(TUESDAY_1000):
         html = client_for(parent).get(reverse("messaging_thread", args=[message.thread_id]))
     text = html.content.decode()
-    assert "niños" in text and "Ver el original" in text
+    with translation.override("es"):  # the parent reads the page in Spanish
+        show, label = gettext("Show the original"), gettext("Translated by a computer")
+    assert show != "Show the original" and label != "Translated by a computer"
+    assert "niños" in text and f"<summary>{show}</summary>" in text and label in text
     assert "The children enjoyed the trip." in text
 
 

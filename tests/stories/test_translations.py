@@ -9,12 +9,13 @@ import shutil
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from stories.models import Post, PostTranslation
 from stories.services.posts import post_update
 from stories.services.translations import post_translate, reader_languages
 from stories.tasks import publish_due
+from stories.templatetags.stories import NOT_TRANSLATED, SHOW_ORIGINAL, machine_translated_label
 from tests.conftest import client_for
 from tests.requirements import require_or_skip
 
@@ -52,7 +53,9 @@ def test_R17_publishing_translates_into_spanish_in_the_worker(
     post.refresh_from_db()
     assert post.translated_at is not None
     html = client_for(parent).get(reverse("stories_feed")).content.decode()
-    assert "niños" in html and "Ver el original" in html
+    with translation.override("es"):  # the parent reads the page in Spanish
+        show, label = str(SHOW_ORIGINAL), machine_translated_label("en-gb")
+    assert "niños" in html and f"<summary>{show}</summary>" in html and label in html
 
 
 @pytest.mark.usefixtures("apertium")
@@ -92,7 +95,9 @@ def test_R17_with_translation_off_the_post_is_done_and_shows_the_original(
     post.refresh_from_db()
     assert post.translated_at is not None and not post.translations.exists()
     html = client_for(parent).get(reverse("stories_feed")).content.decode()
-    assert TRIP in html and "Todavía no está traducido a su idioma" in html
+    with translation.override("es"):
+        notice = str(NOT_TRANSLATED)
+    assert TRIP in html and notice in html
 
 
 def test_R17_a_translation_never_enqueued_is_re_driven_by_the_sweep(

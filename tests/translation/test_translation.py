@@ -4,134 +4,25 @@ and the cache that keeps the service from being asked twice."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import socket
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from tests.requirements import require_or_skip
+from tests.translation.standin import Received, Reply, Route, StandIn
 from translation import backend_name, covers, translate
 
 TRIP = "The children enjoyed the school trip."
 TRIP_ES = "Los niños disfrutaron de la excursión escolar."
 LETTER = "Dear parents,\r\nThe children enjoyed the school trip.\n\nThank you for your help."
 LETTER_ES = "Queridos padres:\r\nLos niños disfrutaron de la excursión escolar.\n\nGracias."
-
-
-@dataclass
-class Received:
-    """One request as the stand-in server saw it: query, form and JSON fields in ``params``."""
-
-    method: str
-    path: str
-    params: dict[str, Any]
-
-
-@dataclass
-class Reply:
-    body: Any = None
-    status: int = 200
-    raw: bytes | None = None
-    delay: float = 0.0
-    trickle: float = 0.0  # seconds between the bytes of the body
-
-
-Route = Callable[[Received], Reply]
-
-
-@dataclass
-class StandIn:
-    """An HTTP server on 127.0.0.1, in a thread, that answers each path with its route and
-    records every request."""
-
-    routes: dict[str, Route]
-    received: list[Received] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    def __post_init__(self) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def requests_to(self, path: str) -> list[Received]:
-        return [request for request in self.received if request.path == path]
-
-    def stop(self) -> None:
-        self.release.set()  # wakes any route that is still sleeping
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def _handler_for(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._answer()
-
-        def do_POST(self) -> None:
-            self._answer()
-
-        def _answer(self) -> None:
-            url = urlsplit(self.path)
-            params: dict[str, Any] = dict(parse_qsl(url.query))
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.headers.get("Content-Type") == "application/json":
-                params.update(json.loads(body))
-            elif body:
-                params.update(parse_qsl(body.decode()))
-            request = Received(self.command, url.path, params)
-            stand_in.received.append(request)
-            route = stand_in.routes.get(url.path)
-            reply = route(request) if route else Reply({"error": "Not Found"}, status=404)
-            stand_in.release.wait(reply.delay)
-            data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if not reply.trickle:
-                    self.wfile.write(data)
-                for index in range(len(data) if reply.trickle else 0):
-                    self.wfile.write(data[index : index + 1])
-                    self.wfile.flush()
-                    if stand_in.release.wait(reply.trickle):
-                        break
-            except OSError:
-                pass  # the client gave up waiting, as it should
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def stand_in() -> Iterator[Callable[[dict[str, Route]], StandIn]]:
-    started: list[StandIn] = []
-
-    def start(routes: dict[str, Route]) -> StandIn:
-        server = StandIn(routes)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def spanish(text: str) -> str:
@@ -459,6 +350,51 @@ def test_R17_a_server_that_trickles_its_answer_is_given_up_on_after_the_timeout(
     started = time.monotonic()
     assert translate(TRIP, source="en-gb", target="es") is None
     assert time.monotonic() - started < 1
+
+
+TEN_MB = b'{"translatedText": "' + b"a" * 10_000_000 + b'"}'
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(raw=b"\x00\xffgarbage{{{"),
+        Reply(raw=b"<!doctype html><title>Gateway</title>", content_type="text/html"),
+        Reply(raw=b'{"translatedText": "hola"}', content_type="text/html; charset=utf-8"),
+        Reply(raw=TEN_MB),
+        Reply(raw=TEN_MB, send_length=False),
+    ],
+    ids=["garbage", "html", "json-labelled-html", "10-mb", "10-mb-without-length"],
+)
+def test_R17_an_engine_that_answers_garbage_html_or_10_mb_is_refused(
+    settings: Any,
+    stand_in: Callable[[dict[str, Route]], StandIn],
+    caplog: pytest.LogCaptureFixture,
+    reply: Reply,
+) -> None:
+    server = stand_in(failing(reply)["libretranslate"])
+    use_server(settings, "libretranslate", server.url)
+
+    started = time.monotonic()
+    assert translate(TRIP, source="en-gb", target="es") is None
+    assert time.monotonic() - started < 2  # at most a megabyte is read, never ten
+    assert "Translation with libretranslate failed" in caplog.text
+
+
+def test_R17_an_engine_that_fails_for_every_text_is_logged_once(
+    settings: Any,
+    stand_in: Callable[[dict[str, Route]], StandIn],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Thirty posts against an engine that answers garbage: one warning, not thirty."""
+    server = stand_in(failing(Reply(raw=b"not json"))["libretranslate"])
+    use_server(settings, "libretranslate", server.url)
+
+    for number in range(30):
+        assert translate(f"Post {number}.", source="en-gb", target="es") is None
+    assert len(server.requests_to("/translate")) == 30  # each text was tried
+    warnings = [r for r in caplog.records if "Translation with" in r.getMessage()]
+    assert len(warnings) == 1
 
 
 def test_R17_a_server_that_timed_out_is_left_alone_for_a_while(
