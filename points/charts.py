@@ -165,8 +165,11 @@ def doughnut_svg(slices: list[Slice], *, label: str = "") -> SafeString:
 
 
 LINE_W, LINE_H = 320, 200
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 44, 310, 12, 164
-MAX_LABELS = 6
+# Room at the right for half of the last day's name, centred under its point: "30 ديسمبر" is
+# about 60 wide at this size, the longest of the portal's languages.
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 44, 286, 12, 164
+# The space between two named days: the widest day's name and a gap, so that names never touch.
+LABEL_ROOM = 68
 
 
 def _scale(points: list[tuple[date, int]]) -> tuple[int, int]:
@@ -200,7 +203,7 @@ def _axes(points: list[tuple[date, int]], low: int, high: int) -> list[str]:
             f'<text x="{PLOT_LEFT - 6}" y="{y + 5:.1f}" direction="ltr" font-size="14" '
             f'text-anchor="end" fill="#1b1f24">{escape(_signed(value))}</text>'
         )
-    step = math.ceil(len(points) / MAX_LABELS)
+    step = max(1, math.ceil(LABEL_ROOM * (len(points) - 1) / (PLOT_RIGHT - PLOT_LEFT)))
     for n in range(0, len(points), step):
         x = _x(n, len(points))
         parts.append(
@@ -240,7 +243,7 @@ def _line_summary(points: list[tuple[date, int]]) -> str:
 
 
 def line_svg(points: list[tuple[date, int]]) -> SafeString:
-    """Points per day as a line with axes, day labels thinned to at most six. Negative days
+    """Points per day as a line with axes, day labels thinned to fit their names. Negative days
     go below the zero line. Without days or without any points, "No points yet."."""
     if not points or not any(value for _day, value in points):
         return _empty()
