@@ -134,6 +134,7 @@ def test_points_totals_keep_their_sign_before_the_number_in_arabic(
     html = client_for(parent).get(reverse("points_child", args=[child])).content.decode()
     assert '<dd><bdi dir="ltr">-1</bdi></dd>' in html
     assert f"{LRI}\u22121{PDI}" in html, "the charts' numbers are isolated too"
+    assert f"{LRI}-1{PDI} نقطة" in html, "and the skill's points in words"
 
 
 def test_a_page_in_arabic_costs_the_same_queries_as_in_english(
