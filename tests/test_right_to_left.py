@@ -55,6 +55,8 @@ def _shipped_catalogues() -> Iterator[None]:
         )
     yield
     interface_language.cache_clear()
+    # A page fetched with the test client leaves its language active in this thread.
+    translation.deactivate()
 
 
 def parent_reading(language: str, school_class: SchoolClass) -> tuple[User, int]:
