@@ -17,6 +17,13 @@ RLM, ALM) only nudge neutral characters and are kept, as right-to-left writing n
   can close the isolate early.
 - In data (CSV), :func:`strip_bidi_controls` removes them: a spreadsheet honours isolates
   unevenly, and isolate characters would travel on in the data.
+
+Numbers, codes, phone numbers and e-mail addresses are the other way round: they read left to
+right in every language, but on a right-to-left page the algorithm lays out their pieces in the
+page's direction — ``01302 555 0100`` shows its groups in reverse, ``+3`` and ``−2`` with the
+sign after the number. On such a page they go in a left-to-right isolate: ``{{ phone|ltr }}``
+(``<bdi dir="ltr">``) in HTML, :func:`isolate_ltr` (LRI…PDI) in plain text and in the charts'
+SVG (:func:`needs_ltr_isolation` says when).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from django.utils import translation
 
 # LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-FSI, PDI = "\u2068", "\u2069"
+FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
 _REMOVE = dict.fromkeys(ord(char) for char in BIDI_CONTROLS)
 
 
@@ -59,3 +66,18 @@ def isolate(text: object) -> str:
     around it. Empty text stays empty."""
     value = strip_bidi_controls("" if text is None else str(text))
     return f"{FSI}{value}{PDI}" if value else ""
+
+
+def needs_ltr_isolation() -> bool:
+    """Whether text that reads left to right (a number, a code, an address) must be isolated to
+    keep its order: the active page is right to left."""
+    return bool(translation.get_language_bidi())
+
+
+def isolate_ltr(text: object) -> str:
+    """``text`` as a left-to-right isolate (LRI…PDI), its own controls removed, on a
+    right-to-left page; elsewhere ``text`` as it is. Empty text stays empty."""
+    value = "" if text is None else str(text)
+    if not value or not needs_ltr_isolation():
+        return value
+    return f"{LRI}{strip_bidi_controls(value)}{PDI}"

@@ -4,6 +4,14 @@ Each chart is an ``<svg role="img">`` whose ``aria-label`` sums it up, with a ``
 every mark; it scales to the width of a 320 px phone (``viewBox`` and ``width="100%"``). The
 page always shows the same numbers in a ``<table>`` next to it. Every text is escaped.
 With nothing to draw, the chart is a friendly sentence instead.
+
+On a right-to-left page (Arabic, Urdu) the legend is mirrored: its colour keys stand on the
+right, where the reader starts, with the words beside them read from the right. The plot is
+not: its days run from left to right and its numbers stand on the left, as graphs are drawn in
+Arabic-language school mathematics, and a time axis turned round would be misread. Every number
+(``+3``, ``−2``) is a left-to-right isolate there, or the page's direction would put its sign
+after it; the axis's numbers are laid out left to right so that they end at the axis whatever
+the page's direction.
 """
 
 from __future__ import annotations
@@ -15,8 +23,10 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+
+from core.bidi import isolate_ltr
 
 NO_POINTS_YET = gettext_lazy("No points yet.")
 
@@ -49,8 +59,9 @@ def _empty() -> SafeString:
 
 
 def _signed(points: int) -> str:
-    """+3, 0, −2 (a true minus sign, which screen readers say as "minus")."""
-    return f"{points:+d}".replace("-", "\u2212") if points else "0"
+    """+3, 0, −2 (a true minus sign, which screen readers say as "minus"), kept in that order
+    on a right-to-left page."""
+    return isolate_ltr(f"{points:+d}".replace("-", "\u2212") if points else "0")
 
 
 def _slice_words(piece: Slice) -> str:
@@ -99,6 +110,11 @@ def _rings(slices: list[Slice], colours: list[str]) -> list[str]:
 
 
 def _legend(slices: list[Slice], colours: list[str]) -> list[str]:
+    """A colour key and two lines of words per slice, from the side where the reader starts."""
+    if get_language_bidi():
+        key_x, text_x, direction = WIDTH - 18, WIDTH - 28, "rtl"
+    else:
+        key_x, text_x, direction = 0, 28, "ltr"
     parts = []
     for n, (piece, colour) in enumerate(zip(slices, colours, strict=True)):
         y = LEGEND_TOP + n * LEGEND_ROW
@@ -112,11 +128,12 @@ def _legend(slices: list[Slice], colours: list[str]) -> list[str]:
                 "points": _signed(piece.points),
             }
         parts.append(
-            f'<g class="legend-item"><rect x="0" y="{y}" width="18" height="18" rx="3" '
+            f'<g class="legend-item"><rect x="{key_x}" y="{y}" width="18" height="18" rx="3" '
             f'fill="{colour}"/>'
-            f'<text x="28" y="{y + 14}" font-size="15" font-weight="600" fill="#1b1f24">'
-            f"{escape(_short(piece.label))}</text>"
-            f'<text x="28" y="{y + 33}" font-size="14" fill="#4d5560">{escape(detail)}</text></g>'
+            f'<text x="{text_x}" y="{y + 14}" direction="{direction}" font-size="15" '
+            f'font-weight="600" fill="#1b1f24">{escape(_short(piece.label))}</text>'
+            f'<text x="{text_x}" y="{y + 33}" direction="{direction}" font-size="14" '
+            f'fill="#4d5560">{escape(detail)}</text></g>'
         )
     return parts
 
@@ -148,8 +165,11 @@ def doughnut_svg(slices: list[Slice], *, label: str = "") -> SafeString:
 
 
 LINE_W, LINE_H = 320, 200
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 44, 310, 12, 164
-MAX_LABELS = 6
+# Room at the right for half of the last day's name, centred under its point: "30 ديسمبر" is
+# about 60 wide at this size, the longest of the portal's languages.
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 44, 286, 12, 164
+# The space between two named days: the widest day's name and a gap, so that names never touch.
+LABEL_ROOM = 68
 
 
 def _scale(points: list[tuple[date, int]]) -> tuple[int, int]:
@@ -180,10 +200,10 @@ def _axes(points: list[tuple[date, int]], low: int, high: int) -> list[str]:
         parts.append(
             f'<line x1="{PLOT_LEFT}" y1="{y:.1f}" x2="{PLOT_RIGHT}" y2="{y:.1f}" '
             f'stroke="#4d5560" stroke-width="{weight}"/>'
-            f'<text x="{PLOT_LEFT - 6}" y="{y + 5:.1f}" font-size="14" text-anchor="end" '
-            f'fill="#1b1f24">{escape(_signed(value))}</text>'
+            f'<text x="{PLOT_LEFT - 6}" y="{y + 5:.1f}" direction="ltr" font-size="14" '
+            f'text-anchor="end" fill="#1b1f24">{escape(_signed(value))}</text>'
         )
-    step = math.ceil(len(points) / MAX_LABELS)
+    step = max(1, math.ceil(LABEL_ROOM * (len(points) - 1) / (PLOT_RIGHT - PLOT_LEFT)))
     for n in range(0, len(points), step):
         x = _x(n, len(points))
         parts.append(
@@ -223,7 +243,7 @@ def _line_summary(points: list[tuple[date, int]]) -> str:
 
 
 def line_svg(points: list[tuple[date, int]]) -> SafeString:
-    """Points per day as a line with axes, day labels thinned to at most six. Negative days
+    """Points per day as a line with axes, day labels thinned to fit their names. Negative days
     go below the zero line. Without days or without any points, "No points yet."."""
     if not points or not any(value for _day, value in points):
         return _empty()

@@ -31,6 +31,7 @@ from accounts.permissions.accounts import role_required
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names
 from classes.selectors import school_get
+from core import bidi
 
 from ..avatars import avatar_svg, avatars_for
 from ..forms import CHOOSE_SKILL, AwardForm, ClassSkillForm
@@ -130,9 +131,15 @@ def class_skills(school_class: SchoolClass) -> list[Skill]:
     return list(skills)
 
 
+def _isolated(text: str) -> str:
+    """A name in the sentence, isolated where that changes what is shown (core.bidi)."""
+    return bidi.isolate(text) if bidi.needs_isolation(text) else text
+
+
 def _names_text(names: Sequence[str]) -> str:
     if len(names) > NAMED_AT_MOST:
         return str(AWARDED_MANY % {"count": len(names)})
+    names = [_isolated(name) for name in names]
     if len(names) == 1:
         return names[0]
     return str(NAMES_AND % {"names": ", ".join(names[:-1]), "last": names[-1]})
@@ -142,16 +149,18 @@ def confirmation_text(
     awards: Sequence[Award], *, whole_class: bool, names: Collection[str] | None = None
 ) -> str:
     """“+1 Resilience for Amir Kh. and Maya”, or “… for the whole class (28)”. ``names`` are the
-    pupils' display names when the caller has them already."""
+    pupils' display names when the caller has them already. On a right-to-left page the value
+    keeps its sign before it (``+1``) and the names do not reorder the sentence."""
     skill = awards[0].skill
-    value = f"{skill.value:+d}"
+    value = bidi.isolate_ltr(f"{skill.value:+d}")
+    skill_name = _isolated(skill.name)
     if whole_class:
-        return str(AWARDED_CLASS % {"value": value, "skill": skill.name, "count": len(awards)})
+        return str(AWARDED_CLASS % {"value": value, "skill": skill_name, "count": len(awards)})
     if names is None:
         pupils = Pupil.objects.filter(pk__in=[award.pupil_id for award in awards])
         names = display_names(pupils).values()
     names = sorted(names, key=str.casefold)
-    return str(AWARDED % {"value": value, "skill": skill.name, "names": _names_text(names)})
+    return str(AWARDED % {"value": value, "skill": skill_name, "names": _names_text(names)})
 
 
 def _screen_url(school_class: SchoolClass, last: uuid.UUID | None = None) -> str:
