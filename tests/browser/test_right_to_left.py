@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from accounts.middleware import interface_language
 from accounts.models import User
 from classes.models import School, SchoolClass
-from messaging.services import message_start
+from messaging.services.messages import message_start
 from notifications.services import notify
 from points.models import Skill
 from points.services.awards import points_award
