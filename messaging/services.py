@@ -1,6 +1,8 @@
 """Sending, withdrawing and reading messages (R18–R21). A message is stored at once and the
 request never waits on anything else: a parent's message reaches the teacher from its
-delivery time (the next working period, R19), which the inbox reads from the database."""
+delivery time (the next working period, R19), which the inbox reads from the database. Its
+translation for the reader (R34) is queued for the worker on commit, with the broker's short
+timeout (``core.queue``); a sweep hands out whatever the broker lost."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from classes.models import Pupil
 from classes.worktime import calendar_for, reply_due_at
+from core.queue import enqueue_on_commit
 from media.photos import ProcessedPhoto
 from notifications.models import Kind
 from notifications.services import notifications_read_about, retract
@@ -125,7 +128,18 @@ def _add(
         photos_store(message, photos)
     if not message.from_parent:
         _settle(thread)
+    if text and _reader_differs(thread, message):
+        # R34: the worker translates it for its reader once this commits; the sweep hands it
+        # out again should the broker be down now.
+        enqueue_on_commit("messaging.tasks.translate_message", message.pk)
     return message
+
+
+def _reader_differs(thread: Thread, message: Message) -> bool:
+    """Whether the other side of the thread reads another language than the message's."""
+    reader = thread.teacher if message.from_parent else thread.parent
+    language = getattr(reader, "preferred_language", "") or ""
+    return bool(language) and language.split("-")[0] != message.language.split("-")[0]
 
 
 def _settle(thread: Thread) -> None:

@@ -1,5 +1,7 @@
-"""Messages in the reader's language (R17): translated by the worker when sent, into the
-language of the other side of the thread; the original stays one tap away."""
+"""Messages in the reader's language (R17, R34), both ways: a parent's message is written in the
+parent's language and translated for the teacher, the teacher's reply into the parent's
+language. The worker translates a message once it is sent (the task is queued on commit; the
+sweep hands out any that the broker lost); the original stays one tap away."""
 
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ TRANSLATE_WITHIN = dt.timedelta(days=1)
 
 
 def messages_to_translate(*, now: dt.datetime, limit: int = 500) -> list[int]:
-    """Messages of the last day the worker has not translated yet. The sweep hands them to
-    the worker, so a web request never publishes a task for this (R19: it never waits on the
-    broker)."""
+    """Messages of the last day the worker has not translated yet: their task, queued when
+    they were sent, was lost (the broker was down) or has not run yet. The sweep hands them to
+    the worker again; running twice is harmless (``message_translate`` claims a message)."""
     return list(
         Message.objects.filter(
             translated_at__isnull=True, sent_at__gt=now - TRANSLATE_WITHIN
@@ -44,8 +46,11 @@ def message_translate(message_id: int) -> str | None:
     )
     if message is None or message.translated_at is not None:
         return None
-    Message.objects.filter(pk=message.pk).update(translated_at=timezone.now())
-    if message.withdrawn_at is not None:
+    # Claimed in one statement: the task sent on commit and a sweep's may run at once.
+    claimed = Message.objects.filter(pk=message.pk, translated_at__isnull=True).update(
+        translated_at=timezone.now()
+    )
+    if not claimed or message.withdrawn_at is not None:
         return None
     target = _reader_language(message)
     if not target or target.split("-")[0] == message.language.split("-")[0]:
