@@ -10,6 +10,8 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from messaging.services import message_start
 from tests.clock import at
@@ -53,3 +55,12 @@ def test_R34_parents_are_not_shown_the_tips(school, teacher, parent_with_child) 
         message = message_start(acting_user=parent, other=teacher, pupil=child, body="Hello.")
     for url in (reverse("messaging_start"), reverse("messaging_thread", args=[message.thread_id])):
         assert NOTE not in page(parent, url)
+
+
+def test_R34_the_tips_are_in_the_writers_language(school, teacher, parent_with_child) -> None:
+    teacher.preferred_language = "pl"
+    teacher.save()
+    with translation.override("pl"):
+        note = gettext(NOTE)
+    assert note != NOTE
+    assert note in page(teacher, reverse("messaging_start"))
