@@ -27,6 +27,7 @@ from .models import Message, Thread
 from .notices import message_key, thread_link
 from .permissions import may_message, may_write_in
 from .photos import photos_prepare, photos_store
+from .translations import needs_translation
 
 MAX_LENGTH = 5000
 WITHDRAW_WITHIN = dt.timedelta(minutes=5)
@@ -128,18 +129,11 @@ def _add(
         photos_store(message, photos)
     if not message.from_parent:
         _settle(thread)
-    if text and _reader_differs(thread, message):
+    if text and needs_translation(thread, message):
         # R34: the worker translates it for its reader once this commits; the sweep hands it
         # out again should the broker be down now.
         enqueue_on_commit("messaging.tasks.translate_message", message.pk)
     return message
-
-
-def _reader_differs(thread: Thread, message: Message) -> bool:
-    """Whether the other side of the thread reads another language than the message's."""
-    reader = thread.teacher if message.from_parent else thread.parent
-    language = getattr(reader, "preferred_language", "") or ""
-    return bool(language) and language.split("-")[0] != message.language.split("-")[0]
 
 
 def _settle(thread: Thread) -> None:

@@ -28,10 +28,12 @@ from accounts.permissions import has_role
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names
 from classes.selectors import school_get
+from core.queue import enqueue_on_commit
 
 from .models import Message, ReadyReply, Thread, Topic
 from .permissions import can_use_messaging, classes_messaged_by
 from .services import check_body, message_reply
+from .translations import needs_translation
 
 UNKNOWN_TOPIC = _("Choose what the message is about.")
 NOT_A_READY_REPLY = _("That ready reply is not in use any more.")
@@ -115,7 +117,7 @@ def office_inbox(*, viewer: User, closed: bool = False) -> list[Thread]:
 def _office_add(thread: Thread, author: User, text: str) -> Message:
     """A message in an office thread, delivered at once (the office has no quiet time)."""
     now = timezone.now()
-    return Message.objects.create(
+    message = Message.objects.create(
         thread=thread,
         author=author,
         from_parent=author.pk == thread.parent_id,
@@ -124,6 +126,9 @@ def _office_add(thread: Thread, author: User, text: str) -> Message:
         sent_at=now,
         deliver_at=now,
     )
+    if needs_translation(thread, message):  # R34: for the office, or for the parent
+        enqueue_on_commit("messaging.tasks.translate_message", message.pk)
+    return message
 
 
 @transaction.atomic

@@ -7,17 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 from translation import covers, translate
 
-from .models import Message, MessageTranslation
+from .models import Message, MessageTranslation, Thread
+
+
+def reader_language(thread: Thread, *, from_parent: bool) -> str:
+    """The language a message is read in: the teacher's, or the school's for a parent's
+    message to the office (several people read the office inbox); the parent's for a
+    message to them ("" when nobody reads it any more)."""
+    if from_parent and thread.teacher_id is None:
+        return str(settings.LANGUAGE_CODE)
+    reader = thread.teacher if from_parent else thread.parent
+    return getattr(reader, "preferred_language", "") or ""
+
+
+def needs_translation(thread: Thread, message: Message) -> bool:
+    """Whether the message's reader reads another language than the one it is written in."""
+    language = reader_language(thread, from_parent=message.from_parent)
+    return bool(language) and language.split("-")[0] != message.language.split("-")[0]
 
 
 def _reader_language(message: Message) -> str:
-    thread = message.thread
-    reader = thread.teacher if message.from_parent else thread.parent
-    return getattr(reader, "preferred_language", "") or ""
+    return reader_language(message.thread, from_parent=message.from_parent)
 
 
 TRANSLATE_WITHIN = dt.timedelta(days=1)

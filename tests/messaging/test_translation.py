@@ -22,12 +22,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from classes.models import School
-from messaging.models import Message, MessageTranslation
+from messaging.models import Message, MessageTranslation, Topic
 from messaging.services import message_reply, message_start
+from messaging.services_office import office_message_send
 from messaging.tasks import sweep_notices
 from messaging.translations import message_translate
 from tests.clock import at
 from tests.conftest import client_for
+from tests.factories import OfficeFactory
 from tests.messaging.test_reliability import (
     TaskLedger,
     broker_at,
@@ -198,7 +200,10 @@ def test_R34_a_spanish_parent_writes_the_teacher_reads_english_the_reply_comes_i
 # Polish, through a LibreTranslate stand-in on 127.0.0.1
 
 PHRASES = {
-    ("pl", "en"): {"Czy w piątek jest WF?": "Is there PE on Friday?"},
+    ("pl", "en"): {
+        "Czy w piątek jest WF?": "Is there PE on Friday?",
+        "Maja jest dziś chora.": "Maja is ill today.",
+    },
     ("en", "pl"): {"Yes, bring trainers.": "Tak, proszę przynieść buty sportowe."},
 }
 
@@ -264,3 +269,24 @@ def test_R34_a_message_handed_out_twice_is_translated_once(
     Message.objects.filter(pk=message.pk).update(translated_at=TUESDAY_1000)
     assert message_translate(message.pk) is None  # claimed by the other run already
     assert not MessageTranslation.objects.exists()
+
+
+def test_R34_a_polish_parents_message_to_the_office_is_read_in_the_schools_language(
+    school, parent_with_child, polish_server, django_capture_on_commit_callbacks
+) -> None:
+    parent, child = parent_with_child
+    parent.preferred_language = "pl"
+    parent.save()
+    with at(TUESDAY_1000), django_capture_on_commit_callbacks(execute=True):
+        message = office_message_send(
+            acting_user=parent, pupil=child, topic=Topic.SICKNESS, body="Maja jest dziś chora."
+        )
+    translation_ = MessageTranslation.objects.get(message=message)
+    assert (translation_.language, translation_.body) == ("en-gb", "Maja is ill today.")
+    with at(TUESDAY_1000 + dt.timedelta(minutes=1)):
+        response = client_for(OfficeFactory()).get(
+            reverse("messaging_office_thread", args=[message.thread_id])
+        )
+    html = response.content.decode()
+    assert "Maja is ill today." in translated_part(html, "en-gb")
+    assert "Machine-translated (original: Polish)" in html
