@@ -1,6 +1,8 @@
 """Sending, withdrawing and reading messages (R18–R21). A message is stored at once and the
 request never waits on anything else: a parent's message reaches the teacher from its
-delivery time (the next working period, R19), which the inbox reads from the database."""
+delivery time (the next working period, R19), which the inbox reads from the database. Its
+translation for the reader (R34) is queued for the worker on commit, with the broker's short
+timeout (``core.queue``); a sweep hands out whatever the broker lost."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from accounts.models import Role, User
 from classes.models import Pupil
 from classes.selectors import school_get
 from classes.worktime import calendar_for, reply_due_at
+from core.queue import enqueue_on_commit
 from media.photos import ProcessedPhoto
 from notifications.models import Kind
 from notifications.services import notifications_read_about, retract
@@ -25,6 +28,7 @@ from ..models import Message, Thread
 from ..notices import message_key, thread_link
 from ..permissions import may_message, may_write_in
 from ..photos import photos_prepare, photos_store
+from ..translations import needs_translation
 
 MAX_LENGTH = 5000
 WITHDRAW_WITHIN = dt.timedelta(minutes=5)
@@ -124,6 +128,10 @@ def _add(
         photos_store(message, photos)
     if not message.from_parent:
         _settle(thread)
+    if text and needs_translation(thread, message):
+        # R34: the worker translates it for its reader once this commits; the sweep hands it
+        # out again should the broker be down now.
+        enqueue_on_commit("messaging.tasks.translate_message", message.pk)
     return message
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ParentLink, Role, User
 from classes.models import Pupil, SchoolClass
+from core.queue import enqueue_on_commit
 
 from ..models import Message, ReadyReply, Thread, Topic
 from ..permissions import (
@@ -32,6 +33,7 @@ from ..permissions import (
     may_write_to_office,
 )
 from ..selectors import ready_reply_text
+from ..translations import needs_translation
 from .messages import check_body, message_reply
 
 UNKNOWN_TOPIC = _("Choose what the message is about.")
@@ -50,7 +52,7 @@ MEETING_REQUEST_ANY = _("Please can we arrange a meeting about my child's progre
 def _office_add(thread: Thread, author: User, text: str) -> Message:
     """A message in an office thread, delivered at once (the office has no quiet time)."""
     now = timezone.now()
-    return Message.objects.create(
+    message = Message.objects.create(
         thread=thread,
         author=author,
         from_parent=author.pk == thread.parent_id,
@@ -59,6 +61,9 @@ def _office_add(thread: Thread, author: User, text: str) -> Message:
         sent_at=now,
         deliver_at=now,
     )
+    if needs_translation(thread, message):  # R34: for the office, or for the parent
+        enqueue_on_commit("messaging.tasks.translate_message", message.pk)
+    return message
 
 
 @transaction.atomic

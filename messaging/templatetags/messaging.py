@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language_info
 
 register = template.Library()
 
@@ -17,10 +18,21 @@ def message_text(message: Any, user: Any) -> SafeString:
     (``messaging.selectors.thread_page`` reads it with the messages)."""
     reader = (getattr(user, "preferred_language", "") or "").split("-")[0]
     same = reader == message.language.split("-")[0] or message.author_id == user.pk
+    translated = None if same else getattr(message, "translated", None)
     context = {
         "message": message,
         "same_language": same,
-        "translated": None if same else getattr(message, "translated", None),
+        "translated": translated,
         "reader_language": getattr(user, "preferred_language", ""),
+        "source_name": _language_name(message.language) if translated else "",
     }
     return render_to_string("messaging/includes/message_text.html", context)
+
+
+def _language_name(code: str) -> str:
+    """The language's name in the active language ("Polish", "polaco"), by its base code, so
+    that English is "English" whether it was written as en or en-gb."""
+    try:
+        return str(get_language_info(code.split("-")[0])["name_translated"])
+    except KeyError:
+        return code
