@@ -7,6 +7,7 @@ once. Against the real Redis and PostgreSQL where they matter."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import socket
 import threading
@@ -207,6 +208,10 @@ def embedded_worker() -> Iterator[None]:
     """A real Celery worker in a thread of this process (so its emails reach this process's
     outbox), leaving the process's logging and Celery's global state as they were."""
     hijack, join_blocks = app.conf.worker_hijack_root_logger, task_join_will_block()
+    # A second worker in one process sets the root logger's level anyway: put it back, or the
+    # tests that follow capture no warnings.
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     app.conf.update(worker_hijack_root_logger=False)
     try:
         with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
@@ -214,6 +219,8 @@ def embedded_worker() -> Iterator[None]:
     finally:
         app.conf.update(worker_hijack_root_logger=hijack)
         _set_task_join_will_block(join_blocks)
+        root.setLevel(level)
+        root.handlers[:] = handlers
 
 
 @pytest.mark.services

@@ -7,7 +7,6 @@ Spanish and English; Polish through a LibreTranslate stand-in (Debian has no Pol
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import secrets
 import shutil
@@ -110,14 +109,8 @@ def test_R17_same_language_or_translation_off_shows_the_original_and_is_done(
 @pytest.fixture
 def _school_row(db: None) -> Iterator[None]:
     """A transactional test empties every table when it ends, the school row that the
-    migration made included: make it again for the next test. A worker started after another
-    in the process leaves the root logger at its own level: put it back, so that later tests
-    still capture warnings."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
+    migration made included: make it again for the next test."""
     yield
-    root.setLevel(level)
-    root.handlers[:] = handlers
     School.objects.get_or_create(singleton=True, defaults={"name": "School"})
 
 
