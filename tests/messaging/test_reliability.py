@@ -7,6 +7,7 @@ once. Against the real Redis and PostgreSQL where they matter."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import secrets
 import socket
 import threading
@@ -18,10 +19,6 @@ from typing import Any
 
 import pytest
 import redis
-from celery._state import (  # type: ignore[attr-defined]  # not in celery-types
-    _set_task_join_will_block,
-    task_join_will_block,
-)
 from celery.contrib.testing.worker import start_worker
 from celery.signals import before_task_publish, task_postrun
 from django.conf import settings
@@ -59,6 +56,9 @@ REDIS_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "max_retries": 1,
 }
+
+# Celery's private "inside a task" flag; celery-types does not describe the module.
+celery_state = importlib.import_module("celery._state")
 
 
 def closed_port() -> int:
@@ -206,14 +206,14 @@ class TaskLedger:
 def embedded_worker() -> Iterator[None]:
     """A real Celery worker in a thread of this process (so its emails reach this process's
     outbox), leaving the process's logging and Celery's global state as they were."""
-    hijack, join_blocks = app.conf.worker_hijack_root_logger, task_join_will_block()
+    hijack, join_blocks = app.conf.worker_hijack_root_logger, celery_state.task_join_will_block()
     app.conf.update(worker_hijack_root_logger=False)
     try:
         with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
             yield
     finally:
         app.conf.update(worker_hijack_root_logger=hijack)
-        _set_task_join_will_block(join_blocks)
+        celery_state._set_task_join_will_block(join_blocks)
 
 
 @pytest.mark.services
