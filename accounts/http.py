@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from core.http import HtmxHttpRequest
+
 from .models import User
 
 
-class AuthedRequest(HttpRequest):
-    """A request whose user is signed in (every view not marked ``login_not_required``)."""
+class AuthedRequest(HtmxHttpRequest):
+    """A request whose user is signed in (every view not marked ``login_not_required``), with
+    django-htmx's ``htmx`` details."""
 
     user: User
 

@@ -56,9 +56,22 @@ class Cursor:
             return None
 
 
+@dataclass(frozen=True)
+class FeedPost:
+    """A post as a reader sees it: the Student Story pupil's display name (R6, else ""), its
+    reach when the viewer may see it (R30, else None), whether the viewer liked it and (for
+    parents; True for others) has seen it."""
+
+    post: Post
+    pupil_name: str
+    reach: Reach | None
+    liked: bool
+    seen: bool
+
+
 @dataclass
 class FeedPage:
-    posts: list[Post]
+    posts: list[FeedPost]
     next_cursor: Cursor | None
 
 
@@ -88,17 +101,25 @@ def _with_extras(posts: PostQuerySet, viewer: User) -> PostQuerySet:
     )
 
 
-def _finish(posts: list[Post], viewer: User) -> None:
-    """Student Story posts get their pupil's display name (one query, none without any), and
-    every post its ``reach`` where the viewer may see it (their own; all for leaders), else
-    None (one query, none without any)."""
+def _rows(posts: list[Post], viewer: User) -> list[FeedPost]:
+    """The posts as rows: Student Story posts with their pupil's display name (one query,
+    none without any), every post with its reach where the viewer may see it (their own; all
+    for leaders), else None (one query, none without any)."""
     pupils = [post.pupil for post in posts if post.pupil is not None]
     names = display_names(pupils) if pupils else {}
     shown = [p for p in posts if p.published_at and can_see_reach(viewer, p)]
     reach = reach_for(shown) if shown else {}
-    for post in posts:
-        post.pupil_name = names.get(post.pupil_id or 0, "")  # type: ignore[attr-defined]
-        post.reach = reach.get(post.pk)  # type: ignore[attr-defined]
+    return [
+        FeedPost(
+            post=post,
+            pupil_name=names.get(post.pupil_id or 0, ""),
+            reach=reach.get(post.pk),
+            # Annotations of _with_extras; "seen" only for parents.
+            liked=bool(getattr(post, "liked", False)),
+            seen=bool(getattr(post, "seen", True)),
+        )
+        for post in posts
+    ]
 
 
 def feed_page(
@@ -109,11 +130,11 @@ def feed_page(
     class_ids: Collection[int] | None = None,
     size: int = PAGE_SIZE,
 ) -> FeedPage:
-    """Published posts ``viewer`` may see, newest first, ``size`` at a time. Each post comes
-    with ``liked`` (by the viewer), ``translated`` (its text in the viewer's language, or None),
-    ``reach`` (R30, for its author), its attachments and, for Student Story posts,
-    ``pupil_name`` (R6). Three queries whatever the number of posts (staff: one more for their
-    classes, unless ``class_ids`` gives them)."""
+    """Published posts ``viewer`` may see, newest first, ``size`` at a time, as rows. Each post
+    comes with ``translated`` (its text in the viewer's language, or None) and its
+    attachments; its row with ``liked``, ``seen``, ``reach`` (R30, for its author) and, for
+    Student Story posts, ``pupil_name`` (R6). Three queries whatever the number of posts
+    (staff: one more for their classes, unless ``class_ids`` gives them)."""
     posts = posts_visible_to(viewer, class_ids=class_ids).filter(published_at__isnull=False)
     if class_id is not None:
         posts = posts.filter(school_class_id=class_id)
@@ -123,19 +144,16 @@ def feed_page(
         )
     rows = list(_with_extras(posts, viewer).order_by("-published_at", "-pk")[: size + 1])
     page, more = rows[:size], len(rows) > size
-    _finish(page, viewer)
     last = page[-1] if more else None
     after = Cursor(last.published_at, last.pk) if last and last.published_at else None
-    return FeedPage(page, after)
+    return FeedPage(_rows(page, viewer), after)
 
 
-def post_for(viewer: User, pk: int) -> Post | None:
-    """One post ``viewer`` may see (published, or their own scheduled one), with the same
-    extras as a feed's posts; None when it does not exist for them."""
+def post_for(viewer: User, pk: int) -> FeedPost | None:
+    """One post ``viewer`` may see (published, or their own scheduled one), as a row with the
+    same extras as a feed's; None when it does not exist for them."""
     post = _with_extras(posts_visible_to(viewer).filter(pk=pk), viewer).first()
-    if post is not None:
-        _finish([post], viewer)
-    return post
+    return _rows([post], viewer)[0] if post is not None else None
 
 
 def attachment_for(viewer: User, key: uuid.UUID | str) -> Attachment | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import zlib
 from collections.abc import Iterator
 
@@ -51,9 +52,8 @@ def _celery_not_inside_a_worker() -> Iterator[None]:
     Celery's process-wide "inside a task" flag, and its thread may do so again while it stops;
     no later test may inherit it (``result.get()`` would refuse to run)."""
     yield
-    from celery._state import _set_task_join_will_block  # type: ignore[attr-defined]
-
-    _set_task_join_will_block(False)
+    # celery._state is private, and celery-types does not describe it: reached as a module.
+    importlib.import_module("celery._state")._set_task_join_will_block(False)
 
 
 @pytest.fixture

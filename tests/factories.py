@@ -164,10 +164,11 @@ def _invite_code() -> str:
     return new_code()
 
 
-def _invite_hash(invite: object) -> str:
+def _invite_hash(invite: factory.builder.Resolver) -> str:
+    """The hash of the ``code`` parameter (the resolver reads parameters and fields alike)."""
     from accounts.services.invites import hash_code
 
-    return hash_code(invite.code)  # type: ignore[attr-defined]
+    return hash_code(invite.code)
 
 
 class InviteCodeFactory(factory.django.DjangoModelFactory[InviteCode]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
@@ -153,12 +154,12 @@ def all_paths() -> tuple[list[Walked], set[str]]:
     return walked, unfilled
 
 
-def redirect_path(response: object) -> str:
-    return urlsplit(response["Location"]).path  # type: ignore[index]
+def redirect_path(response: HttpResponseBase) -> str:
+    return urlsplit(response["Location"]).path
 
 
-def is_redirect_to(response: object, *names: str) -> bool:
-    status = response.status_code  # type: ignore[attr-defined]
+def is_redirect_to(response: HttpResponseBase, *names: str) -> bool:
+    status = response.status_code
     return status in (301, 302) and redirect_path(response) in {reverse(n) for n in names}
 
 

@@ -207,7 +207,7 @@ def _whole_class_fragment(
 
 
 def _refused(request: AuthedRequest, school_class: SchoolClass, message: Any) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _fragment(request, school_class, text=str(message), error=True)
     messages.error(request, message)
     return redirect(_screen_url(school_class))
@@ -273,9 +273,9 @@ def award(request: AuthedRequest, class_id: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, school_class, error.messages[0])
     whole_class, batch = data["whole_class"], awards[0].batch
-    if request.htmx and whole_class:  # type: ignore[attr-defined]
+    if request.htmx and whole_class:
         return _whole_class_fragment(request, school_class, awards, ticked=data["pupils"])
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         tiles = class_tiles(school_class, only={award.pupil_id for award in awards})
         text = confirmation_text(awards, whole_class=False, names=[t.name for t in tiles])
         return _fragment(request, school_class, text=text, undo=batch, tiles=tiles)
@@ -312,7 +312,7 @@ def undo(request: AuthedRequest, batch: uuid.UUID) -> HttpResponse:
         return _refused(request, school_class, NOTHING_TO_UNDO)
     assert school_class is not None  # a click with awards always has its class
     text = str(UNDONE % {"count": count})
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         tiles = class_tiles(school_class, only=pupil_ids)
         return _fragment(request, school_class, text=text, tiles=tiles)
     messages.success(request, text)

@@ -61,7 +61,7 @@ def export_page(request: AuthedRequest) -> HttpResponse:
 def export_status(request: AuthedRequest, key: uuid.UUID) -> HttpResponse:
     """One export's progress: the whole page, or (for htmx's poll) the progress part only."""
     export = export_for(request.user, key)
-    partial = request.htmx  # type: ignore[attr-defined]
+    partial = request.htmx
     template = "privacy/export_progress.html" if partial else "privacy/export_status.html"
     return render(request, template, _context(request, export))
 

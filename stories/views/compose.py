@@ -27,7 +27,7 @@ from core.upload_limit import upload_too_large
 from ..forms import AboutForm, PostForm, SchoolPostForm
 from ..models import Audience, Post
 from ..permissions import can_change_post, can_post_to_class, can_post_to_school
-from ..selectors import post_for
+from ..selectors import FeedPost, post_for
 from ..services.checks import taggable_pupils
 from ..services.posts import post_create, post_delete, post_update
 
@@ -157,14 +157,15 @@ def compose_school(request: AuthedRequest) -> HttpResponse:
     return render(request, "stories/compose.html", {"form": form}, status=status)
 
 
-def _own_post(request: AuthedRequest, post_id: int) -> Post:
-    """The viewer's own post: 404 if they cannot see it, 403 if it is someone else's."""
-    post = post_for(request.user, post_id)
-    if post is None:
+def _own_post(request: AuthedRequest, post_id: int) -> FeedPost:
+    """The viewer's own post, as a feed shows it: 404 if they cannot see it, 403 if it is
+    someone else's."""
+    row = post_for(request.user, post_id)
+    if row is None:
         raise Http404
-    if not can_change_post(request.user, post):
+    if not can_change_post(request.user, row.post):
         raise PermissionDenied
-    return post
+    return row
 
 
 def _edit_form(request: AuthedRequest, post: Post) -> PostForm:
@@ -186,7 +187,7 @@ def _edit_form(request: AuthedRequest, post: Post) -> PostForm:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthedRequest, post_id: int) -> HttpResponse:
     """The author changes the text or tags, or removes attachments."""
-    post = _own_post(request, post_id)
+    post = _own_post(request, post_id).post
     form = _edit_form(request, post)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -212,9 +213,9 @@ def edit(request: AuthedRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Asks first; deleting removes the post, its likes and its files."""
-    post = _own_post(request, post_id)
+    row = _own_post(request, post_id)
     if request.method == "POST":
-        post_delete(acting_user=request.user, post=post)
+        post_delete(acting_user=request.user, post=row.post)
         messages.success(request, DELETED)
         return redirect("stories_feed")
-    return render(request, "stories/delete.html", {"post": post})
+    return render(request, "stories/delete.html", {"row": row})

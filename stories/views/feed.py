@@ -43,9 +43,9 @@ def feed(request: AuthedRequest) -> HttpResponse:
         class_id=class_id,
         class_ids={school_class.pk for school_class in classes},
     )
-    unseen = [post.pk for post in page.posts if not getattr(post, "seen", True)]
+    unseen = [row.post.pk for row in page.posts if not row.seen]
     posts_mark_seen(viewer=request.user, post_ids=unseen)
-    context = {
+    context: dict[str, object] = {
         "posts": page.posts,
         "next_cursor": page.next_cursor,
         "classes": classes,
@@ -53,7 +53,7 @@ def feed(request: AuthedRequest) -> HttpResponse:
         "may_like": can_like_post(request.user),
         "may_post_school": can_post_to_school(request.user),
     }
-    if request.htmx and request.GET.get("after"):  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("after"):
         return render(request, "stories/includes/feed_page.html", context)
     if request.user.role in STAFF:
         own = own_posts_to_attend(request.user)
@@ -63,24 +63,24 @@ def feed(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
-    post = post_for(request.user, post_id)
-    if post is None:
+    row = post_for(request.user, post_id)
+    if row is None:
         raise Http404
-    unseen = post.published_at and not getattr(post, "seen", True)
-    posts_mark_seen(viewer=request.user, post_ids=[post.pk] if unseen else [])
-    context = {"post": post, "may_like": can_like_post(request.user), "single": True}
+    unseen = row.post.published_at and not row.seen
+    posts_mark_seen(viewer=request.user, post_ids=[row.post.pk] if unseen else [])
+    context = {"row": row, "may_like": can_like_post(request.user), "single": True}
     return render(request, "stories/post.html", context)
 
 
 @require_POST
 def like(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Like (or, with ``action=unlike``, take back a like of) a post the person can see."""
-    post = post_for(request.user, post_id)
-    if post is None or post.published_at is None or not can_like_post(request.user):
+    row = post_for(request.user, post_id)
+    if row is None or row.post.published_at is None or not can_like_post(request.user):
         raise Http404
     change = post_unlike if request.POST.get("action") == "unlike" else post_like
-    post = change(acting_user=request.user, post=post)
-    post.liked = change is post_like  # type: ignore[attr-defined]
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "stories/includes/like.html", {"post": post, "may_like": True})
+    post = change(acting_user=request.user, post=row.post)
+    if request.htmx:
+        context = {"post": post, "liked": change is post_like, "may_like": True}
+        return render(request, "stories/includes/like.html", context)
     return redirect(f"{reverse('stories_feed')}#post-{post.pk}")

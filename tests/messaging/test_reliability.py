@@ -7,6 +7,7 @@ once. Against the real Redis and PostgreSQL where they matter."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import secrets
 import socket
@@ -19,10 +20,6 @@ from typing import Any
 
 import pytest
 import redis
-from celery._state import (  # type: ignore[attr-defined]  # not in celery-types
-    _set_task_join_will_block,
-    task_join_will_block,
-)
 from celery.contrib.testing.worker import start_worker
 from celery.signals import before_task_publish, task_postrun
 from django.conf import settings
@@ -60,6 +57,9 @@ REDIS_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "max_retries": 1,
 }
+
+# Celery's private "inside a task" flag; celery-types does not describe the module.
+celery_state = importlib.import_module("celery._state")
 
 
 def closed_port() -> int:
@@ -207,7 +207,7 @@ class TaskLedger:
 def embedded_worker() -> Iterator[None]:
     """A real Celery worker in a thread of this process (so its emails reach this process's
     outbox), leaving the process's logging and Celery's global state as they were."""
-    hijack, join_blocks = app.conf.worker_hijack_root_logger, task_join_will_block()
+    hijack, join_blocks = app.conf.worker_hijack_root_logger, celery_state.task_join_will_block()
     # A second worker in one process sets the root logger's level anyway: put it back, or the
     # tests that follow capture no warnings.
     root = logging.getLogger()
@@ -218,7 +218,7 @@ def embedded_worker() -> Iterator[None]:
             yield
     finally:
         app.conf.update(worker_hijack_root_logger=hijack)
-        _set_task_join_will_block(join_blocks)
+        celery_state._set_task_join_will_block(join_blocks)
         root.setLevel(level)
         root.handlers[:] = handlers
 

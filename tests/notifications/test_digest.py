@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.urls import reverse
 
@@ -84,7 +85,8 @@ def test_R31_the_digest_is_sent_once_a_day_at_the_chosen_time_with_every_item(
         assert f"New post in the {class_name} class story" in email.body
     for link in item_links(parent):
         assert link in email.body
-    html, mimetype = email.alternatives[0]  # type: ignore[attr-defined]
+    assert isinstance(email, EmailMultiAlternatives)
+    html, mimetype = email.alternatives[0]
     assert mimetype == "text/html" and "New post in the Elm class story" in str(html)
     assert "Tuesday 1 December" in email.body
 

@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 
@@ -63,7 +64,8 @@ def office_client(school) -> Client:
 
 
 def html_of(email: mail.EmailMessage) -> str:
-    [(html, mimetype)] = email.alternatives  # type: ignore[attr-defined]
+    assert isinstance(email, EmailMultiAlternatives)
+    [(html, mimetype)] = email.alternatives
     assert mimetype == "text/html"
     return str(html)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 
 from accounts.models import PupilLogin, User
 from accounts.services.pupil_login import pupil_code_check, pupil_code_set, pupil_unlock
@@ -83,7 +84,8 @@ def test_R19_R31_a_lock_on_sunday_2205_emails_the_class_teacher_at_0800_monday_o
     assert email.subject == "Picture code locked: Amir K."
     assert "Amir K. in Oak typed a wrong picture code too many times" in email.body
     assert "unlock it on your home page" in email.body
-    html = str(email.alternatives[0][0])  # type: ignore[attr-defined]
+    assert isinstance(email, EmailMultiAlternatives)
+    html = str(email.alternatives[0][0])
     assert "Khan" not in f"{email.subject} {email.body} {html}", "R6: display name only"
     assert "Amir K. in Oak typed a wrong picture code" in html
 

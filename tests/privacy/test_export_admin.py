@@ -31,6 +31,7 @@ from tests.factories import (
     give_picture_code,
     with_totp,
 )
+from tests.responses import streamed_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_R28_office_downloads_from_the_admin_and_it_is_audited(office) -> None:
 
     assert not_yet.status_code == 302 and not_yet["Location"] == reverse(CHANGELIST)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    archive = zipfile.ZipFile(io.BytesIO(streamed_bytes(response)))
     assert "profile.json" in archive.namelist()
     entry = AuditEntry.objects.get(action="export_downloaded")
     assert (entry.actor, entry.subject_id) == (office, str(parent.pk))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,6 +30,7 @@ from tests.factories import (
     TeacherFactory,
     give_picture_code,
 )
+from tests.responses import body_text
 from tests.test_url_access import all_paths
 
 pytestmark = pytest.mark.django_db
@@ -43,32 +45,32 @@ EXPORT_ROW = "A “Download my data” file, from the day it is ready"
 AUDIT_ROW = "The log of important events, from the day of each event"
 
 
-def text_of(response: object) -> str:
+def text_of(response: HttpResponseBase) -> str:
     """The page's visible text, tags dropped and spaces collapsed."""
-    body = response.content.decode()  # type: ignore[attr-defined]
+    body = body_text(response)
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
 
 
-def retention_list(response: object) -> dict[str, str]:
+def retention_list(response: HttpResponseBase) -> dict[str, str]:
     """The "how long we keep it" list as {what: period}."""
-    body = response.content.decode()  # type: ignore[attr-defined]
+    body = body_text(response)
     block = re.search(r'<dl class="privacy-retention">(.*?)</dl>', body, re.S)
     assert block, "the notice has no retention list"
     pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", block.group(1), re.S)
     return {html.unescape(what).strip(): html.unescape(period).strip() for what, period in pairs}
 
 
-def period_for(response: object, row_start: str) -> str:
+def period_for(response: HttpResponseBase, row_start: str) -> str:
     rows = retention_list(response)
     matches = [period for what, period in rows.items() if what.startswith(row_start)]
     assert len(matches) == 1, f"no single row starting {row_start!r} in {list(rows)}"
     return matches[0]
 
 
-def footer_links(response: object) -> set[str]:
+def footer_links(response: HttpResponseBase) -> set[str]:
     """The addresses linked from the page's footer (none when it has no footer)."""
-    body = response.content.decode()  # type: ignore[attr-defined]
+    body = body_text(response)
     footer = re.search(r'<footer class="site-footer">(.*?)</footer>', body, re.S)
     return set(re.findall(r'href="([^"]+)"', footer.group(1))) if footer else set()
 

@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
     assign_teacher,
 )
+from tests.responses import streamed_bytes
 
 from .conftest import class_post, photo, set_consent
 
@@ -186,7 +187,7 @@ def test_R8_media_is_served_privately_and_never_sniffed(teacher, school_class, p
     assert response["Content-Type"] == "image/webp"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"].startswith("private")
-    assert b"".join(response.streaming_content)[:4] == b"RIFF"  # type: ignore[attr-defined]
+    assert streamed_bytes(response)[:4] == b"RIFF"
     assert "stories/" not in response["Content-Disposition"]  # never the stored name
 
 

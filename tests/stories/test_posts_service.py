@@ -326,9 +326,9 @@ def test_R13_withdrawal_hides_every_post_tagging_the_pupil_from_families(
     set_consent(maya, status=MediaStatus.WITHDRAWN)
     tagged.refresh_from_db()
     assert tagged.hidden_at is not None
-    shown = [post.pk for post in feed_page(parent).posts]
+    shown = [row.post.pk for row in feed_page(parent).posts]
     assert tagged.pk not in shown and {other.pk, text_only.pk} <= set(shown)
-    assert tagged.pk in [post.pk for post in feed_page(teacher).posts]  # the author still sees it
+    assert tagged.pk in [r.post.pk for r in feed_page(teacher).posts]  # the author still sees it
 
 
 def test_R13_hiding_is_atomic_with_the_consent_change(teacher, school_class, pupils) -> None:
@@ -403,7 +403,7 @@ def test_R29_a_scheduled_post_appears_only_when_the_scheduler_publishes_it(
     assert posts_publish_due(now=later - dt.timedelta(minutes=1)) == []
     assert posts_publish_due(now=later) == [post.pk]
     assert posts_publish_due(now=later) == []  # once
-    assert [p.pk for p in feed_page(parent).posts] == [post.pk]
+    assert [row.post.pk for row in feed_page(parent).posts] == [post.pk]
 
 
 def test_R29_a_post_cannot_be_scheduled_more_than_a_year_ahead(teacher, school_class) -> None:
