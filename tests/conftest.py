@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 import factory.random
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from classes.models import School, SchoolClass
@@ -36,6 +38,16 @@ def _test_today() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """Every test starts in the portal's own language, and leaves it so: Django's test client
+    leaves the language of the last page it fetched active in the thread, and a Polish page
+    would otherwise put the next test's charts and emails in Polish."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
