@@ -19,6 +19,7 @@ from django.utils.translation import to_locale
 
 from pwa import URL_NAMES as PWA_URL_NAMES
 
+from .languages import known_or_default
 from .models import Role
 from .selectors.conduct import conduct_accepted, conduct_audience, conduct_current_id
 
@@ -166,17 +167,37 @@ def translated_messages(compiled: Path) -> int:
     return 0
 
 
+# The language of a signed-in pupil's class (blank: English), kept in the session when they
+# sign in (R32): a pupil's pages cost no query for it.
+PUPIL_LANGUAGE_KEY = "pupil_language"
+
+
+def wanted_language(request: HttpRequest) -> str:
+    """The language a request asks for (R32): a signed-in adult's account language, whatever
+    the language cookie or the browser says; a pupil's class's language, else English; for
+    anyone not signed in, what Django's ``LocaleMiddleware`` read from the language cookie or
+    ``Accept-Language`` (which falls back to English for a language the portal lacks). Any
+    code that is not one of the portal's languages is English."""
+    user = request.user
+    if not user.is_authenticated:
+        wanted = translation.get_language()
+    elif user.role == Role.PUPIL:
+        wanted = request.session.get(PUPIL_LANGUAGE_KEY) or settings.LANGUAGE_CODE
+    else:
+        wanted = user.preferred_language
+    return known_or_default(wanted)
+
+
 class UserLanguageMiddleware:
-    """A signed-in adult sees the portal in their preferred language (anyone else in their
-    browser's), where the portal is translated into it; otherwise in the default language."""
+    """A signed-in adult sees the portal in their preferred language, a pupil in their class's,
+    anyone else in their browser's or the switcher's (:func:`wanted_language`), where the portal
+    is translated into it; otherwise in the default language."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        wanted = user.preferred_language if user.is_authenticated else ""
-        language = interface_language(wanted or translation.get_language() or "")
+        language = interface_language(wanted_language(request) or "")
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

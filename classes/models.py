@@ -117,6 +117,16 @@ class SchoolClass(ConstraintErrorsOnFields, models.Model):
         default=new_class_code,
         help_text=_("Pupils type this (or scan its QR code) to sign in."),
     )
+    language = models.CharField(
+        _("language for pupils"),
+        max_length=10,
+        blank=True,
+        choices=[(code, name) for code, name in settings.LANGUAGES if code != "en-gb"],
+        help_text=_(
+            "The language of the pages this class's pupils see when they sign in. Leave it "
+            "empty for English."
+        ),
+    )
 
     class Meta:
         verbose_name = _("class")
@@ -180,6 +190,17 @@ class Pupil(models.Model):
         blank=True,
     )
     leaving_date = models.DateField(_("leaving date"), null=True, blank=True)
+    home_language = models.CharField(
+        _("home language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The family's language, from the school's records: invite letters are printed in "
+            "English and in this language. Empty when it is not known or the portal does not "
+            "offer it."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -30,6 +30,8 @@ from classes.models import Pupil
 from classes.selectors import school_get
 
 from ..http import signed_in_user
+from ..languages import Language, language
+from ..middleware import interface_language
 from ..models import InviteCode
 from ..selectors.invites import pupils_for_letters
 from ..services.invites import invite_codes_create, normalise_code, pupil_is_current
@@ -50,11 +52,22 @@ class Slip:
 
 @dataclass(frozen=True)
 class Letter:
-    """One A4 page: the pupil (with ``display_name``) and a slip for each code."""
+    """One A4 page: the pupil (with ``display_name``) and a slip for each code; with a
+    ``second_language``, each slip is a page of its own, in English and in that language."""
 
     pupil: Pupil
     slips: list[Slip]
     expires_at: datetime
+    second_language: Language | None = None
+
+
+def letter_language(pupil: Pupil) -> Language | None:
+    """The family's home language, for the second half of each slip (R33): when the school's
+    records give one that is not English and the portal's texts are translated into it."""
+    code = pupil.home_language
+    if not code or code == settings.LANGUAGE_CODE or interface_language(code) is None:
+        return None
+    return language(code)
 
 
 def join_url(code: str = "") -> str:
@@ -85,6 +98,7 @@ def build_letters(pupils: list[Pupil], made: list[tuple[InviteCode, str]]) -> li
             pupil=pupil,
             slips=[Slip(code=code, qr_svg=qr_svg(join_url(code))) for _i, code in codes],
             expires_at=codes[0][0].expires_at,
+            second_language=letter_language(pupil),
         )
         for pupil in pupils
         if (codes := by_pupil.get(pupil.pk))
@@ -109,8 +123,10 @@ def generate_invite_letters(
     except ValidationError as error:
         modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
         return None
+    letters = build_letters(current, made)
     context = {
-        "letters": build_letters(current, made),
+        "letters": letters,
+        "any_bilingual": any(letter.second_language for letter in letters),
         "skipped": skipped,
         "school": school_get(),
         "join_url": join_url(),

@@ -37,7 +37,7 @@ from ..permissions.accounts import (
     grantable_roles,
     roles_managed_by,
 )
-from ..services.accounts import account_create, account_role_set
+from ..services.accounts import account_create, account_language_set, account_role_set
 from ..services.suspensions import account_reinstate, account_suspend
 from . import password_actions
 from .managed import accounts_managed
@@ -113,8 +113,16 @@ class UserAdmin(DjangoUserAdmin):
     add_form_template = None
     change_form_template = "admin/accounts/user/change_form.html"
     ordering = ["last_name", "first_name", "email"]
-    list_display = ["email", "first_name", "last_name", "role", "is_suspended", "last_login"]
-    list_filter = ["role", "is_suspended", "is_active"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "preferred_language",
+        "is_suspended",
+        "last_login",
+    ]
+    list_filter = ["role", "preferred_language", "is_suspended", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["is_suspended", "has_password", "last_login", "date_joined"]
     fieldsets = (
@@ -220,12 +228,18 @@ class UserAdmin(DjangoUserAdmin):
             obj.pk, obj.password, obj.is_staff = made.pk, made.password, made.is_staff
             obj._state.adding, obj._state.db = False, made._state.db
             return
-        role = obj.role
-        obj.role = form.initial["role"]  # the role is the service's to change, checked again
+        role, language = obj.role, obj.preferred_language
+        # The role and the language are the services' to change, checked again; a new
+        # language also has the person's feed translated into it (R32, R34).
+        obj.role = form.initial["role"]
+        obj.preferred_language = form.initial.get("preferred_language", language)
         super().save_model(request, obj, form, change)
         if role != obj.role:
             changed = account_role_set(acting_user=acting_user, user=obj, role=role)
             obj.role, obj.is_staff = changed.role, changed.is_staff
+        if language != obj.preferred_language:
+            changed = account_language_set(acting_user=acting_user, user=obj, language=language)
+            obj.preferred_language = changed.preferred_language
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

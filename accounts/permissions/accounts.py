@@ -55,6 +55,15 @@ def can_manage_account(actor: Any, target: User) -> bool:
     return target.role in roles_managed_by(actor)
 
 
+def can_set_language(actor: Any, target: User) -> bool:
+    """May ``actor`` choose the portal's language for ``target`` (R32)? An adult chooses their
+    own, on their account page; the office sets it for the accounts it manages (a parent who
+    asks at the desk)."""
+    if has_role(actor, *ADULT_ROLES) and target.pk == actor.pk:
+        return True
+    return can_manage_account(actor, target)
+
+
 def can_set_role(actor: Any, target: User | None, new_role: str) -> bool:
     """May ``actor`` give ``new_role`` to ``target`` (None: a new account)? Only a role they
     manage, and only on an account they manage; never on their own (see

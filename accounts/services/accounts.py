@@ -18,11 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from audit import AuditAction, audit_record
 from core.queue import enqueue_on_commit
 
+from ..languages import is_portal_language
 from ..models import ADMIN_ROLES, User
 from ..password_emails import RESET, WELCOME
-from ..permissions.accounts import can_send_password_reset, can_set_role
+from ..permissions.accounts import can_send_password_reset, can_set_language, can_set_role
 
 EMAIL_TAKEN = _("An account with this email address exists already.")
+UNKNOWN_LANGUAGE = _(
+    "The portal is not available in this language. Choose one of the languages in the list."
+)
 
 
 def email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
@@ -127,3 +131,29 @@ def account_password_email_send(*, acting_user: User, user: User) -> None:
         AuditAction.PASSWORD_EMAIL_SENT, actor=acting_user, subject=user, details={"kind": RESET}
     )
     enqueue_on_commit("accounts.tasks.send_password_email", user.pk, RESET)
+
+
+@transaction.atomic
+def account_language_set(*, acting_user: User, user: User, language: str) -> User:
+    """Make ``language`` the portal's language for ``user``: their pages, emails, digests,
+    pushes and printed letters follow it (R32).
+
+    An adult sets their own; the office sets it for accounts it manages
+    (:func:`accounts.permissions.can_set_language`), else ``PermissionDenied``. A code that is
+    not one of the portal's languages is ``UNKNOWN_LANGUAGE`` on ``language`` and changes
+    nothing. When the language changes, the posts the person can still see are translated into
+    it by the worker once this commits (R34), not only the posts published from now on.
+    """
+    if not can_set_language(acting_user, user):
+        raise PermissionDenied
+    if not is_portal_language(language):
+        raise ValidationError(
+            {"language": ValidationError(UNKNOWN_LANGUAGE, code="unknown_language")}
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.preferred_language == language:
+        return user
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    enqueue_on_commit("stories.tasks.backfill_translations", user.pk)
+    return user

@@ -53,7 +53,9 @@ def _remember(request: HttpRequest, result: RedeemResult) -> None:
 
 
 def _render(request: HttpRequest, form: InviteCodeForm, code: str) -> HttpResponse:
-    context = {"form": form, "sign_in_url": _sign_in_url(code)}
+    # The language switcher comes back with the letter's code filled in.
+    back = reverse("join") + (f"?{urlencode({'code': code})}" if code else "")
+    context = {"form": form, "sign_in_url": _sign_in_url(code), "switcher_next": back}
     return render(request, "accounts/join.html", context)
 
 

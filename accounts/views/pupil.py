@@ -23,6 +23,7 @@ from core.ratelimit import client_ip
 
 from ..forms.pupil import TAP_ALL_PICTURES, ClassCodeForm, PictureCodeForm
 from ..http import AuthedRequest
+from ..middleware import PUPIL_LANGUAGE_KEY
 from ..models import Role, User
 from ..permissions.accounts import role_required
 from ..pictures import CODE_LENGTH, PICTURES, pictures_for
@@ -128,17 +129,19 @@ def _check_code(
         form.add_error(None, error)
         state = error.code if error.code in {"locked", "no_code"} else "ready"
         return _keypad(request, school_class, pupil, form, [], str(state))
-    _sign_in(request, user)
+    _sign_in(request, user, school_class)
     return redirect("home")
 
 
-def _sign_in(request: HttpRequest, user: User) -> None:
+def _sign_in(request: HttpRequest, user: User, school_class: SchoolClass) -> None:
     """Sign the pupil in with a fresh session that the pupil session limits then watch over."""
     logout(request)  # whoever used this device before, adult or pupil, is signed out
     login(request, user, backend=PUPIL_BACKEND)
     now = timezone.now().isoformat()
     request.session["pupil_started"] = now
     request.session["pupil_last_seen"] = now
+    # A pupil's pages are in English unless the school set their class's language (R32).
+    request.session[PUPIL_LANGUAGE_KEY] = school_class.language
     # The session row and cookie die soon after the limits too, not SESSION_COOKIE_AGE later.
     limits = settings.PUPIL_SESSION_IDLE + settings.PUPIL_SESSION_ABSOLUTE
     request.session.set_expiry(int(limits.total_seconds()))

@@ -66,6 +66,7 @@ def _new_pupil(row: PlanRow) -> Pupil:
         surname=row.surname,
         date_of_birth=row.date_of_birth,
         school_class=row.school_class,
+        home_language=row.home_language,
     )
     # The class was locked and checked above, and a pupil has no unique field of its own:
     # skipping those per-row queries keeps the whole file to one INSERT.

@@ -38,8 +38,9 @@ DATE_OF_BIRTH = "date_of_birth"
 CLASS = "class_name"
 PARENT_EMAILS = "parent_emails"
 MEDIA_CONSENT = "media_consent"
+HOME_LANGUAGE = "home_language"
 REQUIRED_COLUMNS = (FIRST_NAME, SURNAME, DATE_OF_BIRTH, CLASS)
-OPTIONAL_COLUMNS = (PARENT_EMAILS, MEDIA_CONSENT)
+OPTIONAL_COLUMNS = (PARENT_EMAILS, MEDIA_CONSENT, HOME_LANGUAGE)
 
 COLUMN_LABELS: dict[str, Promise] = {
     FIRST_NAME: _("first name"),
@@ -48,6 +49,7 @@ COLUMN_LABELS: dict[str, Promise] = {
     CLASS: _("class"),
     PARENT_EMAILS: _("parent emails"),
     MEDIA_CONSENT: _("media consent"),
+    HOME_LANGUAGE: _("home language"),
 }
 # Header spellings, already normalised by ``normalise_header``. When a file has two columns
 # for one field, the first column (from the left) is used.
@@ -75,6 +77,44 @@ COLUMN_ALIASES: dict[str, frozenset[str]] = {
     MEDIA_CONSENT: frozenset(
         {"media consent", "photo consent", "photograph consent", "photo permission"}
     ),
+    # SIMS, Arbor and Bromcom call it "First Language" (the census's name) or "Home Language".
+    HOME_LANGUAGE: frozenset(
+        {
+            "first language",
+            "home language",
+            "main language",
+            "language",
+            "first language description",
+            "home language description",
+            "language spoken at home",
+        }
+    ),
+}
+
+# A home language as the school's records give it, by name or by the DfE census code (with
+# its variants: PNJG is Panjabi written in Gurmukhi, ARAM Moroccan Arabic…), and the portal's
+# language for it. Anything else (a language the portal does not offer, "Not obtained",
+# "Refused") is no home language: the letters are in English only.
+HOME_LANGUAGE_NAMES: dict[str, str] = {
+    "english": "en-gb",
+    "polish": "pl",
+    "romanian": "ro",
+    "moldovan": "ro",
+    "urdu": "ur",
+    "panjabi": "pa",
+    "punjabi": "pa",
+    "arabic": "ar",
+    "spanish": "es",
+    "castilian": "es",
+}
+HOME_LANGUAGE_CODES: dict[str, str] = {
+    **dict.fromkeys(("eng", "enb"), "en-gb"),
+    "pol": "pl",
+    **dict.fromkeys(("rmn", "rmnr", "rmnm", "rom", "ron", "rum"), "ro"),
+    "urd": "ur",
+    **dict.fromkeys(("pnj", "pnjg", "pnjp", "pnjm", "pnja", "pan"), "pa"),
+    **dict.fromkeys(("ara", "araa", "arag", "arai", "aram", "aras", "aray"), "ar"),
+    "spa": "es",
 }
 
 FILE_EMPTY = _("The file is empty.")
@@ -256,6 +296,18 @@ def parse_consent(text: str) -> str | None:
     if word not in CONSENT_WORDS:
         raise ValueError(text)
     return CONSENT_WORDS[word]
+
+
+def parse_home_language(text: str) -> str:
+    """The portal's language for a home language cell: ``"Polish"``, ``"POL"``,
+    ``"Panjabi (Gurmukhi)"``, ``"English (believed to be)"``; ``""`` for a blank cell and for
+    any language the portal does not offer (never a problem with the row)."""
+    word = text.strip().casefold()
+    if word in HOME_LANGUAGE_CODES:
+        return HOME_LANGUAGE_CODES[word]
+    # "Panjabi (Gurmukhi)", "Arabic - Moroccan", "Romanian/Moldovan": the first word names it
+    first = re.split(r"[\s(/,;-]+", word, maxsplit=1)[0]
+    return HOME_LANGUAGE_NAMES.get(first, "")
 
 
 def split_emails(text: str) -> list[str]:

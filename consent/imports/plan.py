@@ -45,6 +45,8 @@ class PlanRow:
     emails: list[str]
     consent: str | None
     problems: list[str] = field(default_factory=list)
+    # The portal's language for the family's home language, "" when not known (R33).
+    home_language: str = ""
     existing_pupil_id: int | None = None
     notes: list[str] = field(default_factory=list)
 

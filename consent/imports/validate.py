@@ -36,6 +36,7 @@ from .parse import (
     COLUMN_LABELS,
     DATE_OF_BIRTH,
     FIRST_NAME,
+    HOME_LANGUAGE,
     MAX_EMAILS,
     MEDIA_CONSENT,
     PARENT_EMAILS,
@@ -45,6 +46,7 @@ from .parse import (
     looks_like_formula,
     parse_consent,
     parse_date,
+    parse_home_language,
     read_rows,
     split_emails,
 )
@@ -193,6 +195,7 @@ def _check_row(row: CsvRow, classes: dict[str, SchoolClass], year: str, today: d
         emails=_check_emails(row, problems),
         consent=_check_consent(row, problems),
         problems=problems,
+        home_language=parse_home_language(row.get(HOME_LANGUAGE)),
     )
 
 
