@@ -54,6 +54,8 @@ PUBLIC_URL_NAMES = frozenset(
         "privacy_notice_pupils",
         # an email's unsubscribe link: the signed token is the credential (R31)
         "notifications_unsubscribe",
+        # the language switcher of the signed-out pages (R32): it only sets the language cookie
+        "set_language",
     }
     # the installable app: manifest, service worker, offline page, icons (public files)
     | PWA_URL_NAMES
