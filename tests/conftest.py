@@ -22,7 +22,10 @@ from tests.factories import (
     TeacherFactory,
     assign_teacher,
 )
+from tests.faketime import sleep_without_clock_nanosleep
 from tests.translation.standin import stand_in  # noqa: F401  (the LibreTranslate stand-in)
+
+sleep_without_clock_nanosleep()
 
 
 @pytest.fixture(autouse=True)

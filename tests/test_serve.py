@@ -3,7 +3,6 @@ that a real Celery worker on the filesystem transport (the one-machine default) 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from core.heartbeat import HEARTBEAT_KEY, last_heartbeat
 from core.tasks import heartbeat
 from demo.management.commands import serve
+from tests.private_redis import real_clock_env
 
 WORKER_READY_SECONDS = 30
 
@@ -112,7 +112,7 @@ def worker_env(var_dir: Path) -> dict[str, str]:
     """The one-machine defaults: no Redis, no database URL, tasks not run in-process."""
     env = {
         name: value
-        for name, value in os.environ.items()
+        for name, value in real_clock_env().items()
         if name
         not in {"REDIS_URL", "CELERY_BROKER_URL", "DATABASE_URL", "CELERY_TASK_ALWAYS_EAGER"}
     }
