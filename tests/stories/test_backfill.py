@@ -198,6 +198,20 @@ def test_R17_backfill_with_the_engine_down_ends_at_once(
 CODE = "ABCDEFGHJKLM"
 
 
+def join_in_polish(pupil):
+    """A new parent joins with the pupil's invite code, reading Polish."""
+    return parent_join(
+        email="ola@home.example.org",
+        password="a long family passphrase 42",
+        first_name="Ola",
+        last_name="Nowak",
+        preferred_language="pl",
+        code=CODE,
+        date_of_birth=pupil.date_of_birth,
+        ip="127.0.0.1",
+    )
+
+
 def test_R34_a_parent_who_joins_in_polish_has_the_posts_backfilled(
     engine: StandIn, teacher, school_class, django_capture_on_commit_callbacks
 ) -> None:
@@ -205,16 +219,7 @@ def test_R34_a_parent_who_joins_in_polish_has_the_posts_backfilled(
     pupil = PupilFactory(school_class=school_class)
     InviteCodeFactory(pupil=pupil, code=CODE)
     with django_capture_on_commit_callbacks(execute=True):
-        result = parent_join(
-            email="ola@home.example.org",
-            password="a long family passphrase 42",
-            first_name="Ola",
-            last_name="Nowak",
-            preferred_language="pl",
-            code=CODE,
-            date_of_birth=pupil.date_of_birth,
-            ip="127.0.0.1",
-        )
+        result = join_in_polish(pupil)
     assert result.link is not None
     assert asked(engine) == ["Trip on Friday."]
     assert PostTranslation.objects.get().language == "pl"
@@ -353,16 +358,7 @@ def test_R34_a_parent_who_joins_in_polish_reads_older_posts_in_polish_through_th
     prefix = f"test-backfill-{secrets.token_hex(4)}:"
     try:
         with broker_at(redis_url(), global_keyprefix=prefix), embedded_worker():
-            parent = parent_join(
-                email="ola@home.example.org",
-                password="a long family passphrase 42",
-                first_name="Ola",
-                last_name="Nowak",
-                preferred_language="pl",
-                code=CODE,
-                date_of_birth=pupil.date_of_birth,
-                ip="127.0.0.1",
-            ).parent
+            parent = join_in_polish(pupil).parent
             translated = PostTranslation.objects.filter(language="pl")
             wait_until(lambda: translated.count() == 3)
     finally:
