@@ -151,3 +151,16 @@ def test_a_feature_allowed_to_some_origins_is_written_in_the_headers_syntax() ->
     policy = {"fullscreen": ["self", "https://video.example.org"], "usb": []}
 
     assert header_value(policy) == 'fullscreen=(self "https://video.example.org"), usb=()'
+
+
+def test_nginx_leaves_media_caching_to_the_app_and_sends_static_files_compressed() -> None:
+    """add_header appends to the app's Cache-Control on an X-Accel-Redirect response (two
+    contradictory values): the protected location must not add one. The .gz files written by
+    collectstatic are only used with gzip_static."""
+    conf = (BASE_DIR / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    protected = re.search(r"location /_protected/ \{(.*?)\}", conf, re.S)
+    static = re.search(r"location /static/ \{(.*?)\}", conf, re.S)
+    assert protected and static
+    directives = [line.strip() for line in protected.group(1).splitlines()]
+    assert not [line for line in directives if line.startswith("add_header Cache-Control")]
+    assert "gzip_static on;" in static.group(1)
