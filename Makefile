@@ -51,7 +51,7 @@ catalogues: $(VENV)/.installed
 # Links printed and emailed (sign-ins, invite letters, notifications) point at this server
 # unless SITE_URL says otherwise.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-# Debug mode is off unless asked for (docs/configuration.md): the demo on one machine asks.
+# Debug mode is off unless asked for (README.md, "Settings"): the demo on one machine asks.
 run: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput

@@ -16,7 +16,7 @@ from .base import STORAGES, env, env_bool
 if not env("SECRET_KEY"):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set: the production settings never make one up "
-        "(docs/configuration.md)."
+        "(README.md, Settings)."
     )
 
 STORAGES = {
