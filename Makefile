@@ -51,6 +51,8 @@ catalogues: $(VENV)/.installed
 # Links printed and emailed (sign-ins, invite letters, notifications) point at this server
 # unless SITE_URL says otherwise.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+# Debug mode is off unless asked for (README.md, "Settings"): the demo on one machine asks.
+run: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty

@@ -71,7 +71,7 @@ def slowly(request: Received) -> Reply:
 
 ENGINE = StandIn({**ROUTES, "/translate": slowly})
 os.environ.update(
-    DJANGO_SETTINGS_MODULE="dojo_portal.test_settings",
+    DJANGO_SETTINGS_MODULE="dojo_portal.settings.test",
     REDIS_URL=ARGS.redis,
     CELERY_BROKER_URL=ARGS.redis,
     CELERY_TASK_ALWAYS_EAGER="false",

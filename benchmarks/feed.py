@@ -44,7 +44,7 @@ if not os.environ.get("DATABASE_URL"):
     sys.exit(0)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo_portal.test_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo_portal.settings.test")
 
 import django
 

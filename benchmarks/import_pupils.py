@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # The test settings: a temporary var/ folder (its own SQLite database) and Celery eager.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo_portal.test_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo_portal.settings.test")
 
 import django
 

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo_portal.test_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dojo_portal.settings.test")
 
 import django
 

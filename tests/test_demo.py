@@ -448,7 +448,7 @@ def test_seed_is_deterministic_across_processes(report: SeedReport) -> None:
     outputs = []
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        env["DJANGO_SETTINGS_MODULE"] = "dojo_portal.test_settings"
+        env["DJANGO_SETTINGS_MODULE"] = "dojo_portal.settings.test"
         run = subprocess.run(
             [sys.executable, "-c", script],
             env=env,

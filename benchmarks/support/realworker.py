@@ -66,7 +66,7 @@ def start_sink() -> SmtpSink:
 def configure_environment(redis_url: str, sink: SmtpSink) -> None:
     """Before Django starts: this process and the worker share Redis and the SMTP sink."""
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="dojo_portal.test_settings",
+        DJANGO_SETTINGS_MODULE="dojo_portal.settings.test",
         REDIS_URL=redis_url,
         CELERY_BROKER_URL=redis_url,
         CELERY_TASK_ALWAYS_EAGER="false",

@@ -300,7 +300,7 @@ def test_R2_failures_are_counted_across_processes(invite: InviteCode) -> None:
         "from accounts.services.invites import INVITE_LIMIT\n"
         f"for _ in range({settings.INVITE_MAX_FAILURES}): INVITE_LIMIT.record_failure('ip:{IP}')\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dojo_portal.test_settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dojo_portal.settings.test"}
     subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=60)
     assert_too_many_tries(ParentFactory(), IP)
     assert_unused(invite)

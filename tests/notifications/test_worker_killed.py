@@ -162,7 +162,7 @@ def start_worker(clock: dt.datetime, folder: Path, sink: Sink) -> subprocess.Pop
     at ``clock``, on this test's database, the broker in ``folder`` and the SMTP sink."""
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="dojo_portal.test_settings",
+        DJANGO_SETTINGS_MODULE="dojo_portal.settings.test",
         DATABASE_URL=_database_url(),
         DOJO_VAR_DIR=str(folder),
         CELERY_BROKER_URL="filesystem://",

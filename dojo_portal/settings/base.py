@@ -1,14 +1,14 @@
-"""Settings, read from the environment with embedded defaults.
+"""The settings every configuration shares, read from the environment (README.md, "Settings").
 
-With nothing set, the portal runs on one machine with nothing to install: SQLite, media and a
-file cache in ``var/``, console email and Celery on its filesystem transport. ``DATABASE_URL``,
-``REDIS_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and friends switch to production parts; the
-README has the full table.
+The parts are chosen by the environment alone: ``DATABASE_URL`` names the database (SQLite in
+``var/`` without it), ``REDIS_URL`` the cache and Celery's broker (a file cache and the
+filesystem transport in ``var/`` without it). What differs by purpose is in the modules beside
+this one: ``embedded`` (one machine, nothing to install), ``production`` (behind HTTPS) and
+``test`` (the suite).
 """
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,44 +18,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("DOJO_VAR_DIR", BASE_DIR / "var"))
+from .environment import env, env_bool, env_list
 
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env("DOJO_VAR_DIR", str(BASE_DIR / "var")))
 
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
-
-def _secret_key() -> str:
-    """The key from the environment, or one kept in var/ for a one-machine install."""
-    key = env("SECRET_KEY")
-    if key:
-        return key
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        import secrets
-
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-DEBUG = env_bool("DJANGO_DEBUG", default=not env("DATABASE_URL"))
-SECRET_KEY = _secret_key()
+# Debug mode only when asked for (`make run` asks): never by default, whatever the database.
+DEBUG = env_bool("DJANGO_DEBUG")
+# Empty here: the embedded settings keep one in var/, the production settings require it.
+SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Only behind nginx (docker-compose.yml) may the client address come from X-Real-IP.
@@ -158,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and rate limits: Redis when REDIS_URL is set, otherwise a file cache that every
 # process on the machine shares (rate limits must count across processes). Redis is an
 # accelerator, never a dependency: while it does not answer (half a second), the database
-# stands in for it, on a table that `migrate` makes (dojo_portal/cache.py says how).
+# stands in for it, on a table that `migrate` makes (core/cache.py says how).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -273,13 +244,8 @@ MEDIA_URL = "/protected-media/"
 MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    # Production serves hashed, compressed copies (production.py); here the files as they are.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Stories' attachments (R9). nginx's client_max_body_size (deploy/nginx.conf) must be at least
 # STORIES_MAX_POST_BYTES, or nginx refuses a post before Django can say why.
@@ -293,7 +259,7 @@ STORIES_MAX_PIXELS = 50_000_000
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The files of one request, whatever the page: beyond this they are dropped while the request
-# is read, never stored (dojo_portal/upload_limit.py).
+# is read, never stored (core/upload_limit.py).
 MAX_UPLOAD_BYTES = STORIES_MAX_POST_BYTES
 FILE_UPLOAD_HANDLERS = [
     "core.upload_limit.UploadLimitHandler",
@@ -427,20 +393,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    # Off unless the school asks: a preloaded domain stays HTTPS-only in browsers for months
-    # after it is taken off the list, whatever the header says later.
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
-    if not SECURE_HSTS_PRELOAD:
-        # The deploy check's nudge to preload (W021) is a choice the school makes, not a fault.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Over HTTPS only, and HSTS: production.py.
 
 # Content security policy: nothing from any other host, no inline script or style (R10).
 CONTENT_SECURITY_POLICY = {
