@@ -198,14 +198,14 @@ def test_R17_backfill_with_the_engine_down_ends_at_once(
 CODE = "ABCDEFGHJKLM"
 
 
-def join_in_polish(pupil):
-    """A new parent joins with the pupil's invite code, reading Polish."""
+def join_reading(language: str, pupil):
+    """A new parent joins with the pupil's invite code, reading ``language``."""
     return parent_join(
-        email="ola@home.example.org",
+        email=f"parent-{language}@home.example.org",
         password="a long family passphrase 42",
         first_name="Ola",
         last_name="Nowak",
-        preferred_language="pl",
+        preferred_language=language,
         code=CODE,
         date_of_birth=pupil.date_of_birth,
         ip="127.0.0.1",
@@ -219,7 +219,7 @@ def test_R34_a_parent_who_joins_in_polish_has_the_posts_backfilled(
     pupil = PupilFactory(school_class=school_class)
     InviteCodeFactory(pupil=pupil, code=CODE)
     with django_capture_on_commit_callbacks(execute=True):
-        result = join_in_polish(pupil)
+        result = join_reading("pl", pupil)
     assert result.link is not None
     assert asked(engine) == ["Trip on Friday."]
     assert PostTranslation.objects.get().language == "pl"
@@ -246,16 +246,7 @@ def test_R34_an_english_parent_who_joins_enqueues_nothing(
     pupil = PupilFactory(school_class=school_class)
     InviteCodeFactory(pupil=pupil, code=CODE)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        parent_join(
-            email="jo@home.example.org",
-            password="a long family passphrase 42",
-            first_name="Jo",
-            last_name="Smith",
-            preferred_language="en-gb",
-            code=CODE,
-            date_of_birth=pupil.date_of_birth,
-            ip="127.0.0.1",
-        )
+        join_reading("en-gb", pupil)
     assert not [c for c in callbacks if "backfill" in repr(c)]
     assert not any(getattr(c, "args", ()) for c in callbacks)
 
@@ -358,7 +349,7 @@ def test_R34_a_parent_who_joins_in_polish_reads_older_posts_in_polish_through_th
     prefix = f"test-backfill-{secrets.token_hex(4)}:"
     try:
         with broker_at(redis_url(), global_keyprefix=prefix), embedded_worker():
-            parent = join_in_polish(pupil).parent
+            parent = join_reading("pl", pupil).parent
             translated = PostTranslation.objects.filter(language="pl")
             wait_until(lambda: translated.count() == 3)
     finally:
