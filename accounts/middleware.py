@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import struct
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from django.utils.translation import to_locale
 from pwa import URL_NAMES as PWA_URL_NAMES
 
 from .languages import known_or_default
-from .models import Role
+from .models import Role, User
 from .selectors.conduct import conduct_accepted, conduct_audience, conduct_current_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -43,16 +44,20 @@ def is_static_request(request: HttpRequest) -> bool:
     return request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
+# Each request's URL name while the request lives (the gates ask before the view resolves).
+_url_names: weakref.WeakKeyDictionary[HttpRequest, str | None] = weakref.WeakKeyDictionary()
+
+
 def url_name_of(request: HttpRequest) -> str | None:
     """The name of the URL the request is for; resolved once per request, however many gates
     ask (the view's own resolution comes later, after the middleware)."""
-    if not hasattr(request, "_dojo_url_name"):
+    if request not in _url_names:
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:
             name = None
-        request._dojo_url_name = name  # type: ignore[attr-defined]
-    return request._dojo_url_name  # type: ignore[attr-defined]
+        _url_names[request] = name
+    return _url_names[request]
 
 
 class SuspendedAccountMiddleware:
@@ -206,16 +211,15 @@ class UserLanguageMiddleware:
 CONDUCT_SESSION_KEY = "conduct_accepted"
 
 
-def conduct_pending(request: HttpRequest) -> bool:
-    """Whether the signed-in adult has yet to accept the current code of conduct (R4). The
-    current version comes from the cache and an acceptance, once seen, is remembered in the
-    session: most pages cost no query for this gate."""
-    user = request.user
-    audience = conduct_audience(user)  # type: ignore[arg-type]
+def conduct_pending(request: HttpRequest, user: User) -> bool:
+    """Whether ``user``, the request's signed-in adult, has yet to accept the current code of
+    conduct (R4). The current version comes from the cache and an acceptance, once seen, is
+    remembered in the session: most pages cost no query for this gate."""
+    audience = conduct_audience(user)
     current = conduct_current_id(audience) if audience else None
     if current is None or request.session.get(CONDUCT_SESSION_KEY) == current:
         return False
-    if conduct_accepted(user, current):  # type: ignore[arg-type]
+    if conduct_accepted(user, current):
         request.session[CONDUCT_SESSION_KEY] = current
         return False
     return True
@@ -234,7 +238,7 @@ class CodeOfConductMiddleware:
             and user.role != Role.PUPIL
             and not is_static_request(request)
             and url_name_of(request) not in CONDUCT_EXEMPT_URL_NAMES
-            and conduct_pending(request)
+            and conduct_pending(request, user)
         ):
             return redirect("conduct")
         return self.get_response(request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry, LogEntryManager
@@ -110,10 +111,15 @@ def record_admin_change(sender: Any, instance: LogEntry, created: bool, **kwargs
             audit_record_entries([entry])
 
 
+# The wrapper ``install_bulk_hook`` put in place, so that a second call wraps nothing again.
+_bulk_hook: Callable[..., Any] | None = None
+
+
 def install_bulk_hook() -> None:
     """Record the entries that ``LogEntryManager.log_actions`` writes with ``bulk_create``."""
+    global _bulk_hook
     original = LogEntryManager.log_actions
-    if getattr(original, "audited", False):
+    if original is _bulk_hook:
         return
 
     @functools.wraps(original)
@@ -124,5 +130,5 @@ def install_bulk_hook() -> None:
             audit_record_entries(e for log in logs if (e := _entry_for(log)) is not None)
         return result
 
-    log_actions.audited = True  # type: ignore[attr-defined]
+    _bulk_hook = log_actions
     LogEntryManager.log_actions = log_actions  # type: ignore[method-assign]

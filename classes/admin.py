@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -11,6 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from .models import Closure, CoverAssignment, School, SchoolClass, SchoolClassUserObjectPermission
 from .selectors import SUPPORT, TEACH
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 WEEKDAYS = [
     ("1", _("Monday")),
@@ -40,8 +45,8 @@ class SchoolForm(forms.ModelForm):
             "office_email",
         ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["working_days"] = list(self.instance.working_days)
 
@@ -71,15 +76,16 @@ class StaffAssignmentForm(forms.ModelForm):
         model = SchoolClassUserObjectPermission
         fields = ["user", "permission"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["user"].queryset = get_user_model()._default_manager.filter(  # type: ignore[attr-defined]
-            role__in=ASSIGNABLE_ROLES
-        )
-        self.fields["permission"].queryset = Permission.objects.filter(  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django makes a ModelChoiceField of each foreign key.
+        user = cast(forms.ModelChoiceField, self.fields["user"])
+        user.queryset = get_user_model()._default_manager.filter(role__in=ASSIGNABLE_ROLES)
+        permission = cast(forms.ModelChoiceField, self.fields["permission"])
+        permission.queryset = Permission.objects.filter(
             content_type__app_label="classes", codename__in=[TEACH, SUPPORT]
         )
-        self.fields["permission"].label = pgettext_lazy(
+        permission.label = pgettext_lazy(
             "a staff member's part in a class: teacher or support staff", "as"
         )
 
@@ -104,6 +110,10 @@ class CoverInline(admin.TabularInline):
     autocomplete_fields = ["teacher"]
 
 
+class PupilTotal(TypedDict):
+    pupil_total: int
+
+
 @admin.register(SchoolClass)
 class SchoolClassAdmin(admin.ModelAdmin):
     list_display = ["name", "year_group", "academic_year", "class_code", "pupil_count"]
@@ -119,8 +129,8 @@ class SchoolClassAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("pupils"), ordering="pupil_total")
-    def pupil_count(self, obj: SchoolClass) -> int:
-        return obj.pupil_total  # type: ignore[attr-defined]
+    def pupil_count(self, obj: WithAnnotations[SchoolClass, PupilTotal]) -> int:
+        return obj.pupil_total
 
 
 @admin.register(CoverAssignment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import time
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -170,8 +171,12 @@ class SchoolClassUserObjectPermission(UserObjectPermissionBase):
         return f"{self.user} – {self.permission.name} – {self.content_object}"
 
 
-class PupilQuerySet(models.QuerySet["Pupil"]):
-    def current(self) -> PupilQuerySet:
+# What a query of pupils yields: pupils, a proxy of them, or either with annotations.
+_PupilT = TypeVar("_PupilT", bound="Pupil")
+
+
+class PupilQuerySet(models.QuerySet[_PupilT]):
+    def current(self) -> PupilQuerySet[_PupilT]:
         return self.filter(leaving_date__isnull=True, school_class__isnull=False)
 
 

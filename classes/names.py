@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from .models import Pupil
@@ -86,10 +87,16 @@ def display_names(pupils: Iterable[Pupil]) -> dict[int, str]:
     return {p.pk: names[p.pk] for p in pupils}
 
 
-def with_display_names(pupils: Iterable[Pupil]) -> list[Pupil]:
-    """The pupils, each with a ``display_name`` attribute set (one query)."""
+@dataclass(frozen=True)
+class NamedPupil:
+    """A pupil and the name every page shows them by."""
+
+    pupil: Pupil
+    display_name: str
+
+
+def named_pupils(pupils: Iterable[Pupil]) -> list[NamedPupil]:
+    """The pupils in the order given, each with their display name (one query)."""
     pupils = list(pupils)
     names = display_names(pupils)
-    for pupil in pupils:
-        pupil.display_name = names[pupil.pk]  # type: ignore[attr-defined]
-    return pupils
+    return [NamedPupil(pupil, names[pupil.pk]) for pupil in pupils]

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from accounts.middleware import CONDUCT_EXEMPT_URL_NAMES, Handler, is_static_request, url_name_of
 from accounts.models import Role
 
-from .services.data_processing import dp_pending_exists
+from .selectors.data_processing import dp_pending_exists
 
 # Pages a parent may reach before agreeing: the form itself and every page open before the code
 # of conduct is accepted (its gate comes first): sign-out, joining with another invite code

@@ -247,6 +247,10 @@ class ResilientRedisCache(RedisCache):
     ``RETRY_SECONDS`` (default 5): how long the circuit stays open before Redis is tried again.
     """
 
+    # Django's Redis client wrapper, a cached property of RedisCache that django-stubs does not
+    # declare (nor its serializer, which ``_copy_into`` uses).
+    _cache: Any
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS") or {})
         retry_seconds = float(options.pop("RETRY_SECONDS", 5))
@@ -269,7 +273,7 @@ class ResilientRedisCache(RedisCache):
 
     def _redis(self) -> Any:
         """Django's Redis client wrapper (its serializer, its connection pools)."""
-        return self._cache  # type: ignore[attr-defined]  # a cached_property stubs do not know
+        return self._cache
 
     def _client(self) -> Any:
         return self._redis().get_client(write=True)

@@ -2,17 +2,22 @@
 
 Without it Django would write an upload of any size to a temporary file before a view could
 refuse it. Once a request's files pass ``MAX_UPLOAD_BYTES``, the rest of its files are skipped
-(read and dropped, never stored) and the request is marked ``upload_too_large``; the other form
-fields still arrive, so the page can say what happened instead of failing its CSRF check.
+(read and dropped, never stored) and :func:`upload_too_large` says so for the request; the other
+form fields still arrive, so the page can say what happened instead of failing its CSRF check.
 nginx refuses larger bodies still earlier in production (deploy/nginx.conf).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+
+# The requests whose files passed the limit, while they live.
+_too_large: weakref.WeakSet[HttpRequest] = weakref.WeakSet()
 
 
 class UploadLimitHandler(FileUploadHandler):
@@ -24,7 +29,7 @@ class UploadLimitHandler(FileUploadHandler):
         if self.received <= settings.MAX_UPLOAD_BYTES:
             return False
         if self.request is not None:
-            self.request.upload_too_large = True  # type: ignore[attr-defined]
+            _too_large.add(self.request)
         return True
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
@@ -42,6 +47,6 @@ class UploadLimitHandler(FileUploadHandler):
         return None
 
 
-def upload_too_large(request: Any) -> bool:
+def upload_too_large(request: HttpRequest) -> bool:
     """Whether files of ``request`` were dropped for passing the limit."""
-    return bool(getattr(request, "upload_too_large", False))
+    return request in _too_large

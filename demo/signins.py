@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import PupilLogin, User
 from accounts.selectors.conduct import conduct_pending_for
-from accounts.selectors.people import children_of
+from accounts.selectors.people import Child, children_of
 from classes.names import display_names
 from classes.selectors import classes_assigned_to
 
@@ -46,11 +46,13 @@ class PupilSignIn:
     picture_code: tuple[str, ...] | None
 
 
+def _child_label(child: Child) -> str:
+    school_class = child.pupil.school_class
+    return f"{child.display_name} ({school_class.name})" if school_class else child.display_name
+
+
 def _children_note(user: User) -> str:
-    children = [
-        f"{child.display_name} ({child.school_class.name})"  # type: ignore[attr-defined,union-attr]
-        for child in children_of(user)
-    ]
+    children = [_child_label(child) for child in children_of(user)]
     return "children: " + ", ".join(children) if children else ""
 
 

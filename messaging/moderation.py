@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,17 +46,6 @@ def message_flag(*, acting_user: User, message: Message, reason: str = "") -> Fl
             return Flag.objects.create(message=message, flagged_by=acting_user, reason=reason)
     except IntegrityError:
         raise ValidationError(ALREADY_FLAGGED, code="flagged") from None
-
-
-def open_flags() -> QuerySet[Flag]:
-    """The moderation queue, oldest first, with the message, thread and people."""
-    return (
-        Flag.objects.filter(decided_at__isnull=True)
-        .select_related(
-            "message__thread__parent", "message__thread__teacher", "message__thread__pupil"
-        )
-        .order_by("created_at")
-    )
 
 
 def _decide(flag: Flag, leader: User, outcome: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import (
@@ -17,7 +18,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -28,11 +28,32 @@ from accounts.models import User
 from classes.names import display_names
 from classes.selectors import school_get
 
-from .models import Message, MessageTranslation, ReadyReply, Thread, Topic
+from .models import Flag, Message, MessageTranslation, ParentWarning, ReadyReply, Thread, Topic
 from .permissions import office_threads_for, threads_visible_to
 
 
-def inbox(viewer: User, *, now: dt.datetime | None = None) -> list[Thread]:
+@dataclass(frozen=True)
+class InboxRow:
+    """One conversation of an inbox as the list shows it: the thread (its people loaded), the
+    pupil by display name, the messages not yet seen, the latest message's time and, for
+    staff, the earliest answer owed."""
+
+    thread: Thread
+    pupil_name: str
+    unread: int
+    last_at: dt.datetime
+    reply_due: dt.datetime | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.thread.pk
+
+    @property
+    def parent(self) -> User | None:
+        return self.thread.parent
+
+
+def inbox(viewer: User, *, now: dt.datetime | None = None) -> list[InboxRow]:
     """The viewer's threads with ``unread`` (delivered messages from the other side not yet
     seen), ``reply_due`` (the earliest answer owed, for teachers) and ``last_at``; teachers'
     sorted by what is due first (R21), parents' by the latest message. Two queries (threads,
@@ -40,7 +61,7 @@ def inbox(viewer: User, *, now: dt.datetime | None = None) -> list[Thread]:
     now = now or timezone.now()
     is_teacher = viewer.role != "parent"
     from_other = Q(messages__from_parent=is_teacher)
-    threads: QuerySet[Thread] = (
+    threads = (
         threads_visible_to(viewer)
         .annotate(
             unread=Count(
@@ -71,9 +92,16 @@ def inbox(viewer: User, *, now: dt.datetime | None = None) -> list[Thread]:
     )
     rows = list(ordered)
     names = display_names([t.pupil for t in rows])
-    for thread in rows:
-        thread.pupil_name = names.get(thread.pupil_id, "")  # type: ignore[attr-defined]
-    return rows
+    return [
+        InboxRow(
+            thread=t,
+            pupil_name=names.get(t.pupil_id, ""),
+            unread=t.unread,
+            last_at=t.last_at,
+            reply_due=t.reply_due,
+        )
+        for t in rows
+    ]
 
 
 @dataclass
@@ -119,7 +147,7 @@ def unread_count(viewer: User, *, now: dt.datetime | None = None) -> int:
 # The office inbox (R22)
 
 
-def office_inbox(*, viewer: User, closed: bool = False) -> list[Thread]:
+def office_inbox(*, viewer: User, closed: bool = False) -> list[InboxRow]:
     """Open (or closed) office threads with ``unread`` (the parent's messages nobody in the
     office has seen), ``last_at`` and ``pupil_name``: urgent first, then whoever has waited
     longest. Two queries whatever the number of threads."""
@@ -145,11 +173,14 @@ def office_inbox(*, viewer: User, closed: bool = False) -> list[Thread]:
         .select_related("parent", "pupil__school_class", "assigned_to")
         .order_by("urgent", F("waiting_since").asc(nulls_last=True), "-last_at")
     )
-    rows: list[Thread] = list(threads)
+    rows = list(threads)
     names = display_names([t.pupil for t in rows])
-    for thread in rows:
-        thread.pupil_name = names.get(thread.pupil_id, "")  # type: ignore[attr-defined]
-    return rows
+    return [
+        InboxRow(
+            thread=t, pupil_name=names.get(t.pupil_id, ""), unread=t.unread, last_at=t.last_at
+        )
+        for t in rows
+    ]
 
 
 # Ready replies (R24)
@@ -180,14 +211,69 @@ def ready_replies_changed() -> None:
     cache.delete(READY_REPLIES_CACHE_KEY)
 
 
-def ready_replies_for(viewer: User, thread: Thread) -> list[ReadyReply]:
+class OfferedReply(NamedTuple):
+    """A ready reply as a teacher is offered it: ``text`` is what would be sent."""
+
+    pk: int
+    title: str
+    text: str
+
+
+def ready_replies_for(viewer: User, thread: Thread) -> list[OfferedReply]:
     """The ready replies offered to the staff side of a teacher thread, each with ``text``
     as it would be sent; none to anyone else. Those that need the office phone are left out
     while the school has none."""
     if thread.teacher_id is None or viewer.pk != thread.teacher_id:
         return []
     has_phone = bool(school_get().office_phone)
-    replies = [r for r in ready_replies_in_use() if has_phone or "{phone}" not in r.body]
-    for reply in replies:
-        reply.text = ready_reply_text(reply)  # type: ignore[attr-defined]
-    return replies
+    return [
+        OfferedReply(reply.pk, reply.title, ready_reply_text(reply))
+        for reply in ready_replies_in_use()
+        if has_phone or "{phone}" not in reply.body
+    ]
+
+
+# The moderation queue (R23)
+
+
+@dataclass(frozen=True)
+class FlagReview:
+    """An open flag as a leader reviews it: the thread's messages around the flagged one,
+    whether the parent has had their formal warning, and the pupil by display name."""
+
+    flag: Flag
+    context: list[Message]
+    warned: bool
+    pupil_name: str
+
+
+def moderation_queue() -> list[FlagReview]:
+    """Open flags, oldest first, each with its thread's messages and the parent's warning
+    (four queries whatever the number of flags)."""
+    flags = list(
+        Flag.objects.filter(decided_at__isnull=True)
+        .select_related(
+            "message__thread__parent", "message__thread__teacher", "message__thread__pupil"
+        )
+        .order_by("created_at")
+    )
+    threads = {f.message.thread_id for f in flags}
+    context_messages = Message.objects.filter(thread_id__in=threads).select_related("author")
+    by_thread: dict[int, list[Message]] = {}
+    for message in context_messages.order_by("sent_at"):
+        by_thread.setdefault(message.thread_id, []).append(message)
+    warned = set(
+        ParentWarning.objects.filter(
+            parent_id__in={f.message.thread.parent_id for f in flags}
+        ).values_list("parent_id", flat=True)
+    )
+    names = display_names([f.message.thread.pupil for f in flags])
+    return [
+        FlagReview(
+            flag=item,
+            context=by_thread.get(item.message.thread_id, []),
+            warned=item.message.thread.parent_id in warned,
+            pupil_name=names.get(item.message.thread.pupil_id, ""),
+        )
+        for item in flags
+    ]

@@ -90,7 +90,7 @@ def test_a_bell_cached_by_an_earlier_release_counts_as_no_bell(parent_with_child
         unread: int
 
     Bell.__module__, Bell.__qualname__ = gone.__name__, "Bell"
-    gone.Bell = Bell  # type: ignore[attr-defined]
+    vars(gone)["Bell"] = Bell
     sys.modules[gone.__name__] = gone
     try:
         cache.set(f"notifications:bell:{parent.pk}", Bell(7))

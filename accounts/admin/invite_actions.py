@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
+from classes.names import NamedPupil
 from classes.selectors import school_get
 
 from ..http import signed_in_user
@@ -52,10 +53,11 @@ class Slip:
 
 @dataclass(frozen=True)
 class Letter:
-    """One A4 page: the pupil (with ``display_name``) and a slip for each code; with a
+    """One A4 page: the pupil, by display name, and a slip for each code; with a
     ``second_language``, each slip is a page of its own, in English and in that language."""
 
     pupil: Pupil
+    display_name: str
     slips: list[Slip]
     expires_at: datetime
     second_language: Language | None = None
@@ -88,20 +90,21 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308  (qrcode's own markup of our own URL)
 
 
-def build_letters(pupils: list[Pupil], made: list[tuple[InviteCode, str]]) -> list[Letter]:
+def build_letters(pupils: list[NamedPupil], made: list[tuple[InviteCode, str]]) -> list[Letter]:
     """One letter per pupil, in ``pupils`` order, holding that pupil's new codes."""
     by_pupil: dict[int, list[tuple[InviteCode, str]]] = defaultdict(list)
     for invite, code in made:
         by_pupil[invite.pupil_id].append((invite, code))
     return [
         Letter(
-            pupil=pupil,
+            pupil=named.pupil,
+            display_name=named.display_name,
             slips=[Slip(code=code, qr_svg=qr_svg(join_url(code))) for _i, code in codes],
             expires_at=codes[0][0].expires_at,
-            second_language=letter_language(pupil),
+            second_language=letter_language(named.pupil),
         )
-        for pupil in pupils
-        if (codes := by_pupil.get(pupil.pk))
+        for named in pupils
+        if (codes := by_pupil.get(named.pupil.pk))
     ]
 
 
@@ -111,14 +114,16 @@ def generate_invite_letters(
 ) -> HttpResponse | None:
     """Two new codes per selected pupil in a class now, shown once as printable letters."""
     pupils = pupils_for_letters(queryset.values_list("pk", flat=True))
-    current = [pupil for pupil in pupils if pupil_is_current(pupil)]
-    skipped = [pupil for pupil in pupils if not pupil_is_current(pupil)]
+    current = [named for named in pupils if pupil_is_current(named.pupil)]
+    skipped = [named.pupil for named in pupils if not pupil_is_current(named.pupil)]
     if not current:
         modeladmin.message_user(request, NO_CURRENT_PUPILS, messages.ERROR)
         return None
     try:
         made = invite_codes_create(
-            acting_user=signed_in_user(request), pupils=current, per_pupil=CODES_PER_PUPIL
+            acting_user=signed_in_user(request),
+            pupils=[named.pupil for named in current],
+            per_pupil=CODES_PER_PUPIL,
         )
     except ValidationError as error:
         modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)

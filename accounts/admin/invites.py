@@ -6,7 +6,7 @@ office sees who used which code, and cancels codes. The stored hash is never sho
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -21,6 +21,9 @@ from ..models import ExtraParentRequest, InviteCode
 from ..selectors.people import parents_of
 from ..services.invites import extra_parent_request_decide, invite_revoke
 from .base import OfficeOnlyAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 UNUSED, USED, EXPIRED, REVOKED = "unused", "used", "expired", "revoked"
 STATUS_LABELS = {
@@ -124,6 +127,10 @@ class InviteCodeAdmin(OfficeOnlyAdmin):
         )
 
 
+class ParentTotal(TypedDict):
+    parent_total: int
+
+
 @admin.register(ExtraParentRequest)
 class ExtraParentRequestAdmin(OfficeOnlyAdmin):
     """A third (or later) carer asked to be linked: approve in special circumstances (R3)."""
@@ -161,8 +168,8 @@ class ExtraParentRequestAdmin(OfficeOnlyAdmin):
         return str(obj.pupil.school_class or "–")
 
     @admin.display(description=_("parents linked now"), ordering="parent_total")
-    def parents_linked(self, obj: ExtraParentRequest) -> int:
-        return int(obj.parent_total)  # type: ignore[attr-defined]
+    def parents_linked(self, obj: WithAnnotations[ExtraParentRequest, ParentTotal]) -> int:
+        return obj.parent_total
 
     @admin.display(description=_("parents and carers linked now"))
     def linked_parents(self, obj: ExtraParentRequest) -> str:

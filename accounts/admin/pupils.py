@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -10,6 +12,9 @@ from classes.models import Pupil
 from ..models import ParentLink
 from . import invite_actions, picture_code_actions
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 class ParentLinkInline(admin.TabularInline):
     model = ParentLink
@@ -17,6 +22,10 @@ class ParentLinkInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["parent"]
     verbose_name_plural = _("parents and carers linked to this pupil")
+
+
+class ParentTotal(TypedDict):
+    parent_total: int
 
 
 @admin.register(Pupil)
@@ -44,5 +53,5 @@ class PupilAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(parent_total=Count("parent_links"))
 
     @admin.display(description=_("parents linked"), ordering="parent_total")
-    def parent_count(self, obj: Pupil) -> int:
-        return obj.parent_total  # type: ignore[attr-defined]
+    def parent_count(self, obj: WithAnnotations[Pupil, ParentTotal]) -> int:
+        return obj.parent_total

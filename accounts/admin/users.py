@@ -18,6 +18,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -49,20 +50,20 @@ NEW_ACCOUNT_NOTE = _(
 )
 
 
-class _FollowsTheAccount:
+class _FollowsTheAccount(InlineModelAdmin):
     """An inline of an account's page is editable when the account is (see ``UserAdmin``)."""
 
     def _may_change(self, request: HttpRequest, obj: Any) -> bool:
         return obj is None or can_manage_account(request.user, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may_change(request, obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+        return self._may_change(request, obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may_change(request, obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may_change(request, obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ParentLinkInline(_FollowsTheAccount, admin.TabularInline):
@@ -222,7 +223,8 @@ class UserAdmin(DjangoUserAdmin):
     ) -> None:
         acting_user = signed_in_user(request)
         if not change:
-            made = account_create(acting_user=acting_user, **form.account_details())  # type: ignore[attr-defined]
+            assert isinstance(form, AccountAddForm)  # the add page's form (``add_form``)
+            made = account_create(acting_user=acting_user, **form.account_details())
             # The admin carries on with the object its form built (the history entry, the
             # redirect to the new account's page): it now stands for the stored account.
             obj.pk, obj.password, obj.is_staff = made.pk, made.password, made.is_staff

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from classes.models import Pupil
-from classes.names import with_display_names
+from classes.names import named_pupils
 from classes.selectors import teachers_by_class
 
 from ..models import User
 
 
-def children_of(parent: User) -> list[Pupil]:
+@dataclass(frozen=True)
+class Child:
+    """A parent's child as their home page shows them: by display name, with their teachers."""
+
+    pupil: Pupil
+    display_name: str
+    teachers: tuple[User, ...]
+
+
+def children_of(parent: User) -> list[Child]:
     """A parent's current children, with display names, class and teachers (three queries)."""
-    pupils = list(
+    pupils = named_pupils(
         Pupil.objects.filter(parent_links__parent=parent)
         .select_related("school_class")
         .order_by("first_name", "pk")
     )
-    with_display_names(pupils)
-    teachers = teachers_by_class({p.school_class_id for p in pupils if p.school_class_id})
-    for pupil in pupils:
-        pupil.teachers = teachers.get(pupil.school_class_id or 0, [])  # type: ignore[attr-defined]
-    return pupils
+    teachers = teachers_by_class(
+        {p.pupil.school_class_id for p in pupils if p.pupil.school_class_id}
+    )
+    return [
+        Child(p.pupil, p.display_name, tuple(teachers.get(p.pupil.school_class_id or 0, [])))
+        for p in pupils
+    ]
 
 
 def parents_of(pupil: Pupil) -> list[User]:

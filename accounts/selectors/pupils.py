@@ -8,8 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from classes.models import Pupil, SchoolClass
-from classes.names import display_names, with_display_names
+from classes.names import NamedPupil, display_names, named_pupils
 
+from ..models import User
 from ..permissions.pupils import can_show_class_sign_in, can_unlock_pupil_code
 
 
@@ -26,19 +27,18 @@ def sign_in_class_by_code(code: str) -> SchoolClass | None:
     return SchoolClass.objects.filter(class_code=code).first()
 
 
-def sign_in_pupils(school_class: SchoolClass) -> list[Pupil]:
+def sign_in_pupils(school_class: SchoolClass) -> list[NamedPupil]:
     """The class's current pupils by display name, in name order (two queries, any class size)."""
-    pupils = with_display_names(Pupil.objects.current().filter(school_class=school_class))
-    return sorted(pupils, key=lambda p: (p.display_name.casefold(), p.pk))  # type: ignore[attr-defined]
+    pupils = named_pupils(Pupil.objects.current().filter(school_class=school_class))
+    return sorted(pupils, key=lambda p: (p.display_name.casefold(), p.pupil.pk))
 
 
-def get_sign_in_pupil(school_class: SchoolClass, pupil_id: int) -> Pupil:
+def get_sign_in_pupil(school_class: SchoolClass, pupil_id: int) -> NamedPupil:
     """A current pupil of ``school_class``, with picture code row and display name; else 404."""
     pupil = get_object_or_404(
         Pupil.objects.current().select_related("login"), pk=pupil_id, school_class=school_class
     )
-    pupil.display_name = display_names([pupil])[pupil.pk]  # type: ignore[attr-defined]
-    return pupil
+    return named_pupils([pupil])[0]
 
 
 def get_class_for_sign_in_staff(user: Any, class_id: int) -> SchoolClass:
@@ -49,10 +49,14 @@ def get_class_for_sign_in_staff(user: Any, class_id: int) -> SchoolClass:
     return school_class
 
 
-def get_pupil_for_unlock(user: Any, pupil_id: int) -> Pupil:
+def get_pupil_for_unlock(user: Any, pupil_id: int) -> NamedPupil:
     """The pupil (with display name) if ``user`` may unlock their picture code; else 404."""
     pupil = get_object_or_404(Pupil, pk=pupil_id)
     if not can_unlock_pupil_code(user, pupil):
         raise Http404
-    pupil.display_name = display_names([pupil])[pupil.pk]  # type: ignore[attr-defined]
-    return pupil
+    return named_pupils([pupil])[0]
+
+
+def pupil_display_name(user: User) -> str:
+    """The display name of the pupil whose account ``user`` is (one query)."""
+    return display_names([user.pupil])[user.pupil.pk]

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from classes.models import Pupil, SchoolClass
-from classes.names import with_display_names
+from classes.models import CoverAssignment, Pupil, SchoolClass
+from classes.names import NamedPupil, named_pupils
 from classes.selectors import classes_assigned_to, current_covers_for
 
 from ..models import PupilLogin, User
 
 
+@dataclass(frozen=True)
+class ClassCard:
+    """A class on a staff member's home page, with its current pupils by display name."""
+
+    school_class: SchoolClass
+    pupils: list[NamedPupil]
+
+
 def teacher_home(user: User) -> dict[str, Any]:
-    """Assigned classes, and classes covered now with the cover's end, each with its pupils
-    by display name, and the pupils whose picture code is locked (4 queries)."""
+    """Assigned classes, and classes covered now with the cover's end, each a
+    :class:`ClassCard`, and the pupils whose picture code is locked (4 queries)."""
     assigned = list(classes_assigned_to(user).order_by("year_group", "name"))
     covers = [
         cover
@@ -22,27 +31,26 @@ def teacher_home(user: User) -> dict[str, Any]:
         if cover.school_class not in assigned
     ]
     classes = assigned + [cover.school_class for cover in covers]
-    pupils = with_display_names(
+    pupils = named_pupils(
         Pupil.objects.current()
         .filter(school_class__in=classes)
         .select_related("login")
         .order_by("first_name", "surname", "pk")
     )
-    by_class: dict[int | None, list[Pupil]] = defaultdict(list)
-    for pupil in pupils:
-        by_class[pupil.school_class_id].append(pupil)
+    by_class: dict[int | None, list[NamedPupil]] = defaultdict(list)
+    for named in pupils:
+        by_class[named.pupil.school_class_id].append(named)
     return {
-        "assigned_classes": [_with_pupils(c, by_class) for c in assigned],
-        "covers": [(cover, _with_pupils(cover.school_class, by_class)) for cover in covers],
-        "locked_pupils": [p for p in pupils if _is_locked(p)],
+        "assigned_classes": [ClassCard(c, by_class[c.pk]) for c in assigned],
+        "covers": [_covered(cover, by_class) for cover in covers],
+        "locked_pupils": [p for p in pupils if _is_locked(p.pupil)],
     }
 
 
-def _with_pupils(
-    school_class: SchoolClass, by_class: dict[int | None, list[Pupil]]
-) -> SchoolClass:
-    school_class.pupil_list = by_class[school_class.pk]  # type: ignore[attr-defined]
-    return school_class
+def _covered(
+    cover: CoverAssignment, by_class: dict[int | None, list[NamedPupil]]
+) -> tuple[CoverAssignment, ClassCard]:
+    return cover, ClassCard(cover.school_class, by_class[cover.school_class.pk])
 
 
 def _is_locked(pupil: Pupil) -> bool:

@@ -6,12 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from classes.names import display_names
-
 from ..http import AuthedRequest
 from ..models import Role
 from ..permissions.accounts import can_use_admin, role_required
 from ..selectors.people import children_of
+from ..selectors.pupils import pupil_display_name
 from ..selectors.staff import teacher_home
 
 TEMPLATES = {
@@ -37,11 +36,6 @@ def home(request: AuthedRequest) -> HttpResponse:
     elif user.role == Role.PUPIL:
         context["pupil_name"] = pupil_display_name(user)
     return render(request, TEMPLATES[Role(user.role)], context)
-
-
-def pupil_display_name(user: object) -> str:
-    pupil = user.pupil  # type: ignore[attr-defined]
-    return display_names([pupil])[pupil.pk]
 
 
 @require_GET

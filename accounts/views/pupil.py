@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from classes.models import Pupil, SchoolClass
+from classes.names import NamedPupil
 from core.ratelimit import client_ip
 
 from ..forms.pupil import TAP_ALL_PICTURES, ClassCodeForm, PictureCodeForm
@@ -106,7 +107,7 @@ def picture_code(request: HttpRequest, class_code: str, pupil_id: int) -> HttpRe
             return _check_code(request, school_class, pupil, form, keys)
         if form.wants_sign_in():
             form.add_error(None, TAP_ALL_PICTURES)
-    return _keypad(request, school_class, pupil, form, keys, _state(pupil))
+    return _keypad(request, school_class, pupil, form, keys, _state(pupil.pupil))
 
 
 def _state(pupil: Pupil) -> str:
@@ -119,12 +120,12 @@ def _state(pupil: Pupil) -> str:
 def _check_code(
     request: HttpRequest,
     school_class: SchoolClass,
-    pupil: Pupil,
+    pupil: NamedPupil,
     form: PictureCodeForm,
     keys: list[str],
 ) -> HttpResponse:
     try:
-        user = pupil_code_check(pupil=pupil, code=keys)
+        user = pupil_code_check(pupil=pupil.pupil, code=keys)
     except ValidationError as error:
         form.add_error(None, error)
         state = error.code if error.code in {"locked", "no_code"} else "ready"
@@ -150,7 +151,7 @@ def _sign_in(request: HttpRequest, user: User, school_class: SchoolClass) -> Non
 def _keypad(
     request: HttpRequest,
     school_class: SchoolClass,
-    pupil: Pupil,
+    pupil: NamedPupil,
     form: PictureCodeForm,
     keys: list[str],
     state: str,
@@ -199,10 +200,9 @@ def unlock(request: AuthedRequest, pupil_id: int) -> HttpResponse:
     """Unlock a pupil's picture code (staff of the pupil's class, the office, leaders)."""
     pupil = get_pupil_for_unlock(request.user, pupil_id)
     try:
-        pupil_unlock(acting_user=request.user, pupil=pupil)
+        pupil_unlock(acting_user=request.user, pupil=pupil.pupil)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        name = pupil.display_name  # type: ignore[attr-defined]
-        messages.success(request, PUPIL_UNLOCKED % {"name": name})
+        messages.success(request, PUPIL_UNLOCKED % {"name": pupil.display_name})
     return redirect("home")

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.http import signed_in_user
+from classes.models import PupilQuerySet
 
 from ..forms import ConsentRecordForm
 from ..models import ConsentChange, ConsentPupil, MediaStatus
@@ -101,8 +102,9 @@ class ConsentPupilAdmin(OfficeConsentAdmin):
     change_form_template = "admin/consent/consentpupil/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentPupil]:
-        pupils = super().get_queryset(request).current()  # type: ignore[attr-defined]
-        return pupils.annotate(media_reason=media_reason())
+        pupils = super().get_queryset(request)
+        assert isinstance(pupils, PupilQuerySet)  # the manager ConsentPupil has from Pupil
+        return pupils.current().annotate(media_reason=media_reason())
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_consent(request.user)

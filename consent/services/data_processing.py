@@ -9,11 +9,9 @@ parent only the form until every current child is done.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,58 +21,13 @@ from classes.models import Pupil
 
 from ..models import DataProcessingAgreement, DataProcessingForm
 from ..permissions import can_agree_data_processing
+from ..selectors.data_processing import dp_form_current
 
 FORM_OUTDATED = _(
     "The school has published a new version of the data-processing consent form. "
     "Please read the new version and agree again."
 )
 NO_CHILD_CHOSEN = _("Tick the box for at least one child.")
-
-
-def dp_form_current() -> DataProcessingForm | None:
-    """The form parents agree to now (the highest version), or None when none is published."""
-    return DataProcessingForm.objects.order_by("-version").first()
-
-
-def _current_children(parent: User) -> Any:
-    return Pupil.objects.current().filter(parent_links__parent=parent)
-
-
-def dp_children(parent: User, form: DataProcessingForm) -> list[Pupil]:
-    """The parent's current children (class loaded), each with ``dp_agreed_at``: when this
-    parent agreed to ``form`` for them, or None (one query)."""
-    agreed = DataProcessingAgreement.objects.filter(
-        parent=parent, form=form, pupil=OuterRef("pk")
-    ).values("agreed_at")[:1]
-    return list(
-        _current_children(parent)
-        .select_related("school_class")
-        .annotate(dp_agreed_at=Subquery(agreed))
-        .order_by("first_name", "pk")
-    )
-
-
-def dp_children_pending(parent: User) -> list[Pupil]:
-    """The parent's current children without their agreement to the CURRENT form version,
-    with their class loaded (two queries; none pending when no form is published)."""
-    form = dp_form_current()
-    if form is None:
-        return []
-    return [c for c in dp_children(parent, form) if c.dp_agreed_at is None]  # type: ignore[attr-defined]
-
-
-def dp_pending_exists(parent: User) -> bool:
-    """Whether the parent still has a child to agree for; ONE query, for the request gate."""
-    latest = DataProcessingForm.objects.order_by("-version").values("pk")[:1]
-    agreed = DataProcessingAgreement.objects.filter(
-        parent=parent, pupil=OuterRef("pk"), form=Subquery(latest)
-    )
-    return (
-        _current_children(parent)
-        .filter(Exists(DataProcessingForm.objects.all()))
-        .filter(~Exists(agreed))
-        .exists()
-    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ them only this page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -17,17 +17,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import AuthedRequest
 from accounts.models import Role
 from accounts.permissions.accounts import role_required
-from classes.models import Pupil
-from classes.names import with_display_names
 
 from ..models import DataProcessingForm
-from ..services.data_processing import (
-    FORM_OUTDATED,
-    NO_CHILD_CHOSEN,
-    dp_agree,
-    dp_children,
-    dp_form_current,
-)
+from ..selectors.data_processing import ChildAgreement, dp_children, dp_form_current
+from ..services.data_processing import FORM_OUTDATED, NO_CHILD_CHOSEN, dp_agree
 
 NOT_YOUR_CHILD = _("You can agree only for your own children.")
 AGREED = _("Thank you. Your agreement has been recorded.")
@@ -45,11 +38,13 @@ class AgreementForm(forms.Form):
         error_messages={"required": NO_CHILD_CHOSEN, "invalid_choice": NOT_YOUR_CHILD},
     )
 
-    def __init__(self, *args: Any, children: list[Pupil], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, children: list[ChildAgreement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every current child is a valid choice: ticking one already done (in another tab)
         # changes nothing, and a child who is not theirs is refused with a clear message.
-        self.fields["children"].choices = [(c.pk, str(c.pk)) for c in children]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["children"]).choices = [
+            (c.pupil.pk, str(c.pupil.pk)) for c in children
+        ]
 
     def clean_version(self) -> DataProcessingForm:
         """The version the parent read; the service refuses it if it is no longer current."""
@@ -59,10 +54,6 @@ class AgreementForm(forms.Form):
         return read
 
 
-def _agreed(child: Pupil) -> bool:
-    return getattr(child, "dp_agreed_at", None) is not None
-
-
 @require_http_methods(["GET", "POST"])
 @role_required(Role.PARENT)
 def dp_consent(request: AuthedRequest) -> HttpResponse:
@@ -70,14 +61,14 @@ def dp_consent(request: AuthedRequest) -> HttpResponse:
     current = dp_form_current()
     if current is None:
         return redirect("home")
-    children = with_display_names(dp_children(request.user, current))
+    children = dp_children(request.user, current)
     form = AgreementForm(request.POST or None, children=children)
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["children"])
         try:
             dp_agree(
                 acting_user=request.user,
-                pupils=[c for c in children if c.pk in chosen],
+                pupils=[c.pupil for c in children if c.pupil.pk in chosen],
                 form=form.cleaned_data["version"],
             )
         except ValidationError as error:
@@ -88,7 +79,7 @@ def dp_consent(request: AuthedRequest) -> HttpResponse:
     context = {
         "dp_form": current,
         "form": form,
-        "pending": [c for c in children if not _agreed(c)],
-        "done": [c for c in children if _agreed(c)],
+        "pending": [c for c in children if c.agreed_at is None],
+        "done": [c for c in children if c.agreed_at is not None],
     }
     return render(request, "consent/data_processing.html", context)

@@ -10,18 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthedRequest
-from classes.names import display_names
 
-from ..models import Flag, Message, ParentWarning
+from ..models import Flag, Message
 from ..moderation import (
     can_moderate,
     flag_dismiss,
     message_flag,
-    open_flags,
     parent_suspend,
     parent_warn,
 )
 from ..permissions import threads_visible_to
+from ..selectors import moderation_queue
 
 FLAGGED = _("The message is with the school's leaders. Thank you for telling them.")
 DECIDED = _("Decided and recorded.")
@@ -53,23 +52,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     """Open flags, each with its thread's messages around it and the parent's warnings."""
     if not can_moderate(request.user):
         raise Http404
-    flags = list(open_flags())
-    threads = {f.message.thread_id for f in flags}
-    context_messages = Message.objects.filter(thread_id__in=threads).select_related("author")
-    by_thread: dict[int, list[Message]] = {}
-    for message in context_messages.order_by("sent_at"):
-        by_thread.setdefault(message.thread_id, []).append(message)
-    warned = set(
-        ParentWarning.objects.filter(
-            parent_id__in={f.message.thread.parent_id for f in flags}
-        ).values_list("parent_id", flat=True)
-    )
-    names = display_names([f.message.thread.pupil for f in flags])
-    for item in flags:
-        item.context = by_thread.get(item.message.thread_id, [])  # type: ignore[attr-defined]
-        item.warned = item.message.thread.parent_id in warned  # type: ignore[attr-defined]
-        item.pupil_name = names.get(item.message.thread.pupil_id, "")  # type: ignore[attr-defined]
-    return render(request, "messaging/moderation.html", {"flags": flags})
+    return render(request, "messaging/moderation.html", {"flags": moderation_queue()})
 
 
 @require_POST

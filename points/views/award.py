@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -30,15 +26,12 @@ from accounts.models import Role
 from accounts.permissions.accounts import role_required
 from classes.models import Pupil, SchoolClass
 from classes.names import display_names
-from classes.selectors import school_get
 from core import bidi
 
-from ..avatars import avatar_svg, avatars_for
 from ..forms import CHOOSE_SKILL, AwardForm, ClassSkillForm
-from ..icons import icon_svg
 from ..models import Award, Skill, SkillKind
-from ..periods import periods_at
 from ..permissions import can_award_in_class, can_manage_class_skills
+from ..selectors.awards import Tile, class_skills, class_tiles, today_label, today_totals
 from ..services.awards import NOTHING_TO_UNDO, points_award, points_undo
 from ..services.skills import skill_archive, skill_create
 
@@ -57,78 +50,12 @@ SKILL_ARCHIVED = _("“%(name)s” is archived: it is no longer given, and past 
 NAMED_AT_MOST = 4
 
 
-def today_label(points: int) -> str:
-    return f"{points:+d}" if points else "0"
-
-
-@dataclass(frozen=True)
-class Tile:
-    pupil_id: int
-    name: str
-    avatar: SafeString
-    today: int
-
-    @property
-    def today_label(self) -> str:
-        return today_label(self.today)
-
-
-# Reads of the screen: each a fixed number of queries whatever the class's size or history.
-
-
 def _class_for(user: Any, class_id: int) -> SchoolClass:
     """The class, if ``user`` may give points in it; otherwise it does not exist (404)."""
     school_class = get_object_or_404(SchoolClass, pk=class_id)
     if not can_award_in_class(user, school_class):
         raise Http404
     return school_class
-
-
-def class_tiles(school_class: SchoolClass, *, only: Collection[int] | None = None) -> list[Tile]:
-    """The class's current pupils (or ``only`` these of them) by display name, never by points,
-    each with their monster and today's total. Four queries: pupils, names, avatars, totals
-    (and the school when it is not in the cache)."""
-    in_class = Pupil.objects.current().filter(school_class=school_class)
-    pupils = list(in_class if only is None else in_class.filter(pk__in=only))
-    names = display_names(pupils)
-    ids = [pupil.pk for pupil in pupils]
-    avatars = avatars_for(ids)
-    totals = today_totals(school_class, ids)
-    tiles = [
-        Tile(
-            pupil_id=pk,
-            name=names[pk],
-            avatar=avatar_svg(avatars.get(pk), pupil_id=pk, size=64),
-            today=totals.get(pk) or 0,
-        )
-        for pk in ids
-    ]
-    return sorted(tiles, key=lambda tile: (tile.name.casefold(), tile.pupil_id))
-
-
-def today_totals(school_class: SchoolClass, pupil_ids: Collection[int]) -> dict[int, int]:
-    """Each pupil's points today in the class (one query, the sums; the school's day comes
-    from the cached school)."""
-    today = periods_at(timezone.now(), school_get().tz).today
-    return dict(
-        Award.objects.filter(
-            school_class=school_class, pupil_id__in=pupil_ids, awarded_at__gte=today
-        )
-        .values("pupil_id")
-        .annotate(total=Sum("value"))
-        .order_by()
-        .values_list("pupil_id", "total")
-    )
-
-
-def class_skills(school_class: SchoolClass) -> list[Skill]:
-    """The skills to give in the class: the school's and the class's own, not archived."""
-    skills = Skill.objects.filter(
-        Q(school_class__isnull=True) | Q(school_class=school_class), archived=False
-    ).order_by("-kind", "name")
-    for skill in skills:
-        skill.icon_markup = icon_svg(skill.icon)  # type: ignore[attr-defined]
-    return list(skills)
 
 
 def _isolated(text: str) -> str:
@@ -229,8 +156,8 @@ def class_screen(request: AuthedRequest, class_id: int) -> HttpResponse:
     context = {
         "school_class": school_class,
         "tiles": class_tiles(school_class),
-        "positive": [skill for skill in skills if skill.kind == SkillKind.POSITIVE],
-        "needs_work": [skill for skill in skills if skill.kind == SkillKind.NEEDS_WORK],
+        "positive": [row for row in skills if row.skill.kind == SkillKind.POSITIVE],
+        "needs_work": [row for row in skills if row.skill.kind == SkillKind.NEEDS_WORK],
         "form": AwardForm(),
         "undo": last,
     }
@@ -351,8 +278,8 @@ def class_skills_page(request: AuthedRequest, class_id: int) -> HttpResponse:
     skills = class_skills(school_class)
     context = {
         "school_class": school_class,
-        "school_skills": [skill for skill in skills if skill.school_class_id is None],
-        "own_skills": [skill for skill in skills if skill.school_class_id is not None],
+        "school_skills": [row for row in skills if row.skill.school_class_id is None],
+        "own_skills": [row for row in skills if row.skill.school_class_id is not None],
         "may_manage": may_manage,
         "form": form,
     }

@@ -6,7 +6,7 @@ Exports are never edited here."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -51,10 +51,11 @@ class RunExportForm(forms.Form):
 
     def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        subject = self.fields["subject"]
-        subject.widget = AutocompleteSelect(DataExport._meta.get_field("subject"), admin_site)
-        subject.widget.choices = subject.choices  # type: ignore[attr-defined]
-        subject.widget.is_required = True
+        subject = cast(forms.ModelChoiceField, self.fields["subject"])
+        widget = AutocompleteSelect(DataExport._meta.get_field("subject"), admin_site)
+        widget.choices = subject.choices
+        widget.is_required = True
+        subject.widget = widget
         self.fields["requested_on"].widget = AdminDateWidget()
 
 

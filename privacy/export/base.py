@@ -44,8 +44,8 @@ class Part:
 
 @dataclass(frozen=True)
 class Subject:
-    """The person an export is about and, for a parent, the children linked to them, each
-    with a ``display_name`` (R6: exports name pupils the way every page does)."""
+    """The person an export is about and, for a parent, the children linked to them, with
+    their display names by pupil id (R6: exports name pupils the way every page does)."""
 
     user: User
     children: list[Pupil]
@@ -67,10 +67,7 @@ def subject_load(user: User) -> Subject:
         .select_related("school_class")
         .order_by("first_name", "pk")
     )
-    names = display_names(children)
-    for child in children:
-        child.display_name = names[child.pk]  # type: ignore[attr-defined]
-    return Subject(user=user, children=children, names=names)
+    return Subject(user=user, children=children, names=display_names(children))
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from points.models import Avatar
 from .base import Area, Part, Subject
 
 
-def _child(pupil: Pupil, linked_at: object, avatar: Avatar | None) -> dict[str, Any]:
+def _child(pupil: Pupil, name: str, linked_at: object, avatar: Avatar | None) -> dict[str, Any]:
     school_class = pupil.school_class
     return {
-        "name": pupil.display_name,  # type: ignore[attr-defined]
+        "name": name,
         "class": school_class.name if school_class else None,
         "year_group": str(school_class.get_year_group_display()) if school_class else None,
         "date_of_birth": pupil.date_of_birth,
@@ -44,7 +44,10 @@ def _children(subject: Subject) -> list[dict[str, Any]]:
         ParentLink.objects.filter(parent=subject.user).values_list("pupil_id", "created_at")
     )
     avatars = {a.pupil_id: a for a in Avatar.objects.filter(pupil_id__in=subject.child_ids)}
-    return [_child(p, links.get(p.pk), avatars.get(p.pk)) for p in subject.children]
+    return [
+        _child(p, subject.child_name(p.pk), links.get(p.pk), avatars.get(p.pk))
+        for p in subject.children
+    ]
 
 
 def _requests_and_invites(subject: Subject) -> dict[str, list[dict[str, Any]]]:

@@ -26,7 +26,7 @@ def _intro(subject: Subject, made_at: dt.datetime) -> list[str]:
         "",
     ]
     if subject.children:
-        names = ", ".join(child.display_name for child in subject.children)  # type: ignore[attr-defined]
+        names = ", ".join(subject.child_name(child.pk) for child in subject.children)
         lines += [
             _("It includes what the school holds about your children: %(names)s.")
             % {"names": names},

@@ -90,7 +90,7 @@ def _posts_about_children(subject: Subject) -> Part:
         .select_related("school_class", "author")
         .prefetch_related(
             Prefetch("attachments", Attachment.objects.order_by("position", "pk")),
-            Prefetch("tagged", to_attr="tags"),
+            "tagged",
         )
         .order_by("publish_at", "pk")
     )
@@ -99,7 +99,7 @@ def _posts_about_children(subject: Subject) -> Part:
         media = _media(post)
         files += media
         about = {post.pupil_id} if post.pupil_id in ids else set()
-        about |= {pupil.pk for pupil in post.tags if pupil.pk in ids}  # type: ignore[attr-defined]
+        about |= {pupil.pk for pupil in post.tagged.all() if pupil.pk in ids}
         rows.append(
             {
                 "id": post.pk,

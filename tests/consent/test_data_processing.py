@@ -18,13 +18,8 @@ from accounts.models import CodeOfConduct, User
 from classes.models import Pupil, SchoolClass
 from consent.middleware import DataProcessingConsentMiddleware
 from consent.models import DataProcessingAgreement, DataProcessingForm
-from consent.services.data_processing import (
-    FORM_OUTDATED,
-    NO_CHILD_CHOSEN,
-    dp_agree,
-    dp_children_pending,
-    dp_form_current,
-)
+from consent.selectors.data_processing import dp_children_pending, dp_form_current
+from consent.services.data_processing import FORM_OUTDATED, NO_CHILD_CHOSEN, dp_agree
 from consent.views.data_processing import AGREED, NOT_YOUR_CHILD
 from tests.conftest import client_for
 from tests.factories import (

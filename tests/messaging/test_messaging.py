@@ -141,7 +141,7 @@ def test_R19_a_saturday_message_is_stored_at_once_and_delivered_monday_0800(
     with at(MONDAY_0800):
         rows = inbox(teacher)
     assert [t.pk for t in rows] == [message.thread_id]
-    assert rows[0].unread == 1  # type: ignore[attr-defined]
+    assert rows[0].unread == 1
 
 
 def test_R21_reply_due_two_working_days_after_delivery(school, parent, teacher, maya) -> None:

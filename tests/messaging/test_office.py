@@ -275,7 +275,7 @@ def test_R22_office_takes_answers_and_closes_and_the_parent_sees_the_answer_at_o
     answer = thread.messages.get(from_parent=False)
     assert answer.deliver_at == SATURDAY and answer.author == office
     assert [t.pk for t in parent_inbox] == [thread.pk]
-    assert parent_inbox[0].unread == 1  # type: ignore[attr-defined]
+    assert parent_inbox[0].unread == 1
     with at(SATURDAY):
         parent_page = text_of(client_for(parent).get(reverse("messaging_inbox")))
     assert "School office – Maya" in parent_page
