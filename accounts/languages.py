@@ -8,6 +8,7 @@ by, whatever language the page is in ("Polski" on an English page, "English" on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.conf import settings
 from django.utils.translation import get_language_info
@@ -40,13 +41,13 @@ def portal_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def is_portal_language(code: object) -> bool:
+def is_portal_language(code: object) -> TypeGuard[str]:
     return isinstance(code, str) and code in portal_codes()
 
 
 def known_or_default(code: object) -> str:
     """``code`` if it is one of the portal's languages, else the default (English)."""
-    return code if is_portal_language(code) else settings.LANGUAGE_CODE  # type: ignore[return-value]
+    return code if is_portal_language(code) else settings.LANGUAGE_CODE
 
 
 def language(code: str) -> Language:

@@ -40,7 +40,7 @@ def actor_label(actor: Any) -> str:
 def subject_type(model: type[models.Model]) -> str:
     """The model's label ("classes.pupil"); a proxy is recorded as its concrete model, so one
     filter finds every entry about a record."""
-    return model._meta.concrete_model._meta.label_lower  # type: ignore[union-attr]
+    return (model._meta.concrete_model or model)._meta.label_lower
 
 
 def subject_label(subject: models.Model) -> str:

@@ -22,7 +22,7 @@ from core.ratelimit import client_ip
 
 from ..forms.join import InviteCodeForm, NewParentJoinForm
 from ..http import AuthedRequest
-from ..models import Role
+from ..models import Role, User
 from ..permissions.accounts import can_redeem_invite, role_required
 from ..selectors.invites import join_outcome_pupil
 from ..services.invites import (
@@ -59,7 +59,7 @@ def _render(request: HttpRequest, form: InviteCodeForm, code: str) -> HttpRespon
     return render(request, "accounts/join.html", context)
 
 
-def _join_signed_in(request: AuthedRequest) -> HttpResponse:
+def _join_signed_in(request: HttpRequest, parent: User) -> HttpResponse:
     code = _code_from_link(request)
     if request.method != "POST":
         return _render(request, InviteCodeForm(initial={"code": code}), code)
@@ -67,7 +67,7 @@ def _join_signed_in(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         try:
             result = invite_redeem(
-                parent=request.user,
+                parent=parent,
                 code=form.cleaned_data["code"],
                 date_of_birth=form.cleaned_data["date_of_birth"],
                 ip=client_ip(request),
@@ -116,8 +116,9 @@ def join(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" or getattr(request.user, "role", None) == Role.PUPIL:
             raise Http404
         return render(request, "accounts/join_not_parent.html")
-    if request.user.is_authenticated:
-        return _join_signed_in(request)  # type: ignore[arg-type]
+    user = request.user
+    if user.is_authenticated:
+        return _join_signed_in(request, user)
     return _join_new_parent(request)
 
 
