@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.admin_site import secure_admin
+from accounts.admin.site import secure_admin
 
 secure_admin(admin.site)
 

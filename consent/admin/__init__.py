@@ -2,7 +2,8 @@
 
 The office records what a parent's paper form says in a few clicks: one pupil on the change
 page (with a scan of the form), or a class at once with the list's actions. Every write goes
-through ``consent.services``; the history is read-only everywhere.
+through ``consent.services``; the history is read-only everywhere. The pupil import from the
+school's records is :mod:`consent.admin.imports`.
 """
 
-from . import data_processing, history, pupils  # noqa: F401  (registrations)
+from . import data_processing, history, imports, pupils  # noqa: F401  (registrations)

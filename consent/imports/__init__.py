@@ -6,5 +6,5 @@
   transaction and records a :class:`consent.models.PupilImport`.
 - :func:`consent.imports.export.safe_cell` neutralises a cell for any CSV the portal exports.
 
-The office's pages are in :mod:`consent.admin_import`.
+The office's pages are in :mod:`consent.admin.imports`.
 """

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from classes.models import Pupil, SchoolClass
-from consent.admin_import import APPLIED, PREVIEW_GONE
+from consent.admin.imports import APPLIED, PREVIEW_GONE
 from consent.imports import parse, validate
 from consent.imports.apply import NOTHING_TO_ADD
 from consent.imports.storage import KEEP_FOR

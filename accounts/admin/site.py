@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from .permissions.accounts import can_manage_accounts, can_use_admin
+from ..permissions.accounts import can_manage_accounts, can_use_admin
 
 
 def secure_admin(site: admin.AdminSite) -> None:

@@ -27,14 +27,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import signed_in_user
 
-from .admin.common import OfficeConsentAdmin
-from .imports.apply import FILE_NAME_MAX_LENGTH, pupil_import_apply
-from .imports.export import problem_rows_csv
-from .imports.parse import FILE_TOO_LARGE, MAX_BYTES, MAX_ROWS
-from .imports.storage import upload_delete, upload_read, upload_store, uploads_sweep
-from .imports.validate import ImportPlan, pupil_import_plan
-from .models import PupilImport
-from .permissions import can_manage_consent
+from ..imports.apply import FILE_NAME_MAX_LENGTH, pupil_import_apply
+from ..imports.export import problem_rows_csv
+from ..imports.parse import FILE_TOO_LARGE, MAX_BYTES, MAX_ROWS
+from ..imports.storage import upload_delete, upload_read, upload_store, uploads_sweep
+from ..imports.validate import ImportPlan, pupil_import_plan
+from ..models import PupilImport
+from ..permissions import can_manage_consent
+from .common import OfficeConsentAdmin
 
 SESSION_KEY = "consent_pupil_imports"
 PREVIEWS_KEPT = 5
