@@ -15,7 +15,7 @@ at a field the form lacks.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -32,7 +32,15 @@ def errors_on_fields(error: ValidationError, fields: Mapping[str, str]) -> Valid
     return ValidationError(moved)
 
 
-class ConstraintErrorsOnFields:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, for the type checker; at run time it stays a plain class,
+    # so the models' bases (and their migrations) are what they were.
+    from django.db.models import Model as _MixedInto
+else:
+    _MixedInto = object
+
+
+class ConstraintErrorsOnFields(_MixedInto):
     """Model mixin (before ``models.Model`` in the bases): ``constraint_fields`` maps a
     constraint's ``violation_error_code`` to the field whose error it is."""
 
@@ -40,6 +48,6 @@ class ConstraintErrorsOnFields:
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         try:
-            super().validate_constraints(exclude=exclude)  # type: ignore[misc]
+            super().validate_constraints(exclude=exclude)
         except ValidationError as error:
             raise errors_on_fields(error, self.constraint_fields) from None
