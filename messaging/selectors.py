@@ -5,6 +5,7 @@ for Monday's messages to appear."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -106,15 +107,18 @@ def inbox(viewer: User, *, now: dt.datetime | None = None) -> list[InboxRow]:
 
 @dataclass
 class ThreadPage:
+    """A thread's page: its messages, the pupil by display name, and each message's text in
+    the viewer's language where the worker has made it, by message id (R17)."""
+
     thread: Thread
     pupil_name: str
-    messages: list[Message]
+    messages: Sequence[Message]
+    translations: dict[int, str]
 
 
 def thread_page(viewer: User, thread: Thread, *, now: dt.datetime | None = None) -> ThreadPage:
-    """The messages of a thread the viewer may see, oldest first, each with ``translated``: its
-    text in the viewer's language when the worker has made it (R17), and its photos. Three
-    queries."""
+    """The messages of a thread the viewer may see, oldest first, with their photos, and their
+    texts in the viewer's language that the worker has made (R17). Three queries."""
     now = now or timezone.now()
     translated = MessageTranslation.objects.filter(
         message=OuterRef("pk"), language=viewer.preferred_language
@@ -128,7 +132,13 @@ def thread_page(viewer: User, thread: Thread, *, now: dt.datetime | None = None)
     if viewer.pk == thread.teacher_id:
         messages = messages.filter(Q(from_parent=False) | Q(deliver_at__lte=now))
     name = display_names([thread.pupil]).get(thread.pupil_id, "")
-    return ThreadPage(thread=thread, pupil_name=name, messages=list(messages))
+    rows = list(messages)
+    return ThreadPage(
+        thread=thread,
+        pupil_name=name,
+        messages=rows,
+        translations={m.pk: m.translated for m in rows if m.translated},
+    )
 
 
 def unread_count(viewer: User, *, now: dt.datetime | None = None) -> int:

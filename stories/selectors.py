@@ -60,13 +60,15 @@ class Cursor:
 class FeedPost:
     """A post as a reader sees it: the Student Story pupil's display name (R6, else ""), its
     reach when the viewer may see it (R30, else None), whether the viewer liked it and (for
-    parents; True for others) has seen it."""
+    parents; True for others) has seen it, and its text in the viewer's language when a
+    translation is ready (else None)."""
 
     post: Post
     pupil_name: str
     reach: Reach | None
     liked: bool
     seen: bool
+    translated: str | None
 
 
 @dataclass
@@ -117,6 +119,7 @@ def _rows(posts: list[Post], viewer: User) -> list[FeedPost]:
             # Annotations of _with_extras; "seen" only for parents.
             liked=bool(getattr(post, "liked", False)),
             seen=bool(getattr(post, "seen", True)),
+            translated=getattr(post, "translated", None),
         )
         for post in posts
     ]
@@ -131,9 +134,9 @@ def feed_page(
     size: int = PAGE_SIZE,
 ) -> FeedPage:
     """Published posts ``viewer`` may see, newest first, ``size`` at a time, as rows. Each post
-    comes with ``translated`` (its text in the viewer's language, or None) and its
-    attachments; its row with ``liked``, ``seen``, ``reach`` (R30, for its author) and, for
-    Student Story posts, ``pupil_name`` (R6). Three queries whatever the number of posts
+    comes with its attachments; its row with ``liked``, ``seen``, ``translated`` (its text in
+    the viewer's language, or None), ``reach`` (R30, for its author) and, for Student Story
+    posts, ``pupil_name`` (R6). Three queries whatever the number of posts
     (staff: one more for their classes, unless ``class_ids`` gives them)."""
     posts = posts_visible_to(viewer, class_ids=class_ids).filter(published_at__isnull=False)
     if class_id is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -13,12 +14,12 @@ register = template.Library()
 
 
 @register.simple_tag
-def message_text(message: Any, user: Any) -> SafeString:
-    """``message.translated`` is its text in the reader's language, when there is one
-    (``messaging.selectors.thread_page`` reads it with the messages)."""
+def message_text(message: Any, user: Any, translations: Mapping[int, str]) -> SafeString:
+    """``translations`` are the thread's texts in the reader's language, by message id, where
+    there are some (``messaging.selectors.thread_page`` reads them with the messages)."""
     reader = (getattr(user, "preferred_language", "") or "").split("-")[0]
     same = reader == message.language.split("-")[0] or message.author_id == user.pk
-    translated = None if same else getattr(message, "translated", None)
+    translated = None if same else translations.get(message.pk)
     context = {
         "message": message,
         "same_language": same,

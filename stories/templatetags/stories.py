@@ -35,10 +35,11 @@ def _base(language: str) -> str:
 
 
 @register.simple_tag
-def post_text(post: Any, user: Any) -> SafeString | str:
-    """The post's text, translated when the reader's language differs and a translation is
-    ready; otherwise the original, with a quiet notice when it is not in their language.
-    Built here rather than from a template: it runs for every post of every feed page."""
+def post_text(post: Any, user: Any, translated: str | None) -> SafeString | str:
+    """The post's text, ``translated`` when the reader's language differs and a translation
+    is ready (the feed's row has it); otherwise the original, with a quiet notice when it is
+    not in their language. Built here rather than from a template: it runs for every post of
+    every feed page."""
     if not post.body:
         return ""
     reader = getattr(user, "preferred_language", "") or ""
@@ -50,7 +51,6 @@ def post_text(post: Any, user: Any) -> SafeString | str:
     )
     if _base(reader) == _base(post.language):
         return original
-    translated = getattr(post, "translated", None)
     if translated:
         return format_html(
             '<div class="post-text" lang="{}" dir="auto">{}</div>\n'
