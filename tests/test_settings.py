@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 INSPECT = """
 import json
+import re
 import django
 django.setup()
 from django.conf import settings
@@ -188,3 +190,27 @@ def test_the_production_settings_named_explicitly_refuse_to_start_without_a_secr
         "settings never make one up (docs/configuration.md)." in done.stderr
     ), done.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+READS = re.compile(
+    r"""(?:\benv|\benv_bool|\benv_list|os\.environ\.get|os\.environ\.setdefault)\(\s*"([A-Z0-9_]+)"
+    |os\.environ\["([A-Z0-9_]+)"\]""",
+    re.VERBOSE,
+)
+
+
+def test_every_variable_the_settings_read_is_in_the_configuration_table() -> None:
+    read = set()
+    for module in (BASE_DIR / "dojo_portal" / "settings").glob("*.py"):
+        for match in READS.finditer(module.read_text(encoding="utf-8")):
+            read.add(match.group(1) or match.group(2))
+    table = (BASE_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
+    rows = {
+        name
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([A-Z0-9_]+)`", line.split(" | ")[0])
+    }
+
+    assert len(read) > 40, read  # the pattern still finds the settings' reads
+    assert read - rows == set(), "variables the settings read that docs/configuration.md lacks"
