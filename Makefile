@@ -51,7 +51,7 @@ catalogues: $(VENV)/.installed
 # Links printed and emailed (sign-ins, invite letters, notifications) point at this server
 # unless SITE_URL says otherwise.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-# Debug mode is off unless asked for (README.md, "Settings"): the demo on one machine asks.
+# Debug mode is off unless asked for (docs/configuration.md): the demo on one machine asks.
 run: export DJANGO_DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
@@ -67,9 +67,15 @@ lint: install-test
 types: install-test
 	$(VENV)/bin/mypy .
 
+# The suite runs on one worker per core (pytest-xdist); PYTEST_ARGS comes after, so
+# `make test PYTEST_ARGS="-n 0"` runs it serially, in one process (docs/testing.md).
+PYTEST_WORKERS ?= auto
+# Coverage of every app, failing below the floor (pyproject.toml); a part of the suite covers
+# less, so `make pytest COVERAGE= PYTEST_ARGS='-k demo'` leaves it out.
+COVERAGE ?= --cov
 pytest: install-test
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(COVERAGE) $(PYTEST_ARGS)
 
 test: lint types pytest
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 INSPECT = """
 import json
+import re
 import django
 django.setup()
 from django.conf import settings
@@ -129,3 +131,86 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     assert done.returncode != 0
     assert "SECRET_KEY must be set" in done.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+def manage_check(settings_module: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``manage.py check`` in a fresh Python with only ``env`` (plus PATH) and the settings
+    module named explicitly, as docker-compose.yml names the production one."""
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", **env}
+    clean["DJANGO_SETTINGS_MODULE"] = settings_module
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_embedded_settings_named_explicitly_start_and_keep_their_key_in_var(
+    tmp_path: Path,
+) -> None:
+    done = manage_check("dojo_portal.settings.embedded", {"DOJO_VAR_DIR": str(tmp_path)})
+
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout
+    key_file = tmp_path / "secret_key"
+    key = key_file.read_text().strip()
+    assert len(key) >= 50
+    assert key_file.stat().st_mode & 0o077 == 0, "the secret key is readable by others"
+    # The next start reads the same key: sessions and hashed codes survive a restart.
+    again = manage_check("dojo_portal.settings.embedded", {"DOJO_VAR_DIR": str(tmp_path)})
+    assert again.returncode == 0, again.stderr
+    assert key_file.read_text().strip() == key
+
+
+def test_the_production_settings_named_explicitly_start_with_a_secret_key(
+    tmp_path: Path,
+) -> None:
+    done = manage_check(
+        "dojo_portal.settings.production",
+        {"DOJO_VAR_DIR": str(tmp_path), "SECRET_KEY": "k" * 50},
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout
+    assert not (tmp_path / "secret_key").exists(), "production made up a key of its own"
+
+
+def test_the_production_settings_named_explicitly_refuse_to_start_without_a_secret_key(
+    tmp_path: Path,
+) -> None:
+    done = manage_check("dojo_portal.settings.production", {"DOJO_VAR_DIR": str(tmp_path)})
+
+    assert done.returncode != 0
+    assert (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set: the production "
+        "settings never make one up (docs/configuration.md)." in done.stderr
+    ), done.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+READS = re.compile(
+    r"""(?:\benv|\benv_bool|\benv_list|os\.environ\.get|os\.environ\.setdefault)\(\s*"([A-Z0-9_]+)"
+    |os\.environ\["([A-Z0-9_]+)"\]""",
+    re.VERBOSE,
+)
+
+
+def test_every_variable_the_settings_read_is_in_the_configuration_table() -> None:
+    read = set()
+    for module in (BASE_DIR / "dojo_portal" / "settings").glob("*.py"):
+        for match in READS.finditer(module.read_text(encoding="utf-8")):
+            read.add(match.group(1) or match.group(2))
+    table = (BASE_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
+    rows = {
+        name
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([A-Z0-9_]+)`", line.split(" | ")[0])
+    }
+
+    assert len(read) > 40, read  # the pattern still finds the settings' reads
+    assert read - rows == set(), "variables the settings read that docs/configuration.md lacks"

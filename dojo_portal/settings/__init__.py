@@ -1,4 +1,4 @@
-"""The portal's settings, one module per purpose (README.md, "Settings"):
+"""The portal's settings, one module per purpose (docs/configuration.md):
 
 - ``dojo_portal.settings.embedded``: one machine, nothing to install (SQLite, file cache,
   filesystem broker unless ``DATABASE_URL`` and ``REDIS_URL`` are set);

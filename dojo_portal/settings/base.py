@@ -1,4 +1,4 @@
-"""The settings every configuration shares, read from the environment (README.md, "Settings").
+"""The settings every configuration shares, read from the environment (docs/configuration.md).
 
 The parts are chosen by the environment alone: ``DATABASE_URL`` names the database (SQLite in
 ``var/`` without it), ``REDIS_URL`` the cache and Celery's broker (a file cache and the

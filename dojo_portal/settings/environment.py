@@ -2,7 +2,7 @@
 
 Three functions rather than django-environ: every variable the portal reads is one of these
 three shapes or a number (``int(env(...))``), and the one URL it parses, ``DATABASE_URL``, goes
-to dj-database-url, which the portal needs anyway. README.md, "Settings" lists every variable.
+to dj-database-url, which the portal needs anyway. docs/configuration.md lists every variable.
 """
 
 from __future__ import annotations

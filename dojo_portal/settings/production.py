@@ -15,7 +15,8 @@ from .base import STORAGES, env, env_bool
 
 if not env("SECRET_KEY"):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set: the production settings never make one up (README.md, Settings)."
+        "SECRET_KEY must be set: the production settings never make one up "
+        "(docs/configuration.md)."
     )
 
 STORAGES = {

@@ -177,14 +177,14 @@ def test_parent_home_query_count_does_not_grow_with_children(school) -> None:
     small = _count(client_for(_parent_with_children(1)))
     large = _count(client_for(_parent_with_children(4)))
     assert small == large
-    assert large <= 8
+    assert large == 6
 
 
 def test_teacher_home_query_count_does_not_grow_with_classes_or_pupils(school) -> None:
     small = _count(client_for(_teacher_with_classes(1, 3)))
     large = _count(client_for(_teacher_with_classes(3, 30)))
     assert small == large
-    assert large <= 9
+    assert large == 6
 
 
 def test_a_spanish_reader_gets_the_portal_in_spanish(parent_with_child) -> None:

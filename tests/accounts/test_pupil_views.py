@@ -178,7 +178,7 @@ def test_class_names_page_query_count_does_not_grow_with_the_class(school) -> No
     small = _class_page_queries(3)
     large = _class_page_queries(30)
     assert small == large
-    assert large <= 4
+    assert large == 3
 
 
 # Picture keypad ------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ PUPILS_HEADING = "Your information at school"
 
 def _pictures_loaded(page: Page) -> None:
     """Every drawing on the page arrived and has a size (a broken image would be 0 wide)."""
+    # The heading shows before the pictures arrive: their sizes are read once the page's load
+    # event (every picture loaded or failed) has fired, not while a busy machine still sends them.
+    page.wait_for_load_state("load")
     widths = page.eval_on_selector_all(
         ".kid-notice-list img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)"
     )
