@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.bidi import plain_text_directed
+from core.bidi import plain_text_directed, subject_directed
 from core.ratelimit import client_ip
 
 from .models import Role
@@ -59,9 +59,10 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         context: dict[str, Any],
         headers: dict[str, str] | None = None,
     ) -> EmailMessage:
-        """allauth's emails (a forgotten password), their plain text laid out in the page's
-        language's direction, as the portal's own emails are."""
+        """allauth's emails (a forgotten password), their subject and plain text laid out in
+        the page's language's direction, as the portal's own emails are."""
         message = super().render_mail(template_prefix, email, context, headers)
+        message.subject = subject_directed(message.subject)
         if message.content_subtype == "plain":
             message.body = plain_text_directed(message.body)
         return message

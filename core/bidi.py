@@ -113,6 +113,14 @@ def plain_text_directed(text: str) -> str:
     return "\n".join(line for each in text.split("\n") for line in _directed_lines(each))
 
 
+def subject_directed(subject: str) -> str:
+    """An email's subject on one line, starting with RLM on a right-to-left language: a mail
+    client lays out a subject by its first strong letter, and an Arabic subject may begin with
+    a Latin name ("Mrs Patel wrote…" put the other way round)."""
+    line = " ".join(subject.split())
+    return f"{RLM}{line}" if line and translation.get_language_bidi() else line
+
+
 def _directed_lines(line: str) -> list[str]:
     if not line.strip():
         return [line]

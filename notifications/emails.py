@@ -31,7 +31,7 @@ from accounts.models import Role, User
 from classes.models import School
 from classes.selectors import school_get
 from classes.worktime import calendar_for
-from core.bidi import plain_text_directed
+from core.bidi import plain_text_directed, subject_directed
 from core.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 
 from .kinds import RULES, detail, title
@@ -253,7 +253,7 @@ def _email(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     assert recipient.email  # emailable_people keeps only accounts with an address
     email = EmailMultiAlternatives(
-        " ".join(subject.split()), text, to=[recipient.email], headers=headers
+        subject_directed(subject), text, to=[recipient.email], headers=headers
     )
     email.attach_alternative(html, "text/html")
     return email

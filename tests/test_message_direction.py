@@ -107,6 +107,7 @@ def test_R32_an_arabic_or_urdu_notification_email_reads_right_to_left(
     notification = notification_for(language)
     email = notification_email(notification, school)
 
+    assert email.subject.startswith(RLM) and "\n" not in email.subject
     body = str(email.body)
     links = links_in(body)
     assert len(links) == 3  # open it, stop emails like this, the settings
@@ -130,8 +131,10 @@ def test_R32_an_arabic_digest_reads_right_to_left(school: School) -> None:
 
 def test_R32_an_english_or_polish_email_has_no_direction_marks(school: School) -> None:
     for language in ("en-gb", "pl"):
-        body = str(notification_email(notification_for(language), school).body)
+        email = notification_email(notification_for(language), school)
+        body = str(email.body)
         assert RLM not in body and LRM not in body and LRI not in body
+        assert RLM not in email.subject
         Notification.objects.all().delete()
 
 
@@ -144,6 +147,7 @@ def test_R32_an_urdu_password_email_keeps_the_phone_number_and_the_link_in_order
 
     assert password_email_send(user_id=parent.pk, kind=RESET)
 
+    assert mail.outbox[-1].subject.startswith(RLM)
     body = str(mail.outbox[-1].body)
     assert f"{LRI}01302 555 0100{PDI}" in body
     lines = text_lines(body)
@@ -161,6 +165,7 @@ def test_R32_allauths_forgotten_password_email_reads_right_to_left_on_an_arabic_
     client.post(reverse("account_reset_password"), {"email": parent.email})
 
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith(RLM)
     lines = text_lines(str(mail.outbox[0].body))
     assert lines and all(line[0] in (RLM, LRM) for line in lines), lines
 
