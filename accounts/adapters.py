@@ -4,9 +4,11 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.bidi import plain_text_directed, subject_directed
 from core.ratelimit import client_ip
 
 from .models import Role
@@ -49,6 +51,21 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         sign_in_failed(ip=self.get_client_ip(request), email=_email(credentials))
         super().authentication_failed(request, **credentials)
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """allauth's emails (a forgotten password), their subject and plain text laid out in
+        the page's language's direction, as the portal's own emails are."""
+        message = super().render_mail(template_prefix, email, context, headers)
+        message.subject = subject_directed(message.subject)
+        if message.content_subtype == "plain":
+            message.body = plain_text_directed(message.body)
+        return message
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         if user.is_suspended:

@@ -99,6 +99,14 @@ class User(ConstraintErrorsOnFields, AbstractUser):
         ),
     )
 
+    # R34: the posts this person sees are to be translated into their language (they chose
+    # it, or were linked to a child). Set by the services that ask, stamped by the worker
+    # while it translates (a claim, renewed), cleared when it is done; a stamp nobody renews
+    # (the broker was down, the worker died) is handed out again by beat's sweep.
+    translations_due_at = models.DateTimeField(
+        _("posts to translate since"), null=True, blank=True, editable=False
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from classes.selectors import school_get
+from core.bidi import plain_text_directed, subject_directed
 
 from .models import ADULT_ROLES, User
 
@@ -58,10 +59,14 @@ def password_email_send(*, user_id: int, kind: str) -> bool:
         "sign_in": f"{settings.SITE_URL}{reverse('account_login')}",
     }
     with translation.override(user.preferred_language):
-        subject = render_to_string(f"accounts/email/password_{kind}_subject.txt", context)
-        body = render_to_string(f"accounts/email/password_{kind}_body.txt", context)
+        subject = subject_directed(
+            render_to_string(f"accounts/email/password_{kind}_subject.txt", context)
+        )
+        body = plain_text_directed(
+            render_to_string(f"accounts/email/password_{kind}_body.txt", context)
+        )
     reply_to = [school.office_email] if school.office_email else None
-    message = EmailMessage(" ".join(subject.split()), body, to=[user.email], reply_to=reply_to)
+    message = EmailMessage(subject, body, to=[user.email], reply_to=reply_to)
     message.extra_headers["Content-Language"] = user.preferred_language
     message.send()
     return True

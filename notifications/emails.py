@@ -31,6 +31,7 @@ from accounts.models import Role, User
 from classes.models import School
 from classes.selectors import school_get
 from classes.worktime import calendar_for
+from core.bidi import plain_text_directed, subject_directed
 from core.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 
 from .kinds import RULES, detail, title
@@ -243,7 +244,8 @@ def _absolute(name: str, *args: object) -> str:
 def _email(
     recipient: User, template: str, context: dict[str, object], subject: str
 ) -> EmailMultiAlternatives:
-    text = render_to_string(f"notifications/email/{template}.txt", context)
+    # Rendered in the recipient's language (``_as_recipient``): Arabic and Urdu right to left.
+    text = plain_text_directed(render_to_string(f"notifications/email/{template}.txt", context))
     html = render_to_string(f"notifications/email/{template}.html", context)
     headers = {"Content-Language": str(context["language"]), "Auto-Submitted": "auto-generated"}
     if context.get("unsubscribe_link"):
@@ -251,7 +253,7 @@ def _email(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     assert recipient.email  # emailable_people keeps only accounts with an address
     email = EmailMultiAlternatives(
-        " ".join(subject.split()), text, to=[recipient.email], headers=headers
+        subject_directed(subject), text, to=[recipient.email], headers=headers
     )
     email.attach_alternative(html, "text/html")
     return email

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from accounts.middleware import interface_language
 from accounts.models import Role
 from classes.selectors import school_get
 from core.claims import ClaimKeeper, stamp_renewal
@@ -163,14 +164,23 @@ def _devices(recipients: set[int]) -> tuple[dict[int, list[PushSubscription]], s
 
 def push_payload(notification: Notification) -> str:
     """What the device receives: a fixed text for the kind, in the recipient's language, the
-    school's name and the link (a path in the portal, nothing else)."""
+    school's name and the link (a path in the portal, nothing else), with the text's language
+    and direction (``lang``, ``dir``), which the service worker gives ``showNotification`` so a
+    phone shows an Arabic or Urdu notification right to left."""
     recipient = notification.recipient
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+    language = interface_language(recipient.preferred_language) or settings.LANGUAGE_CODE
+    with translation.override(language):
         if notification.kind == Kind.NEW_MESSAGE:
             title = MESSAGE_TO_PARENT if recipient.role == Role.PARENT else MESSAGE_TO_STAFF
         else:
             title = TITLES.get(Kind(notification.kind), OTHER_NEWS)
-        text = {"title": str(title), "body": school_get().name, "url": _local(notification.link)}
+        text = {
+            "title": str(title),
+            "body": school_get().name,
+            "url": _local(notification.link),
+            "lang": language,
+            "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        }
     return json.dumps(text, ensure_ascii=False)
 
 

@@ -13,7 +13,7 @@ from .services.media import attachment_process
 from .services.notices import post_notify
 from .services.posts import posts_publish_due
 from .services.reminders import reminders_publish_due
-from .services.translations import post_translate, posts_backfill
+from .services.translations import backfills_redrive, post_translate, posts_backfill
 
 
 @shared_task(acks_late=True)
@@ -44,7 +44,8 @@ def notify_post(post_id: int) -> None:
 @shared_task
 def publish_due() -> None:
     """Every minute (beat): scheduled posts and weekly reminders whose time has come, and
-    the photos, translations and notices that no worker is doing (their task was lost)."""
+    the photos, translations, notices and readers' backfills that no worker is doing (their
+    task was lost)."""
     posts_publish_due()
     reminders_publish_due()
     now = timezone.now()
@@ -54,3 +55,5 @@ def publish_due() -> None:
         enqueue_on_commit("stories.tasks.translate_post", pk)
     for pk in posts_untold(now):
         enqueue_on_commit("stories.tasks.notify_post", pk)
+    for pk in backfills_redrive(now):
+        enqueue_on_commit("stories.tasks.backfill_translations", pk)

@@ -31,9 +31,18 @@ LIFETIME_SECONDS = 600
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port of 127.0.0.1 that nothing listens on: one of ``DOJO_TEST_PORTS`` (``first-last``)
+    when it is set, so runs sharing a machine each keep to their own ports; else any."""
+    first, _dash, last = os.environ.get("DOJO_TEST_PORTS", "").partition("-")
+    candidates = range(int(first), int(last) + 1) if first and last else [0]
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise RuntimeError(f"no free port in DOJO_TEST_PORTS={os.environ['DOJO_TEST_PORTS']}")
 
 
 def real_clock_env() -> dict[str, str]:

@@ -84,6 +84,14 @@ def covers(source: str, target: str) -> bool:
         return False
 
 
+def engine_down() -> bool:
+    """Whether the configured backend was found unreachable or too slow within the last
+    minute (so ``covers`` and ``translate`` answer False and None without asking it): work
+    that waits for it, rather than for a pair it does not cover, is worth asking again."""
+    name = backend_name()
+    return name != OFF and _is_down(name)
+
+
 def translate(text: str, *, source: str, target: str) -> str | None:
     """``text`` translated from ``source`` into ``target`` (Django language codes), with its line
     breaks kept; ``None`` when translation is off, the languages are the same, the backend does

@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import AuditAction, audit_record
@@ -154,6 +155,9 @@ def account_language_set(*, acting_user: User, user: User, language: str) -> Use
     if user.preferred_language == language:
         return user
     user.preferred_language = language
-    user.save(update_fields=["preferred_language"])
+    # Recorded with the change, so a backfill whose task is lost (the broker down) is not:
+    # beat's sweep hands it out again (stories.services.translations).
+    user.translations_due_at = timezone.now()
+    user.save(update_fields=["preferred_language", "translations_due_at"])
     enqueue_on_commit("stories.tasks.backfill_translations", user.pk)
     return user

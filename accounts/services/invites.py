@@ -270,6 +270,8 @@ def _translate_what_they_now_see(parent: User) -> None:
     language (R34). Nothing to do for a parent who reads English, the school's language."""
     language = (parent.preferred_language or "").split("-")[0].lower()
     if language and language != settings.LANGUAGE_CODE.split("-")[0].lower():
+        # Recorded first: with the broker down, beat's sweep hands the backfill out later.
+        User.objects.filter(pk=parent.pk).update(translations_due_at=timezone.now())
         enqueue_on_commit("stories.tasks.backfill_translations", parent.pk)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language_info
+
+from accounts.languages import machine_translated_label
 
 register = template.Library()
 
@@ -25,15 +26,6 @@ def message_text(message: Any, user: Any, translations: Mapping[int, str]) -> Sa
         "same_language": same,
         "translated": translated,
         "reader_language": getattr(user, "preferred_language", ""),
-        "source_name": _language_name(message.language) if translated else "",
+        "label": machine_translated_label(message.language) if translated else "",
     }
     return render_to_string("messaging/includes/message_text.html", context)
-
-
-def _language_name(code: str) -> str:
-    """The language's name in the active language ("Polish", "polaco"), by its base code, so
-    that English is "English" whether it was written as en or en-gb."""
-    try:
-        return str(get_language_info(code.split("-")[0])["name_translated"])
-    except KeyError:
-        return code

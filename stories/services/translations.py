@@ -6,11 +6,13 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
-from translation import covers, translate
+from core.claims import CLAIM_TTL, ClaimKeeper
+from translation import covers, engine_down, translate
 
 from ..models import Post, PostTranslation
 from ..permissions import posts_visible_to
@@ -27,6 +29,12 @@ BACKFILL_LIMIT = 200
 # An engine that fails this many posts in a row is failing them all (down, or answering
 # garbage): the backfill stops rather than ask it two hundred times.
 BACKFILL_GIVE_UP_AFTER = 3
+# A backfill the engine failed is asked for again this much later (then by beat's sweep), so
+# an engine that was down translates the older posts when it is back, without being asked
+# every minute meanwhile.
+BACKFILL_RETRY_AFTER = dt.timedelta(minutes=30)
+# How many stale backfills one sweep hands out.
+SWEEP_LIMIT = 100
 
 
 def reader_languages(source: str) -> list[str]:
@@ -83,35 +91,104 @@ def posts_to_backfill(user: User, *, now: dt.datetime | None = None) -> list[Pos
     return list(posts[:BACKFILL_LIMIT])
 
 
+class BackfillClaim:
+    """The worker's hold on one reader's asked-for backfill (``User.translations_due_at``): the
+    stamp it wrote, renewed by a :class:`~core.claims.ClaimKeeper` while it translates. Lost
+    when someone else writes the stamp (the reader changed language again, or the sweep handed
+    the backfill to another worker after the stamp went stale)."""
+
+    def __init__(self, user_id: int, stamp: dt.datetime) -> None:
+        self.rows = User.objects.filter(pk=user_id)
+        self.stamps = [stamp]
+        self.lost = False
+
+    @classmethod
+    def take(cls, user: User) -> BackfillClaim | None:
+        """Claim the backfill asked for ``user``, if one is (None: nothing was asked, or
+        another worker took it between the read and now)."""
+        if user.translations_due_at is None:
+            return None
+        stamp = timezone.now()
+        asked = User.objects.filter(pk=user.pk, translations_due_at=user.translations_due_at)
+        return cls(user.pk, stamp) if asked.update(translations_due_at=stamp) else None
+
+    def renew(self, now: dt.datetime) -> None:
+        try:
+            moved = self.rows.filter(translations_due_at__in=self.stamps).update(
+                translations_due_at=now
+            )
+        except DatabaseError:
+            self.stamps = [*self.stamps, now]  # it may have been written: accept either next
+            raise
+        self.stamps, self.lost = [now], self.lost or not moved
+
+    def release(self, *, retry_at: dt.datetime | None) -> None:
+        """Done: nothing is due any more, or (``retry_at``) due again then. A claim that was
+        lost is left to whoever holds it."""
+        self.rows.filter(translations_due_at__in=self.stamps).update(translations_due_at=retry_at)
+
+
+def backfills_redrive(now: dt.datetime) -> list[int]:
+    """The readers whose asked-for backfill nobody is doing (its task was never enqueued, the
+    broker being down, or its worker died: a stamp not renewed for ``CLAIM_TTL``), restamped
+    so the next sweeps leave them to the worker for as long; their ids, for beat to enqueue."""
+    stale = User.objects.filter(is_active=True, translations_due_at__lt=now - CLAIM_TTL)
+    ids = list(stale.order_by("translations_due_at").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    stale.filter(pk__in=ids).update(translations_due_at=now)
+    return ids
+
+
 def posts_backfill(user_id: int) -> int:
     """Translate into the reader's language the posts they can still see that have no
     translation in it (``posts_to_backfill``), newest first, so the first page of their feed
     is done first. Posts already translated are skipped, so running it again (a task retried,
     two changes of language) does no work twice; a post the engine fails keeps its original.
-    Returns the number of translations added."""
+    A backfill that was asked for (``User.translations_due_at``) is claimed while it runs and
+    cleared when it ends; one that the engine failed is due again after
+    ``BACKFILL_RETRY_AFTER``. Returns the number of translations added."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return 0
+    claim = BackfillClaim.take(user)
+    if claim is None:
+        return _backfill(user, claim)
+    with ClaimKeeper(claim.renew):
+        added = _backfill(user, claim)
+    return added
+
+
+def _backfill(user: User, claim: BackfillClaim | None) -> int:
     language = user.preferred_language
     added = failures = 0
     for post in posts_to_backfill(user):
+        if claim is not None and claim.lost:
+            return added  # the reader asked again: the new backfill is someone else's
         if not covers(post.language, language):
+            if engine_down():  # not a pair it lacks: nothing answers
+                return _given_up(user, claim, added, "the engine does not answer")
             continue
         text = translate(post.body, source=post.language, target=language)
         if not text:
             failures += 1
             if failures >= BACKFILL_GIVE_UP_AFTER:
-                log.warning(
-                    "Backfill into %s for user %s stopped: the engine failed %s posts in a row.",
-                    language,
-                    user.pk,
-                    failures,
-                )
-                break
+                reason = f"the engine failed {failures} posts in a row"
+                return _given_up(user, claim, added, reason)
             continue
         failures = 0
         _row, created = PostTranslation.objects.get_or_create(
             post=post, language=language, defaults={"body": text}
         )
         added += created
+    if claim is not None:
+        claim.release(retry_at=None)
+    return added
+
+
+def _given_up(user: User, claim: BackfillClaim | None, added: int, reason: str) -> int:
+    """Stop asking a failing engine; what was asked for is due again after a while."""
+    log.warning(
+        "Backfill into %s for user %s stopped: %s.", user.preferred_language, user.pk, reason
+    )
+    if claim is not None:
+        claim.release(retry_at=timezone.now() + BACKFILL_RETRY_AFTER)
     return added

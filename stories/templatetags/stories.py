@@ -7,8 +7,9 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import machine_translated_label
 
 from ..text import format_body
 
@@ -16,18 +17,6 @@ register = template.Library()
 
 SHOW_ORIGINAL = _("Show the original")
 NOT_TRANSLATED = _("Not translated into your language yet: this is the original.")
-# R34: a reader always knows that a text was translated by a machine, not by the school.
-MACHINE_TRANSLATED = _("Translated by a computer")
-MACHINE_TRANSLATED_FROM = _("Translated by a computer from %(language)s")
-
-
-def machine_translated_label(source: str) -> str:
-    """ "Translated by a computer from English", in the reader's language (the one active)."""
-    try:
-        name = get_language_info(_base(source))["name_translated"]
-    except KeyError:
-        return str(MACHINE_TRANSLATED)
-    return str(MACHINE_TRANSLATED_FROM) % {"language": name}
 
 
 def _base(language: str) -> str:

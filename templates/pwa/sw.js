@@ -6,8 +6,9 @@
    is shown in their place. On sign-out everything but the shell is deleted and the shell fetched
    again.
 
-   It also shows web push notifications: the server sends {"title", "body", "url"} with no child's
-   name or content in it, and a tap opens the link, on this site only. */
+   It also shows web push notifications: the server sends {"title", "body", "url", "lang",
+   "dir"} with no child’s name or content in it, shown in that language and direction, and a
+   tap opens the link, on this site only. */
 "use strict";
 
 const CONFIG = {{ config }};
@@ -121,10 +122,15 @@ function pushMessage(event) {
     data = {};
   }
   const text = (value) => (typeof value === "string" ? value : "");
+  // The text's language and direction, as the server sent them: an Arabic or Urdu
+  // notification shows right to left. Anything else is left to the device ("auto").
+  const lang = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(text(data.lang)) ? data.lang : "";
   return {
     title: text(data.title) || CONFIG.title,
     body: text(data.body),
     url: sameSiteUrl(data.url),
+    lang,
+    dir: ["ltr", "rtl"].includes(data.dir) ? data.dir : "auto",
   };
 }
 
@@ -133,6 +139,8 @@ self.addEventListener("push", (event) => {
   event.waitUntil(
     self.registration.showNotification(message.title, {
       body: message.body,
+      lang: message.lang,
+      dir: message.dir,
       icon: CONFIG.icon,
       data: { url: message.url },
     })

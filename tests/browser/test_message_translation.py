@@ -87,7 +87,7 @@ def test_R34_the_teacher_reads_english_with_the_spanish_original_a_tap_away_and_
         assert page.locator("html").get_attribute("lang") == "es"
         item = page.locator("li.msg").filter(has_text=REPLY_ES)
         expect(item.locator('.msg-body[lang="es"]')).to_have_text(REPLY_ES)
-        expect(item).to_contain_text("Traducido por computadora del Inglés")
+        expect(item).to_contain_text("Traducido por computadora del inglés")
         expect(page.get_by_text("Consejos para escribir")).to_have_count(0)
         item.get_by_text("Ver el original").click()
         expect(item.locator('details [lang="en-gb"]')).to_have_text(REPLY_EN)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.middleware import interface_language
 from accounts.models import User
@@ -30,7 +30,8 @@ from points.models import Skill
 from points.services.awards import points_award
 from stories.models import Audience
 from stories.services.posts import post_create
-from tests.browser.conftest import RequestLog, axe_check
+from tests.browser.conftest import RequestLog
+from tests.browser.layout import NARROW, WIDE, check_layout
 from tests.factories import (
     PASSWORD,
     ParentLinkFactory,
@@ -47,53 +48,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-WIDE: ViewportSize = {"width": 1366, "height": 800}
-NARROW: ViewportSize = {"width": 320, "height": 740}
-TARGET = 44
 POST = "We planted bulbs in the school garden today."
 MESSAGE = "Maya read her poem to the class. She was very brave."
-
-# The controls of a page that must never overlap, and that must be big enough to touch. Links
-# inside a sentence are exempt from the size (WCAG 2.5.8 allows inline targets); a check box
-# is touched through its label.
-CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, summary, label"
-TOUCH = (
-    "button, .button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
-    "select, textarea, summary, nav a, .footer-links a, .tile, .period-link"
-)
-
-OVERLAPS = """selector => {
-  const shown = el => {
-    const style = getComputedStyle(el);
-    return style.visibility !== 'hidden' && style.opacity !== '0' && !el.closest('[hidden]');
-  };
-  const boxes = el => [...el.getClientRects()].filter(r => r.width > 1 && r.height > 1);
-  const items = [...document.querySelectorAll(selector)].filter(shown)
-    .map(el => ({el, boxes: boxes(el)})).filter(item => item.boxes.length);
-  const name = el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') +
-    ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"';
-  const found = [];
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const a = items[i].el, b = items[j].el;
-      if (a.contains(b) || b.contains(a) || a.control === b || b.control === a) continue;
-      for (const p of items[i].boxes) for (const q of items[j].boxes) {
-        const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
-        const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
-        if (w > 1 && h > 1) found.push(name(a) + ' overlaps ' + name(b));
-      }
-    }
-  }
-  return [...new Set(found)];
-}"""
-
-SMALL_TARGETS = """([selector, size]) => [...document.querySelectorAll(selector)]
-  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
-    && !el.closest('[hidden]') && !el.closest('.visually-hidden'))
-  .map(el => [el, el.getBoundingClientRect()])
-  .filter(([el, r]) => r.width + 0.5 < size || r.height + 0.5 < size)
-  .map(([el, r]) => el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim().slice(0, 30)
-    + '" ' + Math.round(r.width) + 'x' + Math.round(r.height))"""
 
 # Every word and number of a chart lies inside the chart and clear of every other, the axis's
 # numbers end before the plot starts, and a signed number shows its sign first.
@@ -157,26 +113,8 @@ def arabic_page(browser: Browser, request_log: RequestLog) -> Iterator[Page]:
 
 
 def check_right_to_left(page: Page, request_log: RequestLog) -> None:
-    """The checks of every page in Arabic, at 1366 px and at 320 px; 1366 px again after."""
-    try:
-        for viewport in (WIDE, NARROW):
-            page.set_viewport_size(viewport)
-            where = f"{page.url} at {viewport['width']} px"
-            html = page.evaluate("[document.documentElement.dir, document.documentElement.lang]")
-            assert html == ["rtl", "ar"], where
-            width, visible = page.evaluate(
-                "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-            )
-            assert width <= visible, f"{where} scrolls sideways ({width} > {visible} px)"
-            overlaps = page.evaluate(OVERLAPS, CONTROLS)
-            assert not overlaps, f"{where}: " + "; ".join(overlaps)
-            if viewport is NARROW:
-                small = page.evaluate(SMALL_TARGETS, [TOUCH, TARGET])
-                assert not small, f"{where}: targets under {TARGET} px: " + "; ".join(small)
-            axe_check(page)
-    finally:
-        page.set_viewport_size(WIDE)
-    request_log.assert_all_local()
+    """The checks of every page (``tests.browser.layout``), in Arabic, right to left."""
+    check_layout(page, request_log, lang="ar", direction="rtl")
 
 
 def sign_in_arabic(page: Page, live_server: Any, user: User, request_log: RequestLog) -> None:

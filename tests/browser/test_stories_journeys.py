@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from django.utils.translation import get_language_info, gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
+from accounts.languages import machine_translated_label
 from accounts.models import User
 from classes.models import Pupil, School, SchoolClass
 from stories.models import Attachment, Audience, Like, Post
@@ -214,8 +215,7 @@ def test_R17_R16_spanish_parent_reads_the_post_translated_and_likes_it_without_a
     # The parent reads the portal in Spanish: what they click and see is in Spanish.
     with translation.override("es"):
         stories, show = gettext("Stories"), gettext("Show the original")
-        computer = gettext("Translated by a computer from %(language)s")
-        computer %= {"language": get_language_info("en")["name_translated"]}
+        computer = machine_translated_label("en-gb")
         like = pgettext("button: like this post", "Like")
         liked = pgettext("button: you like this post", "Liked")
         one_like = ngettext("%(likes)s like", "%(likes)s likes", 1) % {"likes": 1}

@@ -96,6 +96,8 @@ def test_R31_push_reaches_the_device_encrypted_with_no_child_name(
         "title": "New message from your child's teacher",
         "body": "New Village Primary",
         "url": "/messages/1",
+        "lang": "en-gb",
+        "dir": "ltr",
     }
     plain = str(payload)
     assert "Maya" not in plain and "Patel" not in plain

@@ -20,6 +20,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.languages import machine_translated_label
 from accounts.models import User
 from accounts.services.invites import invite_redeem, parent_join
 from classes.models import SchoolClass
@@ -28,7 +29,7 @@ from stories.services import translations as service
 from stories.services.posts import post_create
 from stories.services.translations import posts_backfill, posts_to_backfill
 from stories.tasks import backfill_translations
-from stories.templatetags.stories import NOT_TRANSLATED, SHOW_ORIGINAL, machine_translated_label
+from stories.templatetags.stories import NOT_TRANSLATED, SHOW_ORIGINAL
 from tests.clock import TODAY, at
 from tests.conftest import client_for
 from tests.factories import (

@@ -11,11 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.languages import machine_translated_label
 from stories.models import Post, PostTranslation
 from stories.services.posts import post_update
 from stories.services.translations import post_translate, reader_languages
 from stories.tasks import publish_due
-from stories.templatetags.stories import NOT_TRANSLATED, SHOW_ORIGINAL, machine_translated_label
+from stories.templatetags.stories import NOT_TRANSLATED, SHOW_ORIGINAL
 from tests.conftest import client_for
 from tests.requirements import require_or_skip
 
