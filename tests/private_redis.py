@@ -31,9 +31,18 @@ LIFETIME_SECONDS = 600
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port of 127.0.0.1 that nothing listens on: the first free one of ``DOJO_TEST_PORTS``
+    (``first-last``, for a machine where each run keeps to a range of its own), else any."""
+    first, _, last = os.environ.get("DOJO_TEST_PORTS", "").partition("-")
+    candidates = range(int(first), int(last) + 1) if first and last else [0]
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise AssertionError(f"no free port in DOJO_TEST_PORTS={os.environ['DOJO_TEST_PORTS']}")
 
 
 def real_clock_env() -> dict[str, str]:

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for a probe on the server itself (its own host name or localhost), before the
+    # host check; every other request is checked against ALLOWED_HOSTS as usual.
+    "core.health_probe.LocalHealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -328,6 +331,8 @@ else:
         "socket_timeout": 2,
         "max_retries": 0,
     }
+# Beat's own scheduler, which records its last run for /healthz (core/beat.py).
+CELERY_BEAT_SCHEDULER = "core.beat:RecordingScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
@@ -382,6 +387,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "options": {"expires": 55},
     },
 }
+
+# What /healthz reports, in order (core/health.py says which parts make it answer 503).
+HEALTH_CHECKS = [
+    "core.health.database_check",
+    "core.health.cache_check",
+    "core.health.broker_check",
+    "core.health.worker_check",
+    "core.health.beat_check",
+    "translation.health.translation_check",
+]
 
 # Security: sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True
