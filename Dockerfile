@@ -1,6 +1,6 @@
 # The portal's image: the web app (gunicorn), and the same image runs the Celery worker, beat
 # and migrations (see docker-compose.yml).
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

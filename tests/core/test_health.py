@@ -10,12 +10,14 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
 from celery.beat import ScheduleEntry
 from celery.schedules import schedule
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
@@ -250,3 +252,21 @@ class app_not_eager:
 
     def __exit__(self, *exc: object) -> None:
         app.conf.task_always_eager = self.saved
+
+
+# manage.py health --------------------------------------------------------------------------
+
+
+def test_manage_py_health_exits_1_when_a_part_named_is_down(db: None) -> None:
+    out = StringIO()
+    call_command("health", "database", "cache", stdout=out)
+    assert json.loads(out.getvalue())["checks"]["database"]["status"] == "ok"
+
+    with pytest.raises(CommandError, match=r"^Down: beat\.$") as down:
+        call_command("health", "beat", stdout=StringIO())
+    assert down.value.returncode == 1
+    beat_record()
+    call_command("health", "beat", stdout=StringIO())
+
+    with pytest.raises(CommandError, match="No part named bead: the parts are database, cache"):
+        call_command("health", "bead", stdout=StringIO())
