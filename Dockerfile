@@ -1,6 +1,6 @@
 # The portal's image: the web app (gunicorn), and the same image runs the Celery worker, beat
 # and migrations (see docker-compose.yml).
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -15,9 +15,11 @@ RUN groupadd --system --gid 1000 dojo \
 
 WORKDIR /app
 
-# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues.
+# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues, and
+# PostgreSQL's client tools (pg_dump, pg_restore: Debian 12's are version 15, as the database),
+# which `manage.py backup` and `restore` run.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, pinned by constraints.txt, so a code change does not reinstall them.

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "core"
     verbose_name = _("Infrastructure")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the portal's system checks)

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from .cache import cache_state
-from .heartbeat import last_heartbeat
-from .queue import broker_state
+from .health import health_report
+
+STRICT_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 @login_not_required
-@require_GET
+@require_safe
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer: 200 whenever the web process answers, with the state of the cache
-    and the broker (which the web process does without) and when a worker last ran its
-    heartbeat."""
-    cache = cache_state()
-    broker = broker_state()
-    beat = last_heartbeat()
-    worker = f"{(timezone.now() - beat).total_seconds():.0f}s ago" if beat else "not seen yet"
-    return HttpResponse(
-        f"ok\ncache: {cache}\nbroker: {broker}\nworker heartbeat: {worker}\n",
-        content_type="text/plain",
-    )
+    """For container probes, load balancers and monitoring: every part's state as JSON
+    (``core.health``). 503 when this process cannot serve pages (the database does not answer);
+    with ``?strict=1``, 503 as soon as any part is down (what monitoring alerts on)."""
+    report = health_report()
+    strict = request.GET.get("strict", "").strip().lower() in STRICT_WORDS
+    failing = report.status == "down" or (report.status == "degraded" and strict)
+    return JsonResponse(report.as_json(), status=503 if failing else 200)

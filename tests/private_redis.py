@@ -31,18 +31,33 @@ LIFETIME_SECONDS = 600
 
 
 def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on: one of ``DOJO_TEST_PORTS`` (``first-last``)
-    when it is set, so runs sharing a machine each keep to their own ports; else any."""
-    first, _dash, last = os.environ.get("DOJO_TEST_PORTS", "").partition("-")
-    candidates = range(int(first), int(last) + 1) if first and last else [0]
-    for port in candidates:
-        with socket.socket() as probe:
+    """A port of 127.0.0.1 that nothing listens on: the first free one of ``DOJO_TEST_PORTS``
+    (``first-last``, for a machine where each run keeps to a range of its own), else any."""
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different ports that nothing listens on (see ``free_port``)."""
+    first, _, last = os.environ.get("DOJO_TEST_PORTS", "").partition("-")
+    candidates = range(int(first), int(last) + 1) if first and last else [0] * count
+    held: list[socket.socket] = []
+    try:
+        for port in candidates:
+            probe = socket.socket()
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
+                probe.close()
                 continue
-            return int(probe.getsockname()[1])
-    raise RuntimeError(f"no free port in DOJO_TEST_PORTS={os.environ['DOJO_TEST_PORTS']}")
+            held.append(probe)
+            if len(held) == count:
+                return [int(sock.getsockname()[1]) for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
+    raise AssertionError(
+        f"no {count} free ports in DOJO_TEST_PORTS={os.environ['DOJO_TEST_PORTS']}"
+    )
 
 
 def real_clock_env() -> dict[str, str]:

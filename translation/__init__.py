@@ -35,6 +35,7 @@ from .backends import (
     LIBRETRANSLATE,
     OFF,
     Failure,
+    _pairs,
     backend_id,
     base_language,
     call,
@@ -42,7 +43,7 @@ from .backends import (
     server_url,
 )
 
-__all__ = ["backend_name", "covers", "translate"]
+__all__ = ["backend_name", "covers", "engine_state", "translate"]
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,21 @@ def engine_down() -> bool:
     that waits for it, rather than for a pair it does not cover, is worth asking again."""
     name = backend_name()
     return name != OFF and _is_down(name)
+def engine_state() -> tuple[bool | None, str]:
+    """Whether the configured backend answers (``None`` when translation is off), and what it
+    says: the number of language pairs it lists, or why it does not answer. A backend seen
+    down within the last minute is not asked again (a dead engine costs nothing to report)."""
+    name = backend_name()
+    if name == OFF:
+        return None, "off"
+    if _is_down(name):
+        return False, f"{name}: not answering (asked again within a minute)"
+    try:
+        pairs = _pairs(name, _deadline())
+    except Failure as failure:
+        _note_failure(name, failure)
+        return False, f"{name}: {failure}"
+    return True, f"{name}: {len(pairs)} language pairs"
 
 
 def translate(text: str, *, source: str, target: str) -> str | None:

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for a probe on the server itself (its own host name or localhost), before the
+    # host check; every other request is checked against ALLOWED_HOSTS as usual.
+    "core.health_probe.LocalHealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,6 +121,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The password apart from the URL (DATABASE_PASSWORD_FILE: a Docker secret, the same file the
+# PostgreSQL container reads as POSTGRES_PASSWORD_FILE), so the URL holds no secret.
+if DATABASE_PASSWORD := env("DATABASE_PASSWORD"):
+    if DATABASES["default"].get("PASSWORD"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL has a password and DATABASE_PASSWORD (or DATABASE_PASSWORD_FILE) gives "
+            "one too: give it once (README.md, Settings)."
+        )
+    DATABASES["default"]["PASSWORD"] = DATABASE_PASSWORD
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -283,10 +295,18 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+# Two ways to encrypt the connection, never both: EMAIL_USE_SSL for SMTP over TLS from the first
+# byte (port 465), EMAIL_USE_TLS (the default) for STARTTLS (port 587).
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_SSL (SMTP over TLS, port 465) and EMAIL_USE_TLS (STARTTLS, port 587) are both "
+        "on: a mail server speaks one of them on a port, so set only one (README.md, Settings)."
+    )
+EMAIL_PORT = int(env("EMAIL_PORT", "465" if EMAIL_USE_SSL else "587"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@school.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -328,6 +348,8 @@ else:
         "socket_timeout": 2,
         "max_retries": 0,
     }
+# Beat's own scheduler, which records its last run for /healthz (core/beat.py).
+CELERY_BEAT_SCHEDULER = "core.beat:RecordingScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
@@ -382,6 +404,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "options": {"expires": 55},
     },
 }
+
+# What /healthz reports, in order (core/health.py says which parts make it answer 503).
+HEALTH_CHECKS = [
+    "core.health.database_check",
+    "core.health.cache_check",
+    "core.health.broker_check",
+    "core.health.worker_check",
+    "core.health.beat_check",
+    "translation.health.translation_check",
+]
 
 # Security: sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

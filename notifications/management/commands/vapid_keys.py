@@ -79,8 +79,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(settings.VAPID_KEY_FILE)
-        in_environment = bool(
-            os.environ.get("VAPID_PUBLIC_KEY") or os.environ.get("VAPID_PRIVATE_KEY")
+        in_environment = any(
+            os.environ.get(name)
+            for name in (
+                "VAPID_PUBLIC_KEY",
+                "VAPID_PRIVATE_KEY",
+                "VAPID_PUBLIC_KEY_FILE",
+                "VAPID_PRIVATE_KEY_FILE",
+            )
         )
         if options["env"]:
             public, private = new_key_pair()
