@@ -15,9 +15,10 @@ RUN groupadd --system --gid 1000 dojo \
 
 WORKDIR /app
 
-# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues.
+# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues;
+# ffmpeg (ffprobe reads what a recording holds, ffmpeg transcodes it).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext ffmpeg \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, pinned by constraints.txt, so a code change does not reinstall them.
