@@ -3,13 +3,14 @@
 ``check_upload`` decides a file's kind from its content, never from its name or the content
 type the browser sent: photos and PDFs by their signature (``media.formats``), recordings by
 the streams ffprobe finds in them (``media.probe``: a moving picture makes a video, sound alone
-a recording). It refuses — with one clear, translated message
-naming the file — anything not on the allow-list, too large, empty, damaged or cut short, and
-photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression bombs), and recordings longer
-than the caller allows (the school's setting for a post's). Content decides: a
-PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF. Every
-upload goes through it: posts' attachments, messages' photos (``messaging.photos``) and consent
-scans (``media.scans``, with limits of their own).
+a recording); PDFs are then opened by pikepdf (``media.documents``). It refuses, with one
+clear, translated message naming the file, anything not on the allow-list, too large, empty,
+damaged or cut short; photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression
+bombs); encrypted PDFs and PDFs of more than 100 pages; and recordings longer than the caller
+allows (the school's setting, for a post's). Content decides: a PDF named ``.mp4`` is accepted
+as a document, stored as ``.pdf`` and served as a PDF. Every upload goes through it: posts'
+attachments, messages' photos (``messaging.photos``) and consent scans (``media.scans``, with
+limits of their own).
 
 Photos are opened by Pillow restricted to the one decoder their signature names, their size
 checked from the header before any pixel is decoded, and then decoded once, so a truncated
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from . import formats, probe
+from . import documents, formats, probe
 from .tempfiles import local_copy
 
 if TYPE_CHECKING:
@@ -61,6 +62,13 @@ TOO_LONG = _(
 RECORDINGS_UNAVAILABLE = _(
     "“%(name)s” cannot be accepted: this server cannot read recordings at the moment. "
     "Please tell the school office."
+)
+ENCRYPTED = _(
+    "“%(name)s” is protected with a password: please save it without protection and add it again."
+)
+TOO_MANY_PAGES = _(
+    "“%(name)s” has %(pages)s pages: a work sample can have at most %(limit)s. Please add the "
+    "pages that show the work."
 )
 TOO_MANY_PIXELS = _(
     "“%(name)s” has too many pixels: a photo can have at most %(limit)s million pixels."
@@ -147,7 +155,8 @@ def check_upload(
 ) -> CheckedUpload:
     """Check one upload; raise ``ValidationError`` (one message naming it, with its code:
     ``empty``, ``not_accepted``, ``unsupported_picture``, ``damaged``, ``too_large``,
-    ``too_many_pixels``, ``too_long`` or ``unavailable``) if refused.
+    ``too_many_pixels``, ``too_long``, ``unavailable``, ``encrypted`` or ``too_many_pages``)
+    if refused.
 
     ``limits`` gives the largest size accepted for each kind, in bytes; a kind it leaves out is
     not accepted. By default they are an attachment's (``attachment_limits``). A recording
@@ -170,6 +179,8 @@ def check_upload(
         width = height = None
         if kind == MediaKind.PHOTO:
             width, height = _check_photo(upload, found.pillow_format, name)
+        else:
+            _check_document(upload, name)
         return CheckedUpload(kind, found.content_type, found.extension, size, width, height)
     finally:
         upload.seek(0)
@@ -230,6 +241,24 @@ def _check_recording(
     return CheckedUpload(
         kind, found.content_type, found.extension, size, found.width, found.height, found.duration
     )
+
+
+def _check_document(upload: UploadedFile, name: str) -> None:
+    """Open the PDF with pikepdf: an encrypted, broken or over-long one is refused now."""
+    try:
+        documents.check_pdf(upload)
+    except documents.Encrypted:
+        raise _refusal(ENCRYPTED, "encrypted", name=name) from None
+    except documents.TooManyPages as too_many:
+        raise _refusal(
+            TOO_MANY_PAGES,
+            "too_many_pages",
+            name=name,
+            pages=too_many.pages,
+            limit=documents.MAX_PAGES,
+        ) from None
+    except formats.FormatError:
+        raise _refusal(DAMAGED, "damaged", name=name) from None
 
 
 def duration_text(seconds: float) -> str:

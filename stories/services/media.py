@@ -1,6 +1,8 @@
-"""Storing a post's attachments under random names and re-encoding its photos (R8, R9).
+"""Storing a post's attachments under random names and re-encoding its photos (R8, R9, R36).
 
-Uploads are checked (``media.uploads``) before this module writes anything. A photo is kept
+Uploads are checked (``media.uploads``) before this module writes anything. A PDF is stored
+only as rewritten by ``media.documents.clean_pdf`` (no author, title, XMP, scripts, embedded
+files or links out), never as uploaded. A photo is kept
 as uploaded only until the worker re-encodes it from its pixels (``media.photos``); then only
 the re-encoded display size and thumbnail remain. Files of a post that is not saved are removed
 at once, and files of deleted attachments once the deletion commits (``media.storage``):
@@ -17,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.queue import enqueue_on_commit
+from media.documents import clean_pdf
 from media.photos import process_photo
 from media.storage import file_save, files_delete, files_delete_on_commit
 from media.uploads import CheckedUpload, MediaKind
@@ -54,12 +57,17 @@ def _store_one(
     post: Post, position: int, upload: UploadedFile, info: CheckedUpload, written: list[str]
 ) -> Attachment:
     upload.seek(0)
-    name = _save("pending/" if info.kind == MediaKind.PHOTO else "", info.extension, upload)
+    content: File = upload
+    size = info.size
+    if info.kind == MediaKind.DOCUMENT:  # rewritten before it is stored: no author, no script
+        content = ContentFile(clean_pdf(upload))
+        size = content.size
+    name = _save("pending/" if info.kind == MediaKind.PHOTO else "", info.extension, content)
     written.append(name)
     attachment = Attachment(
         post=post, position=position, kind=info.kind, content_type=info.content_type
     )
-    attachment.size, attachment.width, attachment.height = info.size, info.width, info.height
+    attachment.size, attachment.width, attachment.height = size, info.width, info.height
     if info.kind == MediaKind.PHOTO:
         attachment.status = AttachmentStatus.PROCESSING
         attachment.pending.name = name

@@ -65,11 +65,7 @@ def wav_bytes() -> bytes:
     return output.getvalue()
 
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = corpus.plain_pdf().read_bytes()
 
 
 # Helpers --------------------------------------------------------------------------------------
