@@ -17,6 +17,7 @@ most 2048 pixels long: a form stays legible), never the bytes as uploaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import BinaryIO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -77,7 +78,7 @@ def scan_clean(upload: UploadedFile) -> CleanScan:
     try:
         if suffix == "pdf":
             return CleanScan(clean_pdf(upload), "pdf")
-        photo = process_photo(upload)
+        photo = process_photo(cast(BinaryIO, upload))
     finally:
         upload.seek(0)
     return CleanScan(photo.display, photo.extension.lstrip("."))
