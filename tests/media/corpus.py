@@ -19,6 +19,8 @@ from typing import Any
 
 import pikepdf
 
+from tests.requirements import require_or_skip
+
 FOLDER = Path(tempfile.mkdtemp(prefix="media-corpus-"))
 atexit.register(shutil.rmtree, FOLDER, True)
 
@@ -28,6 +30,10 @@ QUIET = ("-v", "error", "-nostdin", "-y")
 
 
 def _ffmpeg(name: str, *arguments: str) -> Path:
+    require_or_skip(
+        shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None,
+        "needs Debian's ffmpeg (apt-get install ffmpeg)",
+    )
     path = FOLDER / name
     subprocess.run(["ffmpeg", *QUIET, *arguments, str(path)], check=True, capture_output=True)
     return path
