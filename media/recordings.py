@@ -17,9 +17,8 @@ uploaded: the worker makes a new file from its pictures and sound alone.
   than Opus in WebM: Safari on older iPhones plays only the first, and it is what the video
   copies use too, so one decoder serves both.
 
-``-preset veryfast``: a one-minute 1080p phone video is transcoded in well under its length on
-one core (``docs/benchmarks.md``); slower presets save a few per cent of bytes for much more
-time. Each transcode runs ffmpeg on **one thread** (``-threads 1``), so a worker running one
+``-preset veryfast``: a one-minute 1080p phone video costs about half its length of one core's
+time (``docs/benchmarks.md``). Each transcode runs ffmpeg on **one thread** (``-threads 1``), so a worker running one
 transcode at a time takes one core, and the rest of the server (messages, notifications) is
 not starved: the worker's media queue runs with a concurrency of at most the number of cores
 (``docs/architecture.md``).
