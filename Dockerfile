@@ -15,11 +15,12 @@ RUN groupadd --system --gid 1000 dojo \
 
 WORKDIR /app
 
-# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues, and
+# GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues;
 # PostgreSQL's client tools (pg_dump, pg_restore: Debian 12's are version 15, as the database),
-# which `manage.py backup` and `restore` run.
+# which `manage.py backup` and `restore` run; ffmpeg (ffprobe reads what a recording holds,
+# ffmpeg transcodes it).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext postgresql-client \
+    && apt-get install -y --no-install-recommends gettext postgresql-client ffmpeg \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, pinned by constraints.txt, so a code change does not reinstall them.

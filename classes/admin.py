@@ -43,6 +43,7 @@ class SchoolForm(forms.ModelForm):
             "working_day_ends",
             "office_phone",
             "office_email",
+            "max_recording_minutes",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

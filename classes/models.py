@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +59,15 @@ class School(ConstraintErrorsOnFields, models.Model):
         help_text=_("Off by default: parents message class teachers only (R18)."),
     )
     office_email = models.EmailField(_("office email"), blank=True)
+    max_recording_minutes = models.PositiveSmallIntegerField(
+        _("longest recording (minutes)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "Videos and sound recordings longer than this are refused when a post is written "
+            "(R36)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("school")

@@ -1,12 +1,16 @@
 """Checking what an uploaded file really is, before anything is stored (R9).
 
-``check_upload`` decides a file's kind from its content (``media.formats``), never from its
-name or the content type the browser sent, and refuses — with one clear, translated message
-naming the file — anything not on the allow-list, too large, empty, damaged or cut short, and
-photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression bombs). Content decides: a
-PDF named ``.mp4`` is accepted as a document, stored as ``.pdf`` and served as a PDF. Every
-upload goes through it: posts' attachments, messages' photos (``messaging.photos``) and consent
-scans (``media.scans``, with limits of their own).
+``check_upload`` decides a file's kind from its content, never from its name or the content
+type the browser sent: photos and PDFs by their signature (``media.formats``), recordings by
+the streams ffprobe finds in them (``media.probe``: a moving picture makes a video, sound alone
+a recording); PDFs are then opened by pikepdf (``media.documents``). It refuses, with one
+clear, translated message naming the file, anything not on the allow-list, too large, empty,
+damaged or cut short; photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression
+bombs); encrypted PDFs and PDFs of more than 100 pages; and recordings longer than the caller
+allows (the school's setting, for a post's). Content decides: a PDF named ``.mp4`` is accepted
+as a document, stored as ``.pdf`` and served as a PDF. Every upload goes through it: posts'
+attachments, messages' photos (``messaging.photos``) and consent scans (``media.scans``, with
+limits of their own).
 
 Photos are opened by Pillow restricted to the one decoder their signature names, their size
 checked from the header before any pixel is decoded, and then decoded once, so a truncated
@@ -35,7 +39,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from . import formats
+from . import documents, formats, probe
+from .tempfiles import local_copy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -50,6 +55,21 @@ DAMAGED = _(
 )
 EMPTY = _("“%(name)s” is empty.")
 TOO_LARGE = _("“%(name)s” is too large (%(size)s): a file of this kind can be at most %(limit)s.")
+TOO_LONG = _(
+    "“%(name)s” is %(length)s long: a recording can be at most %(limit)s. Please shorten it "
+    "and add it again."
+)
+RECORDINGS_UNAVAILABLE = _(
+    "“%(name)s” cannot be accepted: this server cannot read recordings at the moment. "
+    "Please tell the school office."
+)
+ENCRYPTED = _(
+    "“%(name)s” is protected with a password: please save it without protection and add it again."
+)
+TOO_MANY_PAGES = _(
+    "“%(name)s” has %(pages)s pages: a work sample can have at most %(limit)s. Please add the "
+    "pages that show the work."
+)
 TOO_MANY_PIXELS = _(
     "“%(name)s” has too many pixels: a photo can have at most %(limit)s million pixels."
 )
@@ -59,6 +79,10 @@ TOO_MANY_FILES = ngettext_lazy(
     "limit",
 )
 POST_TOO_LARGE = _("These files add up to %(size)s: a post can carry at most %(limit)s.")
+
+
+# A recording's longest length when the caller names none (a post's is the school's setting).
+MAX_RECORDING_SECONDS = 180
 
 
 class MediaKind(models.TextChoices):
@@ -75,7 +99,8 @@ class CheckedUpload:
     ``content_type`` and ``extension`` are those of the file as uploaded, read from its content
     (for a photo, the original's: what parents are shown is the re-encoded photo from
     ``media.photos.process_photo``). ``width`` and ``height`` are set for photos only, as
-    stored (before the EXIF orientation is applied).
+    stored (before the EXIF orientation is applied), and for videos as shown (after the
+    rotation their display matrix asks for). ``duration`` is a recording's, in seconds.
     """
 
     kind: MediaKind
@@ -84,9 +109,12 @@ class CheckedUpload:
     size: int
     width: int | None
     height: int | None
+    duration: float | None = None
 
 
-def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
+def check_uploads(
+    uploads: Sequence[UploadedFile], *, max_seconds: float = MAX_RECORDING_SECONDS
+) -> list[CheckedUpload]:
     """Check a post's attachments together: the count, the total size, then each file.
 
     Raises one ``ValidationError`` with a message for every file refused (so the author learns
@@ -111,7 +139,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
     checked, refusals = [], []
     for upload in uploads:
         try:
-            checked.append(check_upload(upload))
+            checked.append(check_upload(upload, max_seconds=max_seconds))
         except ValidationError as refusal:
             refusals.append(refusal)
     if refusals:
@@ -120,14 +148,19 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
 
 
 def check_upload(
-    upload: UploadedFile, *, limits: Mapping[MediaKind, int] | None = None
+    upload: UploadedFile,
+    *,
+    limits: Mapping[MediaKind, int] | None = None,
+    max_seconds: float = MAX_RECORDING_SECONDS,
 ) -> CheckedUpload:
     """Check one upload; raise ``ValidationError`` (one message naming it, with its code:
-    ``empty``, ``not_accepted``, ``unsupported_picture``, ``damaged``, ``too_large`` or
-    ``too_many_pixels``) if refused.
+    ``empty``, ``not_accepted``, ``unsupported_picture``, ``damaged``, ``too_large``,
+    ``too_many_pixels``, ``too_long``, ``unavailable``, ``encrypted`` or ``too_many_pages``)
+    if refused.
 
     ``limits`` gives the largest size accepted for each kind, in bytes; a kind it leaves out is
-    not accepted. By default they are an attachment's (``attachment_limits``).
+    not accepted. By default they are an attachment's (``attachment_limits``). A recording
+    may last at most ``max_seconds``; its size is checked before ffprobe runs.
     """
     name = upload.name or ""
     limits = attachment_limits() if limits is None else limits
@@ -139,24 +172,101 @@ def check_upload(
             found = formats.identify(upload, size)
         except formats.FormatError as problem:
             raise _format_refusal(problem, name) from None
+        if found is None:
+            return _check_recording(upload, size, limits, max_seconds, name)
         kind = MediaKind(found.kind)
-        if kind not in limits:
-            raise _refusal(NOT_ACCEPTED, "not_accepted", name=name)
-        limit = limits[kind]
-        if size > limit:
-            raise _refusal(
-                TOO_LARGE,
-                "too_large",
-                name=name,
-                size=filesizeformat(size),
-                limit=filesizeformat(limit),
-            )
+        _check_size(kind, size, limits, name)
         width = height = None
         if kind == MediaKind.PHOTO:
             width, height = _check_photo(upload, found.pillow_format, name)
+        else:
+            _check_document(upload, name)
         return CheckedUpload(kind, found.content_type, found.extension, size, width, height)
     finally:
         upload.seek(0)
+
+
+def _check_size(kind: MediaKind, size: int, limits: Mapping[MediaKind, int], name: str) -> None:
+    if kind not in limits:
+        raise _refusal(NOT_ACCEPTED, "not_accepted", name=name)
+    if size > limits[kind]:
+        raise _refusal(
+            TOO_LARGE,
+            "too_large",
+            name=name,
+            size=filesizeformat(size),
+            limit=filesizeformat(limits[kind]),
+        )
+
+
+def _check_recording(
+    upload: UploadedFile,
+    size: int,
+    limits: Mapping[MediaKind, int],
+    max_seconds: float,
+    name: str,
+) -> CheckedUpload:
+    """Ask ffprobe, after a size check that keeps a large file from being read at all when
+    no recording of that size is accepted."""
+    recording_limits = [
+        limits[kind] for kind in (MediaKind.AUDIO, MediaKind.VIDEO) if kind in limits
+    ]
+    if not recording_limits:
+        raise _refusal(NOT_ACCEPTED, "not_accepted", name=name)
+    if size > max(recording_limits):
+        raise _refusal(
+            TOO_LARGE,
+            "too_large",
+            name=name,
+            size=filesizeformat(size),
+            limit=filesizeformat(max(recording_limits)),
+        )
+    try:
+        with local_copy(upload) as path:
+            found = probe.probe(path, max_seconds=max_seconds)
+    except probe.TooLong as too_long:
+        raise _refusal(
+            TOO_LONG,
+            "too_long",
+            name=name,
+            length=duration_text(too_long.seconds),
+            limit=duration_text(max_seconds),
+        ) from None
+    except probe.ToolMissing:
+        raise _refusal(RECORDINGS_UNAVAILABLE, "unavailable", name=name) from None
+    except formats.FormatError as problem:
+        raise _format_refusal(problem, name) from None
+    kind = MediaKind(found.kind)
+    _check_size(kind, size, limits, name)
+    return CheckedUpload(
+        kind, found.content_type, found.extension, size, found.width, found.height, found.duration
+    )
+
+
+def _check_document(upload: UploadedFile, name: str) -> None:
+    """Open the PDF with pikepdf: an encrypted, broken or over-long one is refused now."""
+    try:
+        documents.check_pdf(upload)
+    except documents.Encrypted:
+        raise _refusal(ENCRYPTED, "encrypted", name=name) from None
+    except documents.TooManyPages as too_many:
+        raise _refusal(
+            TOO_MANY_PAGES,
+            "too_many_pages",
+            name=name,
+            pages=too_many.pages,
+            limit=documents.MAX_PAGES,
+        ) from None
+    except formats.FormatError:
+        raise _refusal(DAMAGED, "damaged", name=name) from None
+
+
+def duration_text(seconds: float) -> str:
+    """A length as people write it: ``3:00``, ``12:05``, ``1:02:03``."""
+    whole = math.ceil(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
 def _check_photo(upload: UploadedFile, pillow_format: str, name: str) -> tuple[int, int]:

@@ -35,6 +35,9 @@ RULES: dict[Kind, KindRule] = {
     Kind.PUPIL_LOCKED: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER})),
     # Someone is guessing the account's password: its holder always hears (accounts.events).
     Kind.SIGN_IN: KindRule(Channel.EMAIL, False, ADULT_ROLES),
+    # The worker could not make the copy of an attachment (R36): its author is told, in the
+    # portal (the bell), always: nothing to choose.
+    Kind.MEDIA_FAILED: KindRule(Channel.PORTAL, False, STAFF_ROLES),
 }
 
 
@@ -98,6 +101,9 @@ _TITLES = {
     Kind.WARNING: lambda context: _("The school has given you a formal warning"),
     Kind.URGENT: lambda context: _("Urgent: %(excerpt)s"),
     Kind.PUPIL_LOCKED: lambda context: _("Picture code locked: %(pupil)s"),
+    Kind.MEDIA_FAILED: lambda context: _(
+        "A file of your post could not be processed: please add it again, or another copy"
+    ),
     Kind.SIGN_IN: lambda context: ngettext(
         "%(failures)s wrong password was tried for your account within an hour: if that was "
         "not you, change your password",

@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
     URGENT = "urgent", _("Urgent announcements")
     PUPIL_LOCKED = "pupil_lock", _("Picture codes locked")
     SIGN_IN = "signin", _("Many wrong passwords for your account")
+    MEDIA_FAILED = "media_fail", _("A video or recording of your post could not be processed")
 
 
 class Channel(models.TextChoices):

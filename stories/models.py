@@ -157,8 +157,9 @@ class AttachmentStatus(models.TextChoices):
 
 class Attachment(models.Model):
     """A photo, recording or work sample of a post. Files have random names and are served only
-    through a view that checks the viewer may see the post (R8). A photo is kept as uploaded
-    (``pending``) only until the worker has re-encoded it (R9)."""
+    through a view that checks the viewer may see the post (R8). A photo or recording is kept as
+    uploaded (``pending``) only until the worker has re-encoded or transcoded it (R9, R36); a
+    video's poster frame is its ``thumbnail``."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -176,6 +177,10 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     thumb_width = models.PositiveIntegerField(null=True, blank=True)
     thumb_height = models.PositiveIntegerField(null=True, blank=True)
+    # A recording's transcode is claimed by the worker doing it, and the claim renewed while it
+    # runs (core.claims): a claim not renewed was lost with its worker, and the sweep hands the
+    # recording out again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -19,6 +19,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from accounts.models import ParentLink, Role, User
 from classes.models import Pupil
 from classes.names import display_names
+from core.claims import CLAIM_TTL
+from media.uploads import MediaKind
 
 from .models import (
     Attachment,
@@ -280,9 +282,24 @@ def photos_waiting(now: dt.datetime) -> list[int]:
     the row while it works; on SQLite, with one worker, every waiting photo)."""
     with transaction.atomic():
         waiting = Attachment.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-            status=AttachmentStatus.PROCESSING, post__created_at__lt=now - WAITING
+            status=AttachmentStatus.PROCESSING,
+            kind=MediaKind.PHOTO,
+            post__created_at__lt=now - WAITING,
         )
         return list(waiting.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+
+
+def recordings_waiting(now: dt.datetime) -> list[int]:
+    """Recordings still to transcode that no live worker has claimed: never claimed, or
+    claimed by a worker that stopped renewing its claim (``core.claims``)."""
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TTL)
+    waiting = Attachment.objects.filter(
+        free,
+        status=AttachmentStatus.PROCESSING,
+        kind__in=[MediaKind.AUDIO, MediaKind.VIDEO],
+        post__created_at__lt=now - WAITING,
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
 
 
 def posts_untranslated(now: dt.datetime) -> list[int]:

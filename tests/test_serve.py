@@ -61,6 +61,8 @@ def test_worker_command_runs_one_worker_with_beat_and_its_schedule_in_var(
         "INFO",
         "--concurrency",
         "2",
+        "--queues",
+        "celery,media",
     ]
 
 

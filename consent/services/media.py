@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit import AuditAction, audit_record_many
 from classes.models import Pupil
-from media.scans import scan_suffix
+from media.scans import scan_clean, scan_suffix
 
 from ..events import media_permission_lost
 from ..models import FORM_DATE_NEEDED, ConsentChange, MediaStatus, PupilConsent
@@ -53,7 +54,8 @@ def _apply(
     if (status, looked_after, form_date) == before and scan is None:
         return None  # nothing changed: no history row, no event
     if scan is not None:
-        consent.scan.save(f"scan.{scan_suffix(scan)}", scan, save=False)
+        cleaned = scan_clean(scan)  # stored as cleaned, never as uploaded (R9, R36)
+        consent.scan.save(f"scan.{cleaned.suffix}", ContentFile(cleaned.content), save=False)
     consent.media_status, consent.looked_after, consent.form_date = status, looked_after, form_date
     consent.recorded_by, consent.recorded_at = acting_user, timezone.now()
     # The pupil rows are locked and the rules are checked above (and by the database's

@@ -350,6 +350,12 @@ else:
     }
 # Beat's own scheduler, which records its last run for /healthz (core/beat.py).
 CELERY_BEAT_SCHEDULER = "core.beat:RecordingScheduler"
+# Recordings are transcoded on a queue of their own (R36): a worker consuming it runs at most
+# one transcode per core (ffmpeg on one thread each), so messages and notifications, on the
+# default queue, are never waiting behind videos. docker-compose.yml runs a `media-worker` for
+# it with a concurrency of 1; `manage.py serve` has its one worker take both queues.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"stories.tasks.transcode_attachment": {"queue": "media"}}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lets /healthz tell whether a worker and beat are alive.
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
@@ -459,7 +465,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # pikepdf announces at INFO that it started; its warnings still get through.
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # The portal's own settings.

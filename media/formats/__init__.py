@@ -1,26 +1,21 @@
-"""What an uploaded file really is, read from its bytes (R9).
+"""What an uploaded photo or document is, read from its first bytes (R9).
 
-``identify`` looks at a file's content — its signature and, for containers, the structure that
-says what is inside — and never at its name or the browser's content type, which anyone can set.
-Only the formats on the allow-list below pass; each comes back with the content type and
-extension the portal stores and serves it under, so a PDF named ``.mp4`` is a document (content
-decides: it is stored as ``.pdf`` and served as ``application/pdf``, never as a video).
+``identify`` is the light signature check in front of ffprobe: it looks at a file's first
+bytes, never at its name or the browser's content type (anyone can set those), and knows the
+photos (JPEG, PNG, WebP, HEIC/HEIF by its ``ftyp`` brand) and PDFs. Anything else comes back as
+``None``: a recording, perhaps, and ffprobe decides (``media.probe``), with its own allow-list
+of containers. Keeping the check costs a few lines and saves work: a photo or PDF never starts
+a process, and a photo is opened by Pillow restricted to the one decoder its signature names
+(``Format.pillow_format``); a picture in a format off the list (SVG, TIFF, EPS, GIF, BMP, AVIF)
+gets its own message. Content decides: a PDF named ``.mp4`` is a document, stored as ``.pdf``.
 
-This package reads structure only; photos are then opened by Pillow, restricted to the one
-decoder their signature names (``Format.pillow_format``), by ``media.uploads``. It raises
-``NotAccepted``, ``UnsupportedPicture`` or ``Damaged``; ``media.uploads`` turns those into
-messages.
-
-Allow-list: photos JPEG, PNG, WebP, HEIC/HEIF; audio MP3, M4A (MP4 with sound only), Ogg
-(Opus or Vorbis), WAV (PCM or float), WebM with sound only; video MP4 and QuickTime MOV, WebM;
-PDF documents.
+It raises ``UnsupportedPicture`` or ``Damaged``; ``media.uploads`` turns those into messages.
 """
 
 from __future__ import annotations
 
 from typing import IO
 
-from .audio import mp3, ogg, wav
 from .common import (
     HEAD_BYTES,
     JPEG,
@@ -34,8 +29,7 @@ from .common import (
     NotAccepted,
     UnsupportedPicture,
 )
-from .iso import AVIF_BRANDS, iso_media
-from .webm import webm
+from .iso import AVIF_BRANDS, iso_picture
 
 __all__ = [
     "PILLOW_FORMATS",
@@ -58,20 +52,18 @@ OTHER_PICTURE_SIGNATURES = (
 )
 
 
-def identify(fp: IO[bytes], size: int) -> Format:
-    """Say what the ``size``-byte file ``fp`` is, from its content.
-
-    Reads headers and container indexes only (seeking past media data), so it is cheap even
-    for large recordings. Leaves the read position anywhere: the caller seeks back.
-    """
+def identify(fp: IO[bytes], size: int) -> Format | None:
+    """Say whether the ``size``-byte file ``fp`` is a photo or a PDF, from its content;
+    ``None`` when it is neither (a recording, perhaps: ffprobe's to say). Leaves the read
+    position anywhere: the caller seeks back."""
     fp.seek(0)
     head = fp.read(HEAD_BYTES)
-    found = _photo(head) or _document(fp, head, size) or _recording(fp, head, size)
+    found = _photo(head) or iso_picture(head) or _document(fp, head, size)
     if found:
         return found
     if _looks_like_other_picture(head):
         raise UnsupportedPicture
-    raise NotAccepted
+    return None
 
 
 def _photo(head: bytes) -> Format | None:
@@ -91,18 +83,6 @@ def _document(fp: IO[bytes], head: bytes, size: int) -> Format | None:
     if b"%%EOF" not in fp.read(1024):
         raise Damaged  # every complete PDF ends with %%EOF: this one was cut short
     return PDF
-
-
-def _recording(fp: IO[bytes], head: bytes, size: int) -> Format | None:
-    if head[4:8] == b"ftyp":
-        return iso_media(fp, head, size)
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return wav(fp, size)
-    if head.startswith(b"OggS"):
-        return ogg(head)
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return webm(fp, size)
-    return mp3(fp, head, size)
 
 
 def _looks_like_other_picture(head: bytes) -> bool:

@@ -1,9 +1,8 @@
-"""What the format checks share: the allow-list's formats, the errors, and limits on reading."""
+"""What the format checks share: the formats known by their signature, and the errors."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO
 
 import pillow_heif
 
@@ -15,11 +14,6 @@ pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_image
 PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 
 HEAD_BYTES = 4096
-# A container's index larger than this is not a classroom recording: refused, not read.
-MAX_INDEX_BYTES = 32 * 1024 * 1024
-# Boxes or elements walked at one level: a fragmented MP4 (as Safari records) has two per
-# fragment; a file of nothing but tiny boxes stops here.
-MAX_BOXES = 100_000
 
 
 class FormatError(Exception):
@@ -40,7 +34,7 @@ class Damaged(FormatError):
 
 @dataclass(frozen=True)
 class Format:
-    """What a file is: its kind ("photo", "audio", "video", "document") and how it is served."""
+    """What a file is: its kind ("photo" or "document") and the type it is stored under."""
 
     kind: str
     content_type: str
@@ -52,20 +46,4 @@ JPEG = Format("photo", "image/jpeg", ".jpg", "JPEG")
 PNG = Format("photo", "image/png", ".png", "PNG")
 WEBP = Format("photo", "image/webp", ".webp", "WEBP")
 HEIC = Format("photo", "image/heic", ".heic", "HEIF")
-MP3 = Format("audio", "audio/mpeg", ".mp3")
-M4A = Format("audio", "audio/mp4", ".m4a")
-OGG = Format("audio", "audio/ogg", ".ogg")
-WAV = Format("audio", "audio/wav", ".wav")
-WEBM_AUDIO = Format("audio", "audio/webm", ".webm")
-MP4 = Format("video", "video/mp4", ".mp4")
-MOV = Format("video", "video/quicktime", ".mov")
-WEBM_VIDEO = Format("video", "video/webm", ".webm")
 PDF = Format("document", "application/pdf", ".pdf")
-
-
-def read_exactly(fp: IO[bytes], count: int) -> bytes:
-    """``count`` bytes from the read position; a file that ends first is ``Damaged``."""
-    data = fp.read(count)
-    if len(data) != count:
-        raise Damaged
-    return data

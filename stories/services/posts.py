@@ -31,7 +31,7 @@ from ..permissions import (
 )
 from ..text import check_body
 from .checks import check_media_consent, check_names, check_urgent
-from .media import attachments_store
+from .media import attachments_store, recording_limit_seconds
 from .notices import posts_hidden_notify, posts_notifications_retract
 
 TOO_FAR_AHEAD = _("A post can be scheduled up to a year ahead.")
@@ -78,7 +78,7 @@ def post_create(
         post.school_class = None
     if not _may_post(acting_user, post):
         raise PermissionDenied
-    checked = check_uploads(uploads)
+    checked = check_uploads(uploads, max_seconds=recording_limit_seconds())
     post.urgent = urgent
     post.no_child_appears = bool(checked) and no_child_appears
     tagged = set(tagged_ids) if checked else set()

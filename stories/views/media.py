@@ -32,12 +32,14 @@ def _serve(request: AuthedRequest, key: uuid.UUID, *, thumbnail: bool) -> HttpRe
     if attachment is None:
         raise Http404
     file = attachment.thumbnail if thumbnail else attachment.file
-    if not file.name:  # a photo still processing, or one that failed
+    if not file.name:  # a photo or recording still processing, or one that failed
         raise Http404
     extension = "." + file.name.rsplit(".", 1)[-1] if "." in file.name else ""
     name = f"{NAMES.get(MediaKind(attachment.kind), 'file')}-{attachment.post_id}{extension}"
+    # A video's thumbnail is its WebP poster: its type is read from its name, not the video's.
+    content_type = None if thumbnail else attachment.content_type
     return protected_file_response(
-        file, download_name=name, cache=CACHE, content_type=attachment.content_type
+        file, download_name=name, cache=CACHE, content_type=content_type, request=request
     )
 
 

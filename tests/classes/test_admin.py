@@ -99,6 +99,7 @@ def test_school_working_days_are_edited_as_checkboxes(office_client: Client) -> 
         "working_day_ends": "16:00",
         "office_phone": "01632 960100",
         "office_email": "office@example.org",
+        "max_recording_minutes": "3",
     }
     assert office_client.post(url, data).status_code == 302
     school.refresh_from_db()

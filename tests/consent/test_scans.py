@@ -28,10 +28,11 @@ from tests.factories import (
     assign_teacher,
     with_totp,
 )
+from tests.media import corpus
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = corpus.plain_pdf().read_bytes()
 FORM_DATE = dt.date(2025, 9, 3)
 
 
@@ -76,12 +77,12 @@ def body(response: Any) -> bytes:
 
 
 def test_R14_office_opens_a_scan_privately_and_never_cached(
-    office: User, change: ConsentChange
+    office: User, change: ConsentChange, media_root: Path
 ) -> None:
     response = client_for(office).get(scan_url(change))
 
     assert response.status_code == 200
-    assert body(response) == PDF
+    assert body(response) == (media_root / change.scan_name).read_bytes()
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -105,14 +106,14 @@ def test_R8_behind_nginx_the_scan_is_handed_over_with_x_accel_redirect(
     assert response["Content-Type"] == "application/pdf"
 
 
-def test_R14_leader_opens_a_scan(change: ConsentChange) -> None:
+def test_R14_leader_opens_a_scan(change: ConsentChange, media_root: Path) -> None:
     leader = LeaderFactory()
     with_totp(leader)
 
     response = client_for(leader).get(scan_url(change))
 
     assert response.status_code == 200
-    assert body(response) == PDF
+    assert body(response) == (media_root / change.scan_name).read_bytes()
 
 
 @pytest.mark.parametrize("role", ["teacher", "support", "parent"])

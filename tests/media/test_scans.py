@@ -4,19 +4,26 @@ limits and messages. Every sample is built here."""
 
 from __future__ import annotations
 
+import io
+
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
 
 from media.scans import (
     MAX_SCAN_BYTES,
     SCAN_DAMAGED,
     SCAN_EMPTY,
+    SCAN_ENCRYPTED,
     SCAN_NOT_ALLOWED,
     SCAN_TOO_LARGE,
     SCAN_TOO_MANY_PIXELS,
+    scan_clean,
     scan_suffix,
 )
+from tests.media import corpus
 from tests.media.test_uploads import PDF, photo_bytes, png_declaring, wav_bytes
 
 
@@ -97,3 +104,38 @@ def test_R11_a_scan_has_its_own_size_limit_not_an_attachments(settings) -> None:
 
     assert scan_suffix(scan("form.png", photo_bytes("PNG", size=(200, 200)))) == "png"
     assert scan_suffix(scan("form.pdf", PDF + b"%" * 200)) == "pdf"
+
+
+def test_R36_a_pdf_scan_is_stored_without_its_author_xmp_scripts_or_attachments() -> None:
+    source = corpus.pdf_with_everything().read_bytes()
+
+    cleaned = scan_clean(scan("form.pdf", source))
+
+    assert cleaned.suffix == "pdf"
+    with pikepdf.open(io.BytesIO(cleaned.content)) as pdf:
+        assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
+        assert "/OpenAction" not in pdf.Root and not pdf.attachments
+    assert corpus.NAME.encode() not in cleaned.content
+
+
+def test_R36_a_photo_scan_is_rebuilt_from_its_pixels_without_its_location() -> None:
+    image = Image.merge("RGB", [Image.effect_noise((300, 200), 60) for _band in range(3)])
+    exif = Image.Exif()
+    exif[ExifTags.Base.Model] = "Office scanner"
+    exif[ExifTags.Base.Orientation] = 6  # turned a quarter: the stored scan is upright
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 0.0)
+    output = io.BytesIO()
+    image.save(output, format="JPEG", exif=exif)
+
+    cleaned = scan_clean(scan("form.jpg", output.getvalue()))
+
+    assert cleaned.suffix == "webp"
+    with Image.open(io.BytesIO(cleaned.content)) as stored:
+        assert stored.format == "WEBP" and stored.size == (200, 300)
+        assert not stored.getexif() and not stored.info.get("xmp")
+        assert not stored.info.get("icc_profile")
+
+
+@pytest.mark.parametrize("make", [corpus.encrypted_pdf, corpus.encrypted_pdf_without_password])
+def test_R36_an_encrypted_pdf_scan_is_refused(make) -> None:
+    assert refused(scan("form.pdf", make().read_bytes())) == [str(SCAN_ENCRYPTED)]

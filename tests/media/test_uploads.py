@@ -1,6 +1,7 @@
 """What a story attachment really is, and what is refused before anything is stored (R9).
 
-Every sample is built here, byte by byte or with Pillow: no file of a real person.
+Every sample is built here, byte by byte, with Pillow or with ffmpeg (``tests.media.corpus``):
+no file of a real person.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import struct
 import wave
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from PIL import Image
 
 from media import uploads
 from media.uploads import MediaKind, check_upload, check_uploads
+from tests.media import corpus
 
 # Photos ---------------------------------------------------------------------------------------
 
@@ -62,69 +65,7 @@ def wav_bytes() -> bytes:
     return output.getvalue()
 
 
-MPEG_FRAME = b"\xff\xfb\x90\x00" + b"\x00" * 413  # MPEG-1 layer III, 128 kbit/s, 44.1 kHz
-
-
-def mp3_bytes(*, id3: bool = True) -> bytes:
-    title = b"TIT2" + struct.pack(">I", 11) + b"\x00\x00" + b"\x00Class song"
-    tag_size = len(title)
-    syncsafe = bytes((tag_size >> shift) & 0x7F for shift in (21, 14, 7, 0))
-    tag = b"ID3\x03\x00\x00" + syncsafe + title if id3 else b""
-    return tag + MPEG_FRAME * 3
-
-
-def box(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", 8 + len(body)) + kind + body
-
-
-def iso_media_bytes(
-    major: bytes, handlers: list[bytes], *, compatible: bytes = b"isom", media: bytes = b""
-) -> bytes:
-    """An MP4/MOV/M4A: ftyp, a moov index with one track per handler ("vide", "soun"), then
-    ``media`` (by default one mdat box)."""
-    tracks = b"".join(
-        box(
-            b"trak", box(b"tkhd", bytes(84)) + box(b"mdia", box(b"hdlr", bytes(8) + h + bytes(13)))
-        )
-        for h in handlers
-    )
-    moov = box(b"moov", box(b"mvhd", bytes(100)) + tracks)
-    return box(b"ftyp", major + bytes(4) + compatible) + moov + (media or box(b"mdat", bytes(256)))
-
-
-def ebml(element_id: int, body: bytes) -> bytes:
-    """An EBML element with an eight-byte size."""
-    id_bytes = element_id.to_bytes((element_id.bit_length() + 7) // 8, "big")
-    return id_bytes + b"\x01" + len(body).to_bytes(7, "big") + body
-
-
-def webm_bytes(track_types: list[int], doctype: bytes = b"webm") -> bytes:
-    """A WebM as browsers record it: the segment of unknown size, tracks, then a cluster."""
-    header = ebml(0x1A45DFA3, ebml(0x4286, b"\x01") + ebml(0x4282, doctype))
-    entries = b"".join(
-        ebml(0xAE, ebml(0xD7, bytes([number + 1])) + ebml(0x83, bytes([track_type])))
-        for number, track_type in enumerate(track_types)
-    )
-    segment_body = (
-        ebml(0x1549A966, ebml(0x2AD7B1, b"\x0f\x42\x40"))
-        + ebml(0x1654AE6B, entries)
-        + ebml(0x1F43B675, ebml(0xE7, b"\x00") + ebml(0xA3, bytes(64)))
-    )
-    return header + b"\x18\x53\x80\x67" + b"\x01\xff\xff\xff\xff\xff\xff\xff" + segment_body
-
-
-def ogg_bytes(first_packet: bytes) -> bytes:
-    page_header = b"OggS\x00\x02" + bytes(8) + b"\x01\x00\x00\x00" + bytes(8)
-    return page_header + bytes([1, len(first_packet)]) + first_packet
-
-
-OPUS_HEAD = b"OpusHead\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00"
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = corpus.plain_pdf().read_bytes()
 
 
 # Helpers --------------------------------------------------------------------------------------
@@ -178,70 +119,42 @@ def test_R9_an_iphone_heic_photo_is_accepted() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "kind", "content_type", "extension"),
+    ("name", "make", "kind", "content_type", "extension"),
     [
-        ("song.wav", wav_bytes(), MediaKind.AUDIO, "audio/wav", ".wav"),
-        ("song.mp3", mp3_bytes(), MediaKind.AUDIO, "audio/mpeg", ".mp3"),
-        ("song-no-tag.mp3", mp3_bytes(id3=False), MediaKind.AUDIO, "audio/mpeg", ".mp3"),
-        (
-            "reading.m4a",
-            iso_media_bytes(b"M4A ", [b"soun"], compatible=b"M4A mp42"),
-            MediaKind.AUDIO,
-            "audio/mp4",
-            ".m4a",
-        ),
-        (
-            "phone-recorder.m4a",
-            iso_media_bytes(b"mp42", [b"soun"]),
-            MediaKind.AUDIO,
-            "audio/mp4",
-            ".m4a",
-        ),
-        ("voice.ogg", ogg_bytes(OPUS_HEAD), MediaKind.AUDIO, "audio/ogg", ".ogg"),
-        (
-            "voice.ogg",
-            ogg_bytes(b"\x01vorbis" + bytes(22)),
-            MediaKind.AUDIO,
-            "audio/ogg",
-            ".ogg",
-        ),
-        ("voice.webm", webm_bytes([2]), MediaKind.AUDIO, "audio/webm", ".webm"),
-        (
-            "play.mp4",
-            iso_media_bytes(b"isom", [b"vide", b"soun"]),
-            MediaKind.VIDEO,
-            "video/mp4",
-            ".mp4",
-        ),
-        (
-            "play.mov",
-            iso_media_bytes(b"qt  ", [b"soun", b"vide"], compatible=b"qt  "),
-            MediaKind.VIDEO,
-            "video/quicktime",
-            ".mov",
-        ),
-        ("play.webm", webm_bytes([1, 2]), MediaKind.VIDEO, "video/webm", ".webm"),
-        ("maths.pdf", PDF, MediaKind.DOCUMENT, "application/pdf", ".pdf"),
+        ("song.wav", corpus.wav, MediaKind.AUDIO, "audio/wav", ".wav"),
+        ("song.mp3", corpus.mp3_with_id3, MediaKind.AUDIO, "audio/mpeg", ".mp3"),
+        ("cover.mp3", corpus.mp3_with_cover, MediaKind.AUDIO, "audio/mpeg", ".mp3"),
+        ("clip.mp4", corpus.mp4_with_location, MediaKind.VIDEO, "video/mp4", ".mp4"),
+        ("IMG_0001.MOV", corpus.hevc_mov, MediaKind.VIDEO, "video/quicktime", ".mov"),
     ],
 )
-def test_R9_recordings_and_work_samples_are_accepted_by_their_content(
-    name: str, content: bytes, kind: MediaKind, content_type: str, extension: str
+def test_R36_recordings_are_accepted_by_the_streams_ffprobe_finds(
+    name: str, make: Callable[[], Path], kind: MediaKind, content_type: str, extension: str
 ) -> None:
+    content = make().read_bytes()
     checked = check_upload(upload(name, content, "application/octet-stream"))
     assert (checked.kind, checked.content_type, checked.extension) == (
         kind,
         content_type,
         extension,
     )
-    assert (checked.size, checked.width, checked.height) == (len(content), None, None)
+    assert checked.size == len(content)
+    assert checked.duration == pytest.approx(2, abs=0.1)
 
 
-def test_R9_a_fragmented_recording_as_safari_makes_it_is_accepted() -> None:
-    # Safari records MP4 in fragments: a short index, then a moof/mdat pair every second.
-    fragments = (box(b"moof", bytes(40)) + box(b"mdat", bytes(200))) * 1500
-    content = iso_media_bytes(b"iso5", [b"soun"], media=fragments)
-    checked = check_upload(upload("recording.mp4", content))
-    assert (checked.kind, checked.content_type) == (MediaKind.AUDIO, "audio/mp4")
+def test_R36_a_portrait_video_is_measured_as_it_is_shown() -> None:
+    checked = check_upload(upload("upright.mp4", corpus.portrait_video().read_bytes()))
+    assert (checked.kind, checked.width, checked.height) == (MediaKind.VIDEO, 180, 320)
+
+
+def test_R9_a_pdf_is_accepted_as_a_work_sample() -> None:
+    checked = check_upload(upload("maths.pdf", PDF))
+    assert (checked.kind, checked.content_type, checked.extension, checked.size) == (
+        MediaKind.DOCUMENT,
+        "application/pdf",
+        ".pdf",
+        len(PDF),
+    )
 
 
 def test_R9_content_decides_a_pdf_named_mp4_is_a_document_stored_as_pdf() -> None:
@@ -356,37 +269,64 @@ def test_R9_a_truncated_png_is_refused_at_upload() -> None:
     ]
 
 
+def test_R9_a_pdf_cut_short_is_refused_as_damaged() -> None:
+    assert refusal(lambda: check_upload(upload("cut.pdf", PDF[: len(PDF) - 10]))) == [
+        message(uploads.DAMAGED, name="cut.pdf")
+    ]
+
+
 @pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("cut.pdf", PDF[: len(PDF) - 10]),
-        ("cut.mp4", iso_media_bytes(b"isom", [b"vide"])[:-100]),
-        ("unfinished.mp4", box(b"ftyp", b"isom" + bytes(4) + b"isom") + box(b"mdat", bytes(64))),
-        ("cut.webm", webm_bytes([1])[:40]),
-        ("tag-only.mp3", mp3_bytes()[:30]),
-    ],
+    ("name", "make"),
+    [("cut.mp4", corpus.truncated_mp4), ("cut-after-index.mp4", corpus.truncated_faststart_mp4)],
 )
-def test_R9_recordings_and_pdfs_cut_short_are_refused_as_damaged(
-    name: str, content: bytes
+def test_R36_a_recording_cut_short_is_refused_as_damaged(
+    name: str, make: Callable[[], Path]
 ) -> None:
-    assert refusal(lambda: check_upload(upload(name, content))) == [
+    assert refusal(lambda: check_upload(upload(name, make().read_bytes()))) == [
         message(uploads.DAMAGED, name=name)
     ]
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("film.mkv", webm_bytes([1], doctype=b"matroska")),
-        ("video.ogv", ogg_bytes(b"\x80theora" + bytes(20))),
-        ("empty-box.mp4", iso_media_bytes(b"isom", [b"meta"])),
-        ("song.mp2", b"\xff\xfd\x90\x00" + bytes(600)),  # MPEG layer II, not MP3
-    ],
+    ("name", "make"),
+    [("subtitles.mp4", corpus.mp4_without_streams), ("still.mp4", corpus.still_mp4)],
 )
-def test_R9_containers_holding_formats_off_the_list_are_refused(name: str, content: bytes) -> None:
-    assert refusal(lambda: check_upload(upload(name, content))) == [
+def test_R36_a_container_with_nothing_to_play_is_refused(
+    name: str, make: Callable[[], Path]
+) -> None:
+    assert refusal(lambda: check_upload(upload(name, make().read_bytes()))) == [
         message(uploads.NOT_ACCEPTED, name=name)
     ]
+
+
+def test_R36_a_text_file_named_mp4_is_refused() -> None:
+    assert refusal(lambda: check_upload(upload("film.mp4", b"just some words\n" * 40))) == [
+        message(uploads.NOT_ACCEPTED, name="film.mp4")
+    ]
+
+
+def test_R36_a_video_longer_than_allowed_is_refused_naming_both_lengths() -> None:
+    content = corpus.long_video().read_bytes()
+    assert refusal(lambda: check_upload(upload("assembly.mp4", content))) == [
+        message(uploads.TOO_LONG, name="assembly.mp4", length="4:00", limit="3:00")
+    ]
+    assert check_upload(upload("assembly.mp4", content), max_seconds=300).duration == 240
+
+
+def test_R36_without_ffprobe_a_recording_is_refused_with_a_message_for_the_office(
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert refusal(lambda: check_upload(upload("song.wav", wav_bytes()))) == [
+        message(uploads.RECORDINGS_UNAVAILABLE, name="song.wav")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(59.2, "1:00"), (180, "3:00"), (725, "12:05"), (3723, "1:02:03")]
+)
+def test_lengths_are_written_as_people_write_them(seconds: float, text: str) -> None:
+    assert uploads.duration_text(seconds) == text
 
 
 def test_R9_a_zero_byte_file_is_refused() -> None:

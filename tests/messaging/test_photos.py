@@ -19,6 +19,7 @@ from messaging.models import Message, MessagePhoto, Thread
 from tests.clock import at
 from tests.conftest import client_for
 from tests.factories import ParentLinkFactory
+from tests.media import corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_a_pdf_or_four_photos_are_refused_and_nothing_is_stored(
     school, parent_with_child, teacher
 ) -> None:
     parent, child = parent_with_child
-    pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile("note.pdf", corpus.plain_pdf().read_bytes())
     with at(MONDAY_0900):
         response = send(client_for(parent), child, teacher, body="Note", photos=[pdf])
         assert response.status_code == 400

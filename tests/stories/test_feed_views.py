@@ -422,3 +422,48 @@ def test_R6_a_student_story_names_the_pupil_by_display_name(teacher, school_clas
     html = feed_html(client_for(parent))
     assert "Amir Kh.&#x27;s story" in html or "Amir Kh.'s story" in html
     assert "Khan" not in html
+
+
+# R36: byte ranges, so a video starts at once and can be scrubbed
+
+
+def test_R36_a_range_of_a_file_is_answered_206_with_its_content_range(
+    teacher, school_class, parent
+) -> None:
+    post = photo_post(teacher, school_class)
+    process(post)
+    attachment = post.attachments.get()
+    whole = attachment.file.open("rb").read()
+    url = reverse("stories_media", args=[attachment.key])
+    client = client_for(parent)
+    full = client.get(url)
+    assert (full.status_code, full["Accept-Ranges"]) == (200, "bytes")
+    part = client.get(url, headers={"Range": "bytes=10-49"})
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 10-49/{len(whole)}"
+    assert part["Content-Length"] == "40" and streamed_bytes(part) == whole[10:50]
+    assert part["Cache-Control"] == full["Cache-Control"]
+    tail = client.get(url, headers={"Range": "bytes=-16"})
+    assert (tail.status_code, streamed_bytes(tail)) == (206, whole[-16:])
+
+
+def test_R36_a_range_past_the_end_is_answered_416(teacher, school_class, parent) -> None:
+    post = photo_post(teacher, school_class)
+    process(post)
+    attachment = post.attachments.get()
+    response = client_for(parent).get(
+        reverse("stories_media", args=[attachment.key]), headers={"Range": "bytes=99999999-"}
+    )
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{attachment.file.size}"
+
+
+def test_R36_a_range_is_checked_as_the_whole_file_is(teacher, school_class, other_class) -> None:
+    post = photo_post(teacher, school_class)
+    process(post)
+    key = post.attachments.get().key
+    outsider = ParentLinkFactory(pupil__school_class=other_class).parent
+    for client in (client_for(outsider), Client()):
+        response = client.get(reverse("stories_media", args=[key]), headers={"Range": "bytes=0-9"})
+        assert response.status_code in (302, 404)
+        assert "Content-Range" not in response

@@ -9,17 +9,20 @@ import threading
 import zoneinfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from accounts.models import User
 from classes.models import SchoolClass
+from core.claims import CLAIM_TTL
 from notifications.models import Notification
 from stories.models import Attachment, AttachmentStatus, Post
-from stories.selectors import WAITING, photos_waiting
+from stories.selectors import WAITING, photos_waiting, recordings_waiting
 from stories.services import notices
 from stories.services.notices import post_notify
 from stories.tasks import publish_due
 from tests.clock import at
+from tests.media import corpus
 from tests.requirements import require_or_skip
 
 from .conftest import class_post, photo
@@ -134,3 +137,30 @@ def test_R31_a_worker_killed_while_telling_families_leaves_the_post_to_tell(
         publish_due()
     parent, _maya = parent_with_child
     assert Notification.objects.filter(recipient=parent).count() == 1
+
+
+def waiting_recording(teacher: User, school_class: SchoolClass) -> Attachment:
+    """A sound recording uploaded at 10:00 whose transcode has not been done."""
+    upload = SimpleUploadedFile("song.wav", corpus.wav().read_bytes())
+    with at(TUESDAY_1000):
+        post = class_post(teacher, school_class, uploads=[upload], no_child_appears=True)
+    attachment = post.attachments.get()
+    assert attachment.status == AttachmentStatus.PROCESSING
+    return attachment
+
+
+def test_R36_a_recording_a_live_worker_has_claimed_is_left_to_it_and_a_lost_claim_is_not(
+    teacher, school_class, django_capture_on_commit_callbacks
+) -> None:
+    attachment = waiting_recording(teacher, school_class)
+    later = TUESDAY_1000 + MINUTE
+    assert recordings_waiting(later) == [attachment.pk]
+    Attachment.objects.filter(pk=attachment.pk).update(claimed_at=later - CLAIM_TTL / 3)
+    assert recordings_waiting(later) == []  # claimed and renewed: a worker is at it
+    assert photos_waiting(later) == []  # and no photo sweep takes a recording either
+    Attachment.objects.filter(pk=attachment.pk).update(claimed_at=later - 2 * CLAIM_TTL)
+    with at(later), django_capture_on_commit_callbacks(execute=True):
+        publish_due()  # the claim was lost with its worker: handed out again, and done
+    attachment.refresh_from_db()
+    assert attachment.status == AttachmentStatus.READY and attachment.claimed_at is None
+    assert attachment.content_type == "audio/mp4"

@@ -41,6 +41,10 @@ def worker_command(var_dir: Path | None = None) -> list[str]:
         "INFO",
         "--concurrency",
         "2",
+        # The default queue and the recordings' (``CELERY_TASK_ROUTES``): two slots, so at most
+        # two transcodes at once on a development machine.
+        "--queues",
+        "celery,media",
     ]
 
 
