@@ -91,6 +91,8 @@ def engine_down() -> bool:
     that waits for it, rather than for a pair it does not cover, is worth asking again."""
     name = backend_name()
     return name != OFF and _is_down(name)
+
+
 def engine_state() -> tuple[bool | None, str]:
     """Whether the configured backend answers (``None`` when translation is off), and what it
     says: the number of language pairs it lists, or why it does not answer. A backend seen
