@@ -27,16 +27,20 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.middleware import interface_language
 from accounts.models import InviteCode
 from accounts.services.invites import hash_code, normalise_code, pupil_is_current
 from classes.models import Pupil, School
 from classes.selectors import school_get
+from core.bidi import plain_text_directed, subject_directed
 
 if TYPE_CHECKING:
     from django.template.backends.base import _EngineTemplate
 
 PROGRESS_SECONDS = settings.INVITE_CODE_VALID_DAYS * 24 * 3600
 PROGRESS_EVERY = 200
+# Between the English text and the same text in the family's home language.
+SEPARATOR = "-" * 40
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,31 @@ def _message(
         "join_link": join_link(item.code),
         "expires_at": invite.expires_at,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = templates.subject.render(context)
-        body = templates.body.render(context)
+    languages = [settings.LANGUAGE_CODE, *filter(None, [_home_language(pupil)])]
+    subjects, bodies = [], []
+    for language in languages:
+        with translation.override(language):
+            subjects.append(subject_directed(templates.subject.render(context)))
+            bodies.append(plain_text_directed(templates.body.render(context)).strip("\n"))
     reply_to = [school.office_email] if school.office_email else None
-    return EmailMessage(" ".join(subject.split()), body, to=[item.email], reply_to=reply_to)
+    message = EmailMessage(
+        " / ".join(subjects),
+        f"\n\n{SEPARATOR}\n\n".join(bodies) + "\n",
+        to=[item.email],
+        reply_to=reply_to,
+    )
+    message.extra_headers["Content-Language"] = ", ".join(languages)
+    return message
+
+
+def _home_language(pupil: Pupil) -> str | None:
+    """The family's home language for the second half of the email, as for the printed
+    letter (R33): when the school's records give one that is not English and the portal's
+    texts are translated into it."""
+    code = pupil.home_language
+    if not code or code.split("-")[0] == settings.LANGUAGE_CODE.split("-")[0]:
+        return None
+    return interface_language(code)
 
 
 def _send(messages: list[tuple[str, EmailMessage]], key: str, sent: set[str]) -> int:
@@ -123,7 +147,9 @@ def _send(messages: list[tuple[str, EmailMessage]], key: str, sent: set[str]) ->
 
 def import_invites_send(*, invites: Sequence[InviteEmail]) -> int:
     """Email each parent their code, with the child's first name, class, the join link and the
-    reminder that the child's date of birth is needed. Returns how many were sent.
+    reminder that the child's date of birth is needed: in English and, below it, in the
+    family's home language when the school's records give one (R33), as the printed letter
+    is. Returns how many were sent.
 
     Three queries for any number of emails; idempotent for a given ``invites`` (see the
     module).

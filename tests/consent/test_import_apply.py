@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends import locmem
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import InviteCode, ParentLink, User
 from accounts.services.invites import hash_code, invite_redeem
@@ -29,6 +29,7 @@ from consent.imports.emails import InviteEmail, import_invites_send
 from consent.imports.validate import ImportPlan, pupil_import_plan
 from consent.models import ConsentChange, MediaStatus, PupilConsent, PupilImport
 from consent.tasks import send_import_invites
+from core.bidi import LRM, RLM
 from tests.consent.test_import_parse import LEO, MAYA, counts, csv_bytes
 from tests.factories import (
     LeaderFactory,
@@ -339,3 +340,47 @@ def test_an_email_failure_half_way_is_retried_for_the_rest_only(
         "robin@example.org",
         "sam@example.org",
     ]
+
+
+def test_R33_an_invite_email_is_in_english_and_in_the_familys_home_language(
+    office: User,
+    oak: SchoolClass,
+    elm: SchoolClass,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    queued: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(apply_module, "enqueue_on_commit", lambda task, *args: queued.append(args))
+    run_import(office, FILE, django_capture_on_commit_callbacks)
+    [(invites,)] = queued
+    Pupil.objects.filter(first_name="Maya").update(home_language="pl")
+    Pupil.objects.filter(first_name="Leo").update(home_language="ar")
+
+    assert send_import_invites(invites) == 3
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    robin, jo = by_address["robin@example.org"], by_address["jo@example.org"]
+    with translation.override("pl"):
+        polish_code_line = translation.gettext("Your invite code:")
+    english, polish = str(robin.body).split(f"\n\n{emails_module.SEPARATOR}\n\n")
+    assert "Your invite code:" in english and polish_code_line in polish
+    assert polish_code_line != "Your invite code:"
+    assert CODE.findall(english) == CODE.findall(polish), "the same code in both halves"
+    assert robin.extra_headers["Content-Language"] == "en-gb, pl"
+    assert " / " in robin.subject and "Maya" in robin.subject
+    # The Arabic half reads right to left, line by line; the English half is as it was.
+    english, arabic = str(jo.body).split(f"\n\n{emails_module.SEPARATOR}\n\n")
+    assert RLM not in english
+    lines = [line for line in arabic.split("\n") if line.strip()]
+    assert lines and all(line[0] in (RLM, LRM) for line in lines), lines
+    assert jo.extra_headers["Content-Language"] == "en-gb, ar"
+
+
+def test_R33_an_invite_email_without_a_home_language_is_in_english_only(
+    office: User, oak: SchoolClass, elm: SchoolClass, django_capture_on_commit_callbacks: Any
+) -> None:
+    run_import(office, FILE, django_capture_on_commit_callbacks)
+
+    for message in mail.outbox:
+        assert emails_module.SEPARATOR not in str(message.body)
+        assert message.extra_headers["Content-Language"] == "en-gb"
