@@ -196,6 +196,16 @@ class InviteCode(models.Model):
         )
 
 
+class InvitePupil(Pupil):
+    """Pupils as the office's invite pages see them, one row each with their codes counted (a
+    proxy: no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("pupil's invite codes")
+        verbose_name_plural = _("invite codes by pupil")
+
+
 class ExtraParentRequest(models.Model):
     """A third (or later) carer asked to be linked: the office decides (R3)."""
 

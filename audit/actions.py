@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     CONSENT_CHANGED = "consent_changed", _("Consent changed")
     INVITE_CREATED = "invite_created", _("Invite code made")
     INVITE_REVOKED = "invite_revoked", _("Invite code cancelled")
+    LETTER_REPRINTED = "letter_reprinted", _("Lost invite letter reprinted")
     LINK_CREATED = "link_created", _("Parent linked to a child")
     LINK_REMOVED = "link_removed", _("Parent unlinked from a child")
     WARNING_GIVEN = "warning_given", _("Formal warning given")

@@ -12,15 +12,19 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..http import signed_in_user
-from ..models import ExtraParentRequest, InviteCode
+from ..models import ExtraParentRequest, InviteCode, InvitePupil
+from ..selectors.invites import invite_counts_per_pupil
 from ..selectors.people import parents_of
-from ..services.invites import extra_parent_request_decide, invite_revoke
+from ..services.invites import extra_parent_request_decide, invite_revoke, pupil_is_current
 from .base import OfficeOnlyAdmin
+from .reprint import reprint_url
 
 UNUSED, USED, EXPIRED, REVOKED = "unused", "used", "expired", "revoked"
 STATUS_LABELS = {
@@ -122,6 +126,67 @@ class InviteCodeAdmin(OfficeOnlyAdmin):
         self.message_user(
             request, ngettext("%d code cancelled.", "%d codes cancelled.", done) % done
         )
+
+
+@admin.register(InvitePupil)
+class InvitePupilAdmin(OfficeOnlyAdmin):
+    """One row per pupil: how many codes were issued, used, cancelled and expired, and how many
+    still work, each a link to those codes; and the reprint for a lost letter (R2)."""
+
+    list_display = [
+        "pupil",
+        "school_class",
+        "issued",
+        "used",
+        "revoked",
+        "expired",
+        "working",
+        "lost_letter",
+    ]
+    list_filter = ["school_class__year_group", "school_class"]
+    list_select_related = ["school_class"]
+    search_fields = ["first_name", "surname"]
+    fields = readonly_fields = ("first_name", "surname", "school_class", "leaving_date")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InvitePupil]:
+        return invite_counts_per_pupil(super().get_queryset(request))
+
+    def _codes(self, obj: InvitePupil, count: int, status: str | None) -> str:
+        if not count:
+            return "0"
+        query = f"?pupil__id__exact={obj.pk}" + (f"&status={status}" if status else "")
+        url = reverse("admin:accounts_invitecode_changelist") + query
+        return format_html('<a href="{}">{}</a>', url, count)
+
+    @admin.display(description=_("pupil"), ordering="first_name")
+    def pupil(self, obj: InvitePupil) -> str:
+        return str(obj)
+
+    @admin.display(description=_("issued"), ordering="codes_issued")
+    def issued(self, obj: InvitePupil) -> str:
+        return self._codes(obj, obj.codes_issued, None)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("used"), ordering="codes_used")
+    def used(self, obj: InvitePupil) -> str:
+        return self._codes(obj, obj.codes_used, USED)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("cancelled"), ordering="codes_revoked")
+    def revoked(self, obj: InvitePupil) -> str:
+        return self._codes(obj, obj.codes_revoked, REVOKED)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("expired"), ordering="codes_expired")
+    def expired(self, obj: InvitePupil) -> str:
+        return self._codes(obj, obj.codes_expired, EXPIRED)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("still working"), ordering="codes_working")
+    def working(self, obj: InvitePupil) -> str:
+        return self._codes(obj, obj.codes_working, UNUSED)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("lost letter"))
+    def lost_letter(self, obj: InvitePupil) -> str:
+        if not pupil_is_current(obj):
+            return "–"
+        return format_html('<a href="{}">{}</a>', reprint_url(obj.pk), _("Reprint a lost letter"))
 
 
 @admin.register(ExtraParentRequest)
