@@ -229,6 +229,7 @@ class ExtraParentRequest(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("extra parent request")

@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     LETTER_REPRINTED = "letter_reprinted", _("Lost invite letter reprinted")
     LINK_CREATED = "link_created", _("Parent linked to a child")
     LINK_REMOVED = "link_removed", _("Parent unlinked from a child")
+    EXTRA_REQUEST_APPROVED = "extra_request_approved", _("Third carer's request approved")
+    EXTRA_REQUEST_REFUSED = "extra_request_refused", _("Third carer's request refused")
     WARNING_GIVEN = "warning_given", _("Formal warning given")
     SUSPENDED = "suspended", _("Account suspended")
     UNSUSPENDED = "unsuspended", _("Account reinstated")

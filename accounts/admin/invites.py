@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +24,7 @@ from ..selectors.invites import invite_counts_per_pupil
 from ..selectors.people import parents_of
 from ..services.invites import extra_parent_request_decide, invite_revoke, pupil_is_current
 from .base import OfficeOnlyAdmin
+from .decisions import Decision, reason_or_page
 from .reprint import reprint_url
 
 UNUSED, USED, EXPIRED, REVOKED = "unused", "used", "expired", "revoked"
@@ -44,6 +45,22 @@ INVITE_FIELDS = (
     "used_by",
     "revoked_at",
 )
+APPROVE = Decision(
+    action="approve",
+    title=_("Approve requests from a third carer"),
+    explanation=_(
+        "Each parent or carer below will be linked to the child and see what the child's "
+        "other parents see. Approve only in special circumstances, and say which."
+    ),
+    button=_("Approve and link"),
+)
+REFUSE = Decision(
+    action="refuse",
+    title=_("Refuse requests from a third carer"),
+    explanation=_("The parents or carers below will not be linked to the child."),
+    button=_("Refuse"),
+)
+
 REQUEST_FIELDS = (
     "parent",
     "parent_email",
@@ -53,6 +70,7 @@ REQUEST_FIELDS = (
     "status",
     "decided_by",
     "decided_at",
+    "decision_reason",
 )
 
 
@@ -234,13 +252,20 @@ class ExtraParentRequestAdmin(OfficeOnlyAdmin):
         return ", ".join(f"{p.get_full_name()} <{p.email}>" for p in parents_of(obj.pupil)) or "–"
 
     def _decide(
-        self, request: HttpRequest, queryset: QuerySet[ExtraParentRequest], approve: bool
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ExtraParentRequest],
+        approve: bool,
+        reason: str,
     ) -> int:
         done = 0
         for extra in queryset:
             try:
                 extra_parent_request_decide(
-                    acting_user=signed_in_user(request), request=extra, approve=approve
+                    acting_user=signed_in_user(request),
+                    request=extra,
+                    approve=approve,
+                    reason=reason,
                 )
                 done += 1
             except ValidationError as error:
@@ -250,13 +275,25 @@ class ExtraParentRequestAdmin(OfficeOnlyAdmin):
         return done
 
     @admin.action(description=_("Approve: link the parent to the child"))
-    def approve(self, request: HttpRequest, queryset: QuerySet[ExtraParentRequest]) -> None:
-        done = self._decide(request, queryset, approve=True)
+    def approve(
+        self, request: HttpRequest, queryset: QuerySet[ExtraParentRequest]
+    ) -> HttpResponse | None:
+        reason, page = reason_or_page(self, request, queryset, APPROVE)
+        if page is not None:
+            return page
+        done = self._decide(request, queryset, approve=True, reason=reason or "")
         message = ngettext("%d request approved.", "%d requests approved.", done) % done
         self.message_user(request, message)
+        return None
 
     @admin.action(description=_("Refuse: do not link the parent"))
-    def refuse(self, request: HttpRequest, queryset: QuerySet[ExtraParentRequest]) -> None:
-        done = self._decide(request, queryset, approve=False)
+    def refuse(
+        self, request: HttpRequest, queryset: QuerySet[ExtraParentRequest]
+    ) -> HttpResponse | None:
+        reason, page = reason_or_page(self, request, queryset, REFUSE)
+        if page is not None:
+            return page
+        done = self._decide(request, queryset, approve=False, reason=reason or "")
         message = ngettext("%d request refused.", "%d requests refused.", done) % done
         self.message_user(request, message)
+        return None

@@ -20,13 +20,8 @@ from ..http import signed_in_user
 from ..permissions.accounts import can_manage_accounts
 from ..selectors.invites import invite_codes_still_working
 from ..services.invites import pupil_is_current
-from ..services.letters import (
-    PUPIL_HAS_LEFT,
-    REASON_MAX_LENGTH,
-    check_reason,
-    codes_for_reprint,
-    invite_letter_reprint,
-)
+from ..services.letters import PUPIL_HAS_LEFT, codes_for_reprint, invite_letter_reprint
+from ..services.reasons import REASON_MAX_LENGTH, check_reason
 from .invite_actions import build_letters, letters_page
 
 CHOOSE_ONE_PUPIL = _("Choose one pupil to reprint a lost letter for.")

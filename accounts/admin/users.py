@@ -42,12 +42,21 @@ from ..services.accounts import account_create, account_language_set, account_ro
 from ..services.invites import pupil_is_current
 from ..services.suspensions import account_reinstate, account_suspend
 from . import password_actions, reprint
+from .decisions import Decision, reason_or_page
 from .managed import accounts_managed
 from .user_forms import ACCESS_FIELDS, ROLE_NOT_YOURS, AccountAddForm, AccountChangeForm
 
 NEW_ACCOUNT_NOTE = _(
     "No password is typed here: once saved, the account’s holder is emailed a link to choose "
     "their own, in their language."
+)
+
+
+REINSTATE = Decision(
+    action="reinstate",
+    title=_("Reinstate accounts"),
+    explanation=_("The people below can sign in and use the portal again at once."),
+    button=_("Reinstate"),
 )
 
 
@@ -307,14 +316,20 @@ class UserAdmin(DjangoUserAdmin):
         return None
 
     @admin.action(description=_("Reinstate the selected accounts"))
-    def reinstate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def reinstate(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        reason, page = reason_or_page(self, request, queryset, REINSTATE)
+        if page is not None:
+            return page
         done = 0
         for user in accounts_managed(self, request, queryset):
             try:
-                account_reinstate(acting_user=signed_in_user(request), user=user)
+                account_reinstate(
+                    acting_user=signed_in_user(request), user=user, reason=reason or ""
+                )
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
         self.message_user(
             request, ngettext("%d account reinstated.", "%d accounts reinstated.", done) % done
         )
+        return None

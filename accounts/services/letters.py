@@ -22,13 +22,12 @@ from ..models import InviteCode, ParentLink, User
 from ..permissions.accounts import can_manage_accounts
 from ..selectors.invites import invite_codes_still_working
 from .invites import invite_codes_create, pupil_is_current
+from .reasons import check_reason
 
-REASON_MAX_LENGTH = 500
 PUPIL_HAS_LEFT = _(
     "%(name)s is not in a class now (they have left, or have no class yet): no letter was "
     "printed and their codes were not changed."
 )
-REASON_TOO_LONG = _("Keep the reason to %(most)s characters at most (it has %(length)s).")
 
 
 @dataclass(frozen=True)
@@ -45,16 +44,6 @@ def codes_for_reprint(pupil: Pupil) -> int:
     code becomes a request for the office, R3)."""
     linked = ParentLink.objects.filter(pupil=pupil).count()
     return max(1, settings.MAX_PARENTS_PER_PUPIL - linked)
-
-
-def check_reason(reason: str) -> str:
-    """The reason, trimmed, or ``REASON_TOO_LONG``."""
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            REASON_TOO_LONG, params={"most": REASON_MAX_LENGTH, "length": len(reason)}
-        )
-    return reason
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import InviteCode, User
 from accounts.services.invites import invite_redeem
-from accounts.services.letters import REASON_MAX_LENGTH
+from accounts.services.reasons import REASON_MAX_LENGTH
 from audit import AuditAction
 from audit.models import AuditEntry
 from classes.models import Pupil, SchoolClass

@@ -195,7 +195,20 @@ def test_R5_office_suspends_with_a_reason_and_reinstates(office_client: Client) 
     assert parent.is_suspended
     assert parent.suspensions.get().reason == "Shared photos online."
 
-    office_client.post(url, {"action": "reinstate", "_selected_action": [parent.pk]})
+    asked = office_client.post(url, {"action": "reinstate", "_selected_action": [parent.pk]})
+    assert "Reinstate accounts" in asked.content.decode()
+    parent.refresh_from_db()
+    assert parent.is_suspended
+
+    office_client.post(
+        url,
+        {
+            "action": "reinstate",
+            "_selected_action": [parent.pk],
+            "confirm": "yes",
+            "reason": "Apology accepted.",
+        },
+    )
     parent.refresh_from_db()
     assert not parent.is_suspended
     assert parent.suspensions.get().lifted_at is not None
