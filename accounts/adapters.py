@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse
@@ -67,12 +70,36 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             message.body = plain_text_directed(message.body)
         return message
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """allauth asks for the password again before two-factor setup and other account
+        changes unless the person re-authenticated within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``;
+        a sign-in within that time counts too, so the office member sent to set up two-factor
+        straight after signing in is not asked for the password they have just typed."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = getattr(self, "request", None)
+        if not required or request is None or not request.user.is_authenticated:
+            return required
+        return not signed_in_within_timeout(request)
+
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         if user.is_suspended:
             return render(request, "accounts/suspended.html", status=403)
         if user.role == Role.PUPIL:
             return render(request, "accounts/pupil_use_picture_code.html", status=403)
         return super().pre_login(request, user, **kwargs)
+
+
+def signed_in_within_timeout(request: HttpRequest) -> bool:
+    """True when the session's last sign-in or re-authentication (by a method that
+    re-authentication accepts) is younger than ``ACCOUNT_REAUTHENTICATION_TIMEOUT``."""
+    records = [
+        record
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") in account_settings.REAUTHENTICATION_METHODS
+    ]
+    if not records:
+        return False
+    return time.time() - float(records[-1]["at"]) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def _email(credentials: dict[str, Any]) -> str:

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and accounts")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (drops the cached code of conduct when it changes)
+        from . import (
+            receivers,  # noqa: F401  (drops the cached code of conduct when it changes)
+            today,
+        )
+
+        today.register()

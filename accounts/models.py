@@ -204,6 +204,16 @@ class InviteCode(models.Model):
         )
 
 
+class InvitePupil(Pupil):
+    """Pupils as the office's invite pages see them, one row each with their codes counted (a
+    proxy: no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("pupil's invite codes")
+        verbose_name_plural = _("invite codes by pupil")
+
+
 class ExtraParentRequest(models.Model):
     """A third (or later) carer asked to be linked: the office decides (R3)."""
 
@@ -227,6 +237,7 @@ class ExtraParentRequest(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("extra parent request")

@@ -9,18 +9,29 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import pgettext_lazy
 
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "subject_label", "client_address"]
+    list_display = ["at", "by", "action", "subject_label", "client_address"]
     list_filter = ["action", "actor_role", "subject_type", "at"]
-    search_fields = ["actor_label", "subject_label", "=subject_id", "=client_address"]
+    list_select_related = ["actor"]
+    search_fields = [
+        "actor_label",
+        "actor__first_name",
+        "actor__last_name",
+        "actor__email",
+        "subject_label",
+        "=subject_id",
+        "=client_address",
+    ]
     date_hierarchy = "at"
     fields = (
         "at",
+        "by",
         "actor_label",
         "actor_role",
         "action",
@@ -36,6 +47,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["audit/admin.css"]}
+
+    @admin.display(description=pgettext_lazy("who made a change", "by"), ordering="actor_label")
+    def by(self, entry: AuditEntry) -> str:
+        """The person's name and their role when they acted ("Sarah Bennett (Office staff)");
+        once their account is deleted, only the stored role and id ("office #12") remain."""
+        actor = entry.actor
+        if actor is None:
+            return entry.actor_label
+        name = actor.get_full_name() or getattr(actor, "email", "") or entry.actor_label
+        roles = dict(actor._meta.get_field("role").flatchoices)
+        role = roles.get(entry.actor_role, entry.actor_role)
+        return f"{name} ({role})" if role else str(name)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

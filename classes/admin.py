@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -72,6 +74,16 @@ class SchoolAdmin(admin.ModelAdmin):
 ASSIGNABLE_ROLES = ("teacher", "support", "leader")
 
 
+# What the office reads when it assigns staff, rather than Django's name of a permission
+# ("School and classes | class | Teaches this class").
+PART_LABELS = {TEACH: _("Teaches this class"), SUPPORT: _("Supports this class")}
+
+
+class PartChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Permission) -> str:
+        return str(PART_LABELS.get(obj.codename, obj.name))
+
+
 class StaffAssignmentForm(forms.ModelForm):
     class Meta:
         model = SchoolClassUserObjectPermission
@@ -82,12 +94,13 @@ class StaffAssignmentForm(forms.ModelForm):
         # Django makes a ModelChoiceField of each foreign key.
         user = cast(forms.ModelChoiceField, self.fields["user"])
         user.queryset = get_user_model()._default_manager.filter(role__in=ASSIGNABLE_ROLES)
-        permission = cast(forms.ModelChoiceField, self.fields["permission"])
-        permission.queryset = Permission.objects.filter(
-            content_type__app_label="classes", codename__in=[TEACH, SUPPORT]
-        )
-        permission.label = pgettext_lazy(
-            "a staff member's part in a class: teacher or support staff", "as"
+        self.fields["permission"] = PartChoiceField(
+            queryset=Permission.objects.filter(
+                content_type__app_label="classes", codename__in=[TEACH, SUPPORT]
+            ).order_by("-codename"),  # "teach_class" first
+            label=pgettext_lazy(
+                "a staff member's part in a class: teacher or support staff", "as"
+            ),
         )
 
 
@@ -105,10 +118,35 @@ class StaffAssignmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user", "permission")
 
 
+class CoverWhenFilter(admin.SimpleListFilter):
+    """Covers still to come (or under way), or those over."""
+
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("upcoming", _("Now and upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "upcoming":
+            return queryset.filter(ends_at__gt=timezone.now())
+        if self.value() == "past":
+            return queryset.filter(ends_at__lte=timezone.now())
+        return queryset
+
+
 class CoverInline(admin.TabularInline):
+    """A class's covers under way or to come, soonest first; past ones are a link away (the
+    class's page would otherwise grow by a row every week of the year)."""
+
     model = CoverAssignment
     extra = 0
     autocomplete_fields = ["teacher"]
+    ordering = ["starts_at"]
+    verbose_name_plural = _("cover now and upcoming")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CoverAssignment]:
+        return super().get_queryset(request).filter(ends_at__gt=timezone.now())
 
 
 class PupilTotal(TypedDict):
@@ -121,6 +159,20 @@ class SchoolClassAdmin(admin.ModelAdmin):
     list_filter = ["year_group", "academic_year"]
     search_fields = ["name", "class_code"]
     inlines = [StaffAssignmentInline, CoverInline]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        past = reverse("admin:classes_coverassignment_changelist")
+        context = {
+            **(extra_context or {}),
+            "past_covers_url": f"{past}?school_class__id__exact={object_id}&when=past",
+        }
+        return super().change_view(request, object_id, form_url, context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolClass]:
         return (
@@ -137,7 +189,7 @@ class SchoolClassAdmin(admin.ModelAdmin):
 @admin.register(CoverAssignment)
 class CoverAssignmentAdmin(admin.ModelAdmin):
     list_display = ["teacher", "school_class", "starts_at", "ends_at"]
-    list_filter = ["school_class"]
+    list_filter = [CoverWhenFilter, "school_class"]
     list_select_related = ["teacher", "school_class"]
     autocomplete_fields = ["teacher"]
     date_hierarchy = "starts_at"

@@ -128,11 +128,23 @@ def generate_invite_letters(
     except ValidationError as error:
         modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
         return None
-    letters = build_letters(current, made)
+    return letters_page(request, build_letters(current, made), skipped=skipped)
+
+
+def letters_page(
+    request: HttpRequest,
+    letters: list[Letter],
+    *,
+    skipped: list[Pupil] | None = None,
+    cancelled: int | None = None,
+) -> HttpResponse:
+    """The printable letters, the only copy of their codes; ``cancelled`` says, for a reprint,
+    how many earlier codes stopped working."""
     context = {
         "letters": letters,
         "any_bilingual": any(letter.second_language for letter in letters),
-        "skipped": skipped,
+        "skipped": skipped or [],
+        "cancelled": cancelled,
         "school": school_get(),
         "join_url": join_url(),
         "back_url": reverse("admin:classes_pupil_changelist"),

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from classes.models import Pupil
 
 from ..models import ParentLink
-from . import invite_actions, picture_code_actions
+from ..permissions.accounts import can_manage_accounts
+from ..services.invites import pupil_is_current
+from . import invite_actions, picture_code_actions, reprint
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -47,7 +50,11 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "surname"]
     autocomplete_fields = ["school_class"]
     inlines = [ParentLinkInline]
-    actions = [*invite_actions.ACTIONS, *picture_code_actions.ACTIONS]
+    actions = [
+        *invite_actions.ACTIONS,
+        reprint.reprint_lost_letter,
+        *picture_code_actions.ACTIONS,
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pupil]:
         return super().get_queryset(request).annotate(parent_total=Count("parent_links"))
@@ -55,3 +62,33 @@ class PupilAdmin(admin.ModelAdmin):
     @admin.display(description=_("parents linked"), ordering="parent_total")
     def parent_count(self, obj: WithAnnotations[Pupil, ParentTotal]) -> int:
         return obj.parent_total
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<pupil_id>/reprint-letter/",
+                self.admin_site.admin_view(self.reprint_view),
+                name="classes_pupil_reprint_letter",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reprint_view(self, request: HttpRequest, pupil_id: str) -> HttpResponse:
+        return reprint.reprint_view(self, request, pupil_id)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        pupil = self.get_object(request, object_id)
+        may_reprint = (
+            pupil is not None and pupil_is_current(pupil) and can_manage_accounts(request.user)
+        )
+        context = {
+            **(extra_context or {}),
+            "reprint_url": reprint.reprint_url(pupil.pk) if may_reprint and pupil else "",
+        }
+        return super().change_view(request, object_id, form_url, context)

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from core.today import today_items
+
 from ..permissions.accounts import can_manage_accounts, can_use_admin
 
 
@@ -35,3 +37,11 @@ def secure_admin(site: admin.AdminSite) -> None:
         return wrapper
 
     site.admin_view = admin_view  # type: ignore[method-assign]
+    original_index = site.index
+
+    def index(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """The office's today page: what waits, with counts and links (``core.today``)."""
+        context = {**(extra_context or {}), "today": today_items(request.user)}
+        return original_index(request, extra_context=context)
+
+    site.index = index  # type: ignore[method-assign]

@@ -26,6 +26,7 @@ from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,14 +40,24 @@ from ..permissions.accounts import (
     roles_managed_by,
 )
 from ..services.accounts import account_create, account_language_set, account_role_set
+from ..services.invites import pupil_is_current
 from ..services.suspensions import account_reinstate, account_suspend
-from . import password_actions
+from . import password_actions, reprint
+from .decisions import Decision, reason_or_page
 from .managed import accounts_managed
 from .user_forms import ACCESS_FIELDS, ROLE_NOT_YOURS, AccountAddForm, AccountChangeForm
 
 NEW_ACCOUNT_NOTE = _(
     "No password is typed here: once saved, the account’s holder is emailed a link to choose "
     "their own, in their language."
+)
+
+
+REINSTATE = Decision(
+    action="reinstate",
+    title=_("Reinstate accounts"),
+    explanation=_("The people below can sign in and use the portal again at once."),
+    button=_("Reinstate"),
 )
 
 
@@ -96,11 +107,21 @@ class SuspendForm(forms.Form):
 class ParentLinkAdmin(admin.ModelAdmin):
     """Who is linked to whom, searchable by either side."""
 
-    list_display = ["parent", "pupil", "pupil_class", "created_at"]
+    list_display = ["parent", "pupil", "pupil_class", "created_at", "lost_letter"]
     list_select_related = ["parent", "pupil__school_class"]
     list_filter = ["pupil__school_class"]
     search_fields = ["parent__email", "parent__last_name", "pupil__first_name", "pupil__surname"]
     autocomplete_fields = ["parent", "pupil"]
+    actions = [reprint.reprint_lost_letter]
+
+    @admin.display(description=_("lost letter"))
+    def lost_letter(self, obj: ParentLink) -> str:
+        """A link to reprint the pupil's letter, for a pupil in a class now."""
+        if not pupil_is_current(obj.pupil):
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reprint.reprint_url(obj.pupil_id), _("Reprint a lost letter")
+        )
 
     @admin.display(description=_("class"), ordering="pupil__school_class__name")
     def pupil_class(self, obj: ParentLink) -> object:
@@ -297,14 +318,20 @@ class UserAdmin(DjangoUserAdmin):
         return None
 
     @admin.action(description=_("Reinstate the selected accounts"))
-    def reinstate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def reinstate(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        reason, page = reason_or_page(self, request, queryset, REINSTATE)
+        if page is not None:
+            return page
         done = 0
         for user in accounts_managed(self, request, queryset):
             try:
-                account_reinstate(acting_user=signed_in_user(request), user=user)
+                account_reinstate(
+                    acting_user=signed_in_user(request), user=user, reason=reason or ""
+                )
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
         self.message_user(
             request, ngettext("%d account reinstated.", "%d accounts reinstated.", done) % done
         )
+        return None

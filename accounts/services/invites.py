@@ -36,6 +36,7 @@ from core.ratelimit import FailureLimit
 
 from ..models import ExtraParentRequest, InviteCode, ParentLink, Role, User
 from ..permissions.accounts import can_manage_accounts, can_redeem_invite
+from .reasons import check_reason
 
 CODE_LENGTH = 12
 CODE_GROUP = 4
@@ -377,15 +378,32 @@ def _join(
 
 @transaction.atomic
 def extra_parent_request_decide(
-    *, acting_user: User, request: ExtraParentRequest, approve: bool
+    *, acting_user: User, request: ExtraParentRequest, approve: bool, reason: str = ""
 ) -> ExtraParentRequest:
     """The office approves (links the parent, even beyond two: special circumstances) or
-    refuses a pending request (R3). A request is decided once."""
+    refuses a pending request (R3), with ``reason`` (at most ``REASON_MAX_LENGTH``
+    characters) kept on the request and in the audit log. A request is decided once: the
+    decision is a conditional UPDATE of a pending row, so of two office staff deciding at
+    once, one decides and the other is told ``ALREADY_DECIDED``, with nothing changed."""
     if not can_manage_accounts(acting_user):
         raise PermissionDenied
-    request = ExtraParentRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ExtraParentRequest.Status.PENDING:
-        raise ValidationError(ALREADY_DECIDED)
+    reason = check_reason(reason)
+    status = ExtraParentRequest.Status.APPROVED if approve else ExtraParentRequest.Status.REFUSED
+    decided = ExtraParentRequest.objects.filter(
+        pk=request.pk, status=ExtraParentRequest.Status.PENDING
+    ).update(
+        status=status, decided_by=acting_user, decided_at=timezone.now(), decision_reason=reason
+    )
+    if not decided:
+        raise ValidationError(ALREADY_DECIDED, code="already_decided")
+    request = ExtraParentRequest.objects.select_related("parent").get(pk=request.pk)
+    details = {"pupil": request.pupil_id, "parent": request.parent_id, "reason": reason}
+    audit_record(
+        AuditAction.EXTRA_REQUEST_APPROVED if approve else AuditAction.EXTRA_REQUEST_REFUSED,
+        actor=acting_user,
+        subject=request,
+        details=details,
+    )
     already = ParentLink.objects.filter(parent_id=request.parent_id, pupil_id=request.pupil_id)
     if approve and not already.exists():
         link = ParentLink(parent_id=request.parent_id, pupil_id=request.pupil_id)
@@ -395,19 +413,9 @@ def extra_parent_request_decide(
             AuditAction.LINK_CREATED,
             actor=acting_user,
             subject=link,
-            details={
-                "pupil": request.pupil_id,
-                "parent": request.parent_id,
-                "request": request.pk,
-            },
+            details={**details, "request": request.pk},
         )
         _translate_what_they_now_see(request.parent)
-    request.status = (
-        ExtraParentRequest.Status.APPROVED if approve else ExtraParentRequest.Status.REFUSED
-    )
-    request.decided_by, request.decided_at = acting_user, timezone.now()
-    request.full_clean()
-    request.save(update_fields=["status", "decided_by", "decided_at"])
     return request
 
 

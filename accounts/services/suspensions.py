@@ -11,6 +11,7 @@ from audit import AuditAction, audit_record
 
 from ..models import Suspension, User
 from ..permissions.accounts import can_decide_suspensions, can_manage_account
+from .reasons import check_reason
 
 ALREADY_SUSPENDED = _("This account is already suspended.")
 NOT_SUSPENDED = _("This account is not suspended.")
@@ -49,10 +50,12 @@ def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension
 
 
 @transaction.atomic
-def account_reinstate(*, acting_user: User, user: User) -> Suspension:
-    """Lift ``user``'s open suspension; for an account ``acting_user`` manages, as above."""
+def account_reinstate(*, acting_user: User, user: User, reason: str = "") -> Suspension:
+    """Lift ``user``'s open suspension; for an account ``acting_user`` manages, as above.
+    ``reason`` (at most ``REASON_MAX_LENGTH`` characters) is kept in the audit log."""
     if not can_decide_suspensions(acting_user) or not can_manage_account(acting_user, user):
         raise PermissionDenied
+    reason = check_reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     suspension = Suspension.objects.filter(user=user, lifted_at__isnull=True).first()
     if suspension is None:
@@ -65,6 +68,6 @@ def account_reinstate(*, acting_user: User, user: User) -> Suspension:
         AuditAction.UNSUSPENDED,
         actor=acting_user,
         subject=user,
-        details={"suspension": suspension.pk},
+        details={"suspension": suspension.pk, "reason": reason},
     )
     return suspension

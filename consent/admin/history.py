@@ -31,15 +31,20 @@ class HistoryColumns:
 
     @admin.display(description=_("change"))
     def change(self, change: ConsentChange) -> str:
-        text = f"{STATUS_LABELS[change.old_status]} → {STATUS_LABELS[change.new_status]}"
+        """Only what changed: the consent, the looked-after status, or both; a new form or
+        scan for an unchanged consent reads as that consent."""
+        parts = []
+        if change.old_status != change.new_status:
+            parts.append(
+                f"{STATUS_LABELS[change.old_status]} → {STATUS_LABELS[change.new_status]}"
+            )
         if change.old_looked_after != change.new_looked_after:
             flags = {True: YES, False: NO}
-            looked_after = LOOKED_AFTER_CHANGE % {
-                "old": flags[change.old_looked_after],
-                "new": flags[change.new_looked_after],
-            }
-            text = f"{text}; {looked_after}"
-        return text
+            parts.append(
+                LOOKED_AFTER_CHANGE
+                % {"old": flags[change.old_looked_after], "new": flags[change.new_looked_after]}
+            )
+        return "; ".join(parts) or str(STATUS_LABELS[change.new_status])
 
     @admin.display(description=_("scan of the form"))
     def scan(self, change: ConsentChange) -> str:

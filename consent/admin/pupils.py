@@ -3,14 +3,14 @@ filters that give the roster's answer, and the change page that records a paper 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
@@ -20,29 +20,22 @@ from classes.models import PupilQuerySet
 from ..forms import ConsentRecordForm
 from ..models import ConsentChange, ConsentPupil, MediaStatus
 from ..permissions import can_manage_consent
+from ..selectors.media import media_reason, verdict_text
 from ..services.media import looked_after_set, media_consent_record
 from . import bulk
-from .common import YES, OfficeConsentAdmin, add_service_error, consent_label, consent_of
+from .common import OfficeConsentAdmin, add_service_error, consent_label, consent_of
 from .history import ConsentChangeInline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MediaReason(TypedDict):
+    media_reason: str
+
 
 CHANGE_TITLE = _("Media consent of %(name)s")
 RECORDED = _("The media consent of %(name)s is recorded.")
-
-
-def media_reason() -> Case:
-    """The SQL twin of ``consent.selectors.media._verdict``: "" when the pupil may appear in
-    media, else why not (a key of ``consent.selectors.media.REASONS``). A test holds the two
-    together for every combination of record and looked-after status."""
-    return Case(
-        When(consent__looked_after=True, then=Value("looked_after")),
-        When(
-            Q(consent__media_status__isnull=True) | Q(consent__media_status=""),
-            then=Value("no_record"),
-        ),
-        When(consent__media_status=MediaStatus.GRANTED, then=Value("")),
-        default=F("consent__media_status"),
-        output_field=CharField(),
-    )
 
 
 class ClassFilter(admin.RelatedOnlyFieldListFilter):
@@ -80,12 +73,14 @@ class ConsentPupilAdmin(OfficeConsentAdmin):
     """Current pupils with their media consent. Pupils are added in the pupils' admin or by
     import, never here; nothing is deleted."""
 
+    # The verdict comes first and says why (a looked-after child "must not appear" whatever
+    # the form says); the form on file is beside it. Narrow enough for 1366 px.
     list_display = [
         "first_name",
         "surname",
         "school_class",
+        "verdict",
         "media_consent",
-        "looked_after",
         "last_changed",
     ]
     list_select_related = ["school_class", "consent"]
@@ -109,14 +104,14 @@ class ConsentPupilAdmin(OfficeConsentAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_consent(request.user)
 
-    @admin.display(description=_("media consent"), ordering="consent__media_status")
+    @admin.display(description=_("in photos and recordings"), ordering="media_reason")
+    def verdict(self, pupil: WithAnnotations[ConsentPupil, MediaReason]) -> str:
+        """The portal's answer, from the same expression as the roster's and the composer's."""
+        return verdict_text(pupil.media_reason)
+
+    @admin.display(description=_("form on file"), ordering="consent__media_status")
     def media_consent(self, pupil: ConsentPupil) -> str:
         return consent_label(consent_of(pupil))
-
-    @admin.display(description=_("looked-after"), ordering="consent__looked_after")
-    def looked_after(self, pupil: ConsentPupil) -> str:
-        consent = consent_of(pupil)
-        return str(YES) if consent and consent.looked_after else ""
 
     @admin.display(description=_("last changed"), ordering="consent__recorded_at")
     def last_changed(self, pupil: ConsentPupil) -> Any:

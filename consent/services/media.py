@@ -71,7 +71,10 @@ def _apply(
         new_status=status,
         old_looked_after=before[1],
         new_looked_after=looked_after,
-        form_date=form_date,
+        # The row keeps the evidence of THIS change: a form's date only when the change
+        # brought it, never the earlier form's date carried over by a refusal, a withdrawal
+        # or a change of looked-after status.
+        form_date=form_date if form_date != before[2] else None,
         evidence=evidence.strip()[:300],
         scan_name=consent.scan.name if scan is not None else "",
     )

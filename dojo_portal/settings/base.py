@@ -206,6 +206,9 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Changing one's password, email or two-factor asks for the password again unless the person
+# signed in or re-authenticated within this many seconds (accounts.adapters).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     # Wrong passwords are limited softly by the portal itself (accounts.sign_in_limits): per
     # address and account, per address, and an account's ceiling that never stops the right

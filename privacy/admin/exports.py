@@ -30,6 +30,7 @@ from accounts.models import ADULT_ROLES, User
 from ..models import UNANSWERED, DataExport
 from ..permissions.exports import can_manage_exports
 from ..services.export import export_download, export_request
+from ..today import due_within_the_month
 from ..views.exports import export_response
 
 STARTED = _("The export of %(name)s is being built. The deadline is %(deadline)s.")
@@ -64,7 +65,11 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("yes", _("Overdue")), ("open", _("Not answered yet"))]
+        return [
+            ("yes", _("Overdue")),
+            ("month", _("Due within the month")),
+            ("open", _("Not answered yet")),
+        ]
 
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[DataExport]
@@ -72,6 +77,8 @@ class OverdueFilter(admin.SimpleListFilter):
         unanswered = Q(status__in=UNANSWERED)
         if self.value() == "yes":
             return queryset.filter(unanswered, deadline__lt=timezone.localdate())
+        if self.value() == "month":
+            return queryset.filter(due_within_the_month())
         if self.value() == "open":
             return queryset.filter(unanswered)
         return queryset

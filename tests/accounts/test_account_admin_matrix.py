@@ -321,7 +321,7 @@ def test_R1_R5_suspending_and_reinstating_reach_only_managed_accounts(
     if access != EDIT:  # suspended by someone who may, to see whether this actor can lift it
         Suspension.objects.create(user=target, reason="By a leader", suspended_by=None)
         User.objects.filter(pk=target.pk).update(is_suspended=True)
-    response = run_action(client, "reinstate", target)
+    response = run_action(client, "reinstate", target, confirm="yes", reason="Apology met")
     assert_action_outcome(client, response, access, target)
     target.refresh_from_db()
     assert target.is_suspended == (access != EDIT)

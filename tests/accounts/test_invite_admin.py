@@ -57,8 +57,9 @@ def letters_for(client: Client, pupils: list[Pupil]) -> Any:
     )
 
 
-def run_action(client: Client, url: str, action: str, objects: list[Any]) -> Any:
-    return client.post(url, {"action": action, "_selected_action": [o.pk for o in objects]})
+def run_action(client: Client, url: str, action: str, objects: list[Any], **extra: str) -> Any:
+    data = {"action": action, "_selected_action": [o.pk for o in objects], **extra}
+    return client.post(url, data)
 
 
 # Letters (R1, R2) ----------------------------------------------------------------------------
@@ -302,7 +303,9 @@ def test_R3_office_approves_a_request_from_the_list(
     office_client: Client, office: User, full_pupil: Pupil
 ) -> None:
     request = ExtraParentRequestFactory(pupil=full_pupil)
-    response = run_action(office_client, REQUESTS_URL, "approve", [request])
+    response = run_action(
+        office_client, REQUESTS_URL, "approve", [request], confirm="yes", reason="Court order"
+    )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == ExtraParentRequest.Status.APPROVED
@@ -314,7 +317,7 @@ def test_R3_office_refuses_a_request_from_the_list(
     office_client: Client, full_pupil: Pupil
 ) -> None:
     request = ExtraParentRequestFactory(pupil=full_pupil)
-    run_action(office_client, REQUESTS_URL, "refuse", [request])
+    run_action(office_client, REQUESTS_URL, "refuse", [request], confirm="yes", reason="Unknown")
     request.refresh_from_db()
     assert request.status == ExtraParentRequest.Status.REFUSED
     assert not ParentLink.objects.filter(parent=request.parent).exists()
@@ -324,7 +327,9 @@ def test_R3_teachers_cannot_decide_requests(school, full_pupil: Pupil) -> None:
     teacher = TeacherFactory(is_staff=True)
     with_totp(teacher)
     request = ExtraParentRequestFactory(pupil=full_pupil)
-    response = run_action(client_for(teacher), REQUESTS_URL, "approve", [request])
+    response = run_action(
+        client_for(teacher), REQUESTS_URL, "approve", [request], confirm="yes", reason="Yes"
+    )
     assert response.status_code in {302, 403}
     request.refresh_from_db()
     assert request.status == ExtraParentRequest.Status.PENDING

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.clock import TODAY, at
 from tests.factories import PASSWORD, OfficeFactory, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +64,36 @@ def test_R1_admin_sign_in_is_the_portals_throttled_sign_in(school) -> None:
         blocked.content.decode()
     )
     assert "_auth_user_id" not in client.session
+
+
+# Two-factor setup straight after sign-in (allauth's re-authentication) ------------------------
+
+
+def test_R1_setting_up_two_factor_straight_after_signing_in_does_not_ask_for_the_password(
+    school,
+) -> None:
+    office = OfficeFactory()
+    client = Client()
+    activate = reverse("mfa_activate_totp")
+    with at(TODAY):
+        sign_in(client, office.email, activate)
+        page = client.get(activate)
+    assert page.status_code == 200
+    assert 'name="code"' in page.content.decode()
+
+
+def test_R1_two_factor_setup_asks_for_the_password_once_the_sign_in_is_old(school) -> None:
+    office = OfficeFactory()
+    client = Client()
+    activate = reverse("mfa_activate_totp")
+    with at(TODAY):
+        sign_in(client, office.email, activate)
+    later = TODAY + dt.timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
+    with at(later):
+        page = client.get(activate)
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("account_reauthenticate"))
+    with at(later):
+        again = client.post(page["Location"], {"password": PASSWORD})
+        assert again.status_code == 302
+        assert client.get(activate).status_code == 200

@@ -305,10 +305,13 @@ def test_R28_the_office_approving_a_third_carer_is_an_audited_link(
     request = ExtraParentRequestFactory(pupil=maya)
     url = reverse("admin:accounts_extraparentrequest_changelist")
 
-    assert run_action(office_client, url, "approve", [request]).status_code == 302
+    done = run_action(
+        office_client, url, "approve", [request], confirm="yes", reason="Court order"
+    )
+    assert done.status_code == 302
 
     link = ParentLink.objects.get(parent=request.parent)
-    entry = AuditEntry.objects.get()
+    entry = AuditEntry.objects.get(action=AuditAction.LINK_CREATED)
     assert_entry(
         entry,
         actor=office,
@@ -316,16 +319,23 @@ def test_R28_the_office_approving_a_third_carer_is_an_audited_link(
         subject_type="accounts.parentlink",
         subject_id=link.pk,
     )
-    assert entry.details == {"pupil": maya.pk, "parent": request.parent_id, "request": request.pk}
+    assert entry.details == {
+        "pupil": maya.pk,
+        "parent": request.parent_id,
+        "request": request.pk,
+        "reason": "Court order",
+    }
 
 
 def test_R28_a_refused_request_makes_no_link_entry(office_client: Client, maya: Pupil) -> None:
     request = ExtraParentRequestFactory(pupil=maya)
     url = reverse("admin:accounts_extraparentrequest_changelist")
-    run_action(office_client, url, "refuse", [request])
+    run_action(office_client, url, "refuse", [request], confirm="yes", reason="Not known")
     request.refresh_from_db()
     assert request.status == ExtraParentRequest.Status.REFUSED
     assert not AuditEntry.objects.filter(action=AuditAction.LINK_CREATED).exists()
+    refused = AuditEntry.objects.get(action=AuditAction.EXTRA_REQUEST_REFUSED)
+    assert refused.details["reason"] == "Not known"
 
 
 # Suspensions and warnings (R5, R23) ----------------------------------------------------------
@@ -339,7 +349,7 @@ def test_R28_suspending_and_reinstating_in_the_admin_are_audited(
     users = reverse("admin:accounts_user_changelist")
 
     run_action(client, users, "suspend", [parent], reason="Abusive messages")
-    run_action(client, users, "reinstate", [parent])
+    run_action(client, users, "reinstate", [parent], confirm="yes", reason="Apology met")
 
     suspended, reinstated = AuditEntry.objects.order_by("pk")
     suspension = parent.suspensions.get()
@@ -350,10 +360,12 @@ def test_R28_suspending_and_reinstating_in_the_admin_are_audited(
         assert_entry(
             entry, actor=leader, action=action, subject_type="accounts.user", subject_id=parent.pk
         )
-        assert entry.details == {"suspension": suspension.pk}
         assert entry.subject_label == f"parent #{parent.pk}"
-    # The reason is the suspension's record, not the log's.
+    # The suspension's reason is the suspension's record (the parent is told it), not the
+    # log's; a reinstatement has no record of its own, so the log keeps its reason.
+    assert suspended.details == {"suspension": suspension.pk}
     assert "Abusive" not in str(suspended.details)
+    assert reinstated.details == {"suspension": suspension.pk, "reason": "Apology met"}
 
 
 def test_R28_a_suspension_without_a_reason_is_refused_and_not_audited(leader: User) -> None:

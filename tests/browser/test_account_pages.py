@@ -57,14 +57,40 @@ def test_signed_in_account_pages_are_accessible(
 def test_office_sets_up_two_factor_on_accessible_pages(
     page: Page, live_server: Any, request_log: RequestLog, school: School
 ) -> None:
+    """Straight after signing in, the office member is not asked for the password again."""
     office = OfficeFactory.create()
     sign_in(page, live_server, office.email, PASSWORD)
     page.goto(f"{live_server.url}/accounts/2fa/totp/activate/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm Access")
-    check_page(page, request_log)
-
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Activate Authenticator App")
     expect(page.get_by_role("img").first).to_be_visible()  # the QR code, made by the server
+    expect(page.locator("main form.form button.button")).to_have_text("Activate")
+    check_page(page, request_log)
+
+
+def test_re_authentication_is_in_the_portals_layout_and_accessible(
+    page: Page, live_server: Any, request_log: RequestLog, school: School
+) -> None:
+    office = OfficeFactory.create()
+    sign_in(page, live_server, office.email, PASSWORD)
+    page.goto(f"{live_server.url}/accounts/reauthenticate/?next=/accounts/2fa/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm Access")
+    expect(page.locator("header.site-header")).to_be_visible()
+    expect(page.locator("main form.form .field input[type=password]")).to_be_visible()
+    check_page(page, request_log)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Two-Factor Authentication")
+    expect(page.locator("main section.card").first).to_be_visible()
+    check_page(page, request_log)
+
+
+def test_password_reset_is_in_the_portals_layout(
+    page: Page, live_server: Any, request_log: RequestLog, school: School
+) -> None:
+    page.goto(f"{live_server.url}/accounts/password/reset/")
+    expect(page.locator("main form.form .field input[type=email]")).to_be_visible()
+    expect(page.locator("main form.form button.button")).to_contain_text("Reset My Password")
+    page.get_by_label("Email").fill("nobody@example.org")
+    page.get_by_role("button", name="Reset My Password").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Password Reset")
     check_page(page, request_log)

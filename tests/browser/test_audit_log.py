@@ -45,6 +45,10 @@ def test_R28_a_leader_reads_and_filters_the_audit_log(
     page.goto(f"{live_server.url}/admin/audit/auditentry/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("audit entry")
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    # Who acted, by name and their role then, not "leader #610"; newest first.
+    expect(page.locator("#result_list td.field-by")).to_have_text(
+        [f"{office.get_full_name()} (Office staff)", f"{leader.get_full_name()} (Leader)"]
+    )
     check_page(page, request_log)
 
     page.get_by_role("link", name="Account suspended").click()

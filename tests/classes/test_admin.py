@@ -3,13 +3,16 @@ and changelists that do not query per row."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from classes.models import School, SchoolClass
+from classes.models import CoverAssignment, School, SchoolClass
 from classes.selectors import classes_assigned_to
 from tests.conftest import client_for
 from tests.factories import (
@@ -193,7 +196,20 @@ def test_R5_office_suspends_with_a_reason_and_reinstates(office_client: Client) 
     assert parent.is_suspended
     assert parent.suspensions.get().reason == "Shared photos online."
 
-    office_client.post(url, {"action": "reinstate", "_selected_action": [parent.pk]})
+    asked = office_client.post(url, {"action": "reinstate", "_selected_action": [parent.pk]})
+    assert "Reinstate accounts" in asked.content.decode()
+    parent.refresh_from_db()
+    assert parent.is_suspended
+
+    office_client.post(
+        url,
+        {
+            "action": "reinstate",
+            "_selected_action": [parent.pk],
+            "confirm": "yes",
+            "reason": "Apology accepted.",
+        },
+    )
     parent.refresh_from_db()
     assert not parent.is_suspended
     assert parent.suspensions.get().lifted_at is not None
@@ -208,3 +224,68 @@ def test_who_is_linked_to_whom_is_searchable(office_client: Client) -> None:
     page = office_client.get(url, {"q": "Adeyemi"}).content.decode()
     assert "Olu Adeyemi" in page
     assert "Kasia Nowak" not in page
+
+
+# Plain words and a short class page ----------------------------------------------------------
+
+
+def test_assigning_staff_offers_plain_words_for_their_part(office_client: Client) -> None:
+    oak = SchoolClassFactory(name="Oak")
+    html = office_client.get(reverse("admin:classes_schoolclass_change", args=[oak.pk])).content
+    text = html.decode()
+    assert ">Teaches this class</option>" in text
+    assert ">Supports this class</option>" in text
+    assert "School and classes | class" not in text
+    assert text.index("Teaches this class</option>") < text.index("Supports this class</option>")
+
+
+def test_a_class_page_shows_current_and_upcoming_cover_and_links_to_the_past(
+    office_client: Client,
+) -> None:
+    oak = SchoolClassFactory(name="Oak")
+    now = timezone.now()
+    past = [
+        CoverAssignmentFactory(
+            school_class=oak,
+            starts_at=now - dt.timedelta(weeks=week, hours=2),
+            ends_at=now - dt.timedelta(weeks=week, hours=1),
+        )
+        for week in range(1, 6)
+    ]
+    under_way = CoverAssignmentFactory(school_class=oak)
+    upcoming = CoverAssignmentFactory(
+        school_class=oak,
+        starts_at=now + dt.timedelta(days=7),
+        ends_at=now + dt.timedelta(days=7, hours=1),
+    )
+    response = office_client.get(reverse("admin:classes_schoolclass_change", args=[oak.pk]))
+    shown = {form.instance.pk for form in response.context["inline_admin_formsets"][1].formset}
+    assert shown == {under_way.pk, upcoming.pk}
+    past_url = (
+        reverse("admin:classes_coverassignment_changelist")
+        + f"?school_class__id__exact={oak.pk}&amp;when=past"
+    )
+    assert past_url in response.content.decode()
+    listed = office_client.get(past_url.replace("&amp;", "&"))
+    assert {cover.pk for cover in listed.context["cl"].result_list} == {c.pk for c in past}
+
+
+def test_saving_a_class_page_keeps_its_past_cover(office_client: Client) -> None:
+    oak = SchoolClassFactory(name="Oak")
+    now = timezone.now()
+    old = CoverAssignmentFactory(
+        school_class=oak, starts_at=now - dt.timedelta(days=8), ends_at=now - dt.timedelta(days=7)
+    )
+    data = {
+        "name": "Oak",
+        "year_group": oak.year_group,
+        "academic_year": oak.academic_year,
+        "class_code": oak.class_code,
+        "staff_permissions-TOTAL_FORMS": "0",
+        "staff_permissions-INITIAL_FORMS": "0",
+        "covers-TOTAL_FORMS": "0",
+        "covers-INITIAL_FORMS": "0",
+    }
+    url = reverse("admin:classes_schoolclass_change", args=[oak.pk])
+    assert office_client.post(url, data).status_code == 302
+    assert CoverAssignment.objects.filter(pk=old.pk).exists()

@@ -607,11 +607,11 @@ def test_R11_list_shows_current_pupils_with_their_consent_in_words(
     assert set(rows) == {"Amir", "Bea", "Cal", "Dot"}
     assert "Khan" in rows["Amir"] and "Oak" in rows["Amir"]
     assert "Granted (form 3 Sep 2025)" in rows["Amir"]
-    assert '<td class="field-looked_after">Yes</td>' in rows["Amir"]
+    assert '<td class="field-verdict">Must not appear — looked-after child</td>' in rows["Amir"]
     assert "Refused" in rows["Bea"]
     assert "Withdrawn" in rows["Cal"]
     assert "No record" in rows["Dot"]
-    assert '<td class="field-looked_after">Yes</td>' not in rows["Dot"]
+    assert '<td class="field-verdict">Must not appear — no consent form</td>' in rows["Dot"]
 
 
 def test_R11_list_searches_by_first_name_or_surname(
@@ -702,7 +702,7 @@ def test_R11_filter_looked_after_whatever_the_consent(
 def test_R11_filters_give_the_same_answer_as_the_media_question(
     every_state: dict[str, Pupil],
 ) -> None:
-    from consent.admin.pupils import media_reason
+    from consent.selectors.media import media_reason
 
     annotated = dict(
         ConsentPupil.objects.annotate(reason=media_reason()).values_list("pk", "reason")
