@@ -16,9 +16,10 @@ RUN groupadd --system --gid 1000 dojo \
 WORKDIR /app
 
 # GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues;
-# ffmpeg (ffprobe reads what a recording holds, ffmpeg transcodes it).
+# ffmpeg (ffprobe reads what a recording holds, ffmpeg transcodes it); poppler-utils (pdftoppm
+# draws page 1 of a work sample).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext ffmpeg \
+    && apt-get install -y --no-install-recommends gettext ffmpeg poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, pinned by constraints.txt, so a code change does not reinstall them.
