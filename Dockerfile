@@ -18,9 +18,9 @@ WORKDIR /app
 # GNU gettext's msgfmt, which compilemessages runs to compile the interface's catalogues;
 # PostgreSQL's client tools (pg_dump, pg_restore: Debian 12's are version 15, as the database),
 # which `manage.py backup` and `restore` run; ffmpeg (ffprobe reads what a recording holds,
-# ffmpeg transcodes it).
+# ffmpeg transcodes it); poppler-utils (pdftoppm draws page 1 of a work sample).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext postgresql-client ffmpeg \
+    && apt-get install -y --no-install-recommends gettext postgresql-client ffmpeg poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, pinned by constraints.txt, so a code change does not reinstall them.

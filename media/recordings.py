@@ -17,10 +17,11 @@ uploaded: the worker makes a new file from its pictures and sound alone.
   than Opus in WebM: Safari on older iPhones plays only the first, and it is what the video
   copies use too, so one decoder serves both.
 
-``-preset veryfast``: a one-minute 1080p phone video costs about half its length of one core's
-time (``docs/benchmarks.md``). Each transcode runs ffmpeg on **one thread** (``-threads 1``), so a worker running one
-transcode at a time takes one core, and the rest of the server (messages, notifications) is
-not starved: the worker's media queue runs with a concurrency of at most the number of cores
+``-preset veryfast``: a one-minute 1080p phone video costs about half its length of one
+core's time (``docs/benchmarks.md``). Each transcode runs ffmpeg on **one thread**
+(``-threads 1``), so a worker running one transcode at a time takes one core, and the rest of
+the server (messages, notifications) is not starved: the worker's media queue runs with a
+concurrency of at most the number of cores less one
 (``docs/architecture.md``).
 
 This module imports no app. It raises ``TranscodeError`` when ffmpeg fails or takes too long;

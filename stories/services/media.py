@@ -3,7 +3,8 @@ recordings (R8, R9, R36).
 
 Uploads are checked (``media.uploads``) before this module writes anything. A PDF is stored
 only as rewritten by ``media.documents.clean_pdf`` (no author, title, XMP, scripts, embedded
-files or links out), never as uploaded. A photo or a recording is kept as uploaded
+files or links out), never as uploaded, with its page 1 drawn as its thumbnail where
+``pdftoppm`` can. A photo or a recording is kept as uploaded
 (``pending``) only until the worker has made the copy that is served: a photo re-encoded from
 its pixels (``media.photos``), a video or sound transcoded without metadata
 (``media.recordings``), a video with its WebP poster as its thumbnail. Until then the post shows
@@ -36,7 +37,7 @@ from classes.models import School
 from classes.selectors import school_get
 from core.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 from core.queue import enqueue_on_commit
-from media.documents import clean_pdf
+from media.documents import clean_pdf, pdf_thumbnail
 from media.photos import process_photo
 from media.recordings import Transcoded, TranscodeError, transcode_audio, transcode_video
 from media.storage import file_save, files_delete, files_delete_on_commit
@@ -103,15 +104,16 @@ def _store_one(
     upload.seek(0)
     content: File = upload
     size = info.size
-    if info.kind == MediaKind.DOCUMENT:  # rewritten before it is stored: no author, no script
-        content = ContentFile(clean_pdf(upload))
-        size = content.size
-    waits = info.kind in WAITING_KINDS
-    name = _save("pending/" if waits else "", info.extension, content)
-    written.append(name)
     attachment = Attachment(
         post=post, position=position, kind=info.kind, content_type=info.content_type
     )
+    if info.kind == MediaKind.DOCUMENT:  # rewritten before it is stored: no author, no script
+        cleaned = clean_pdf(upload)
+        content, size = ContentFile(cleaned), len(cleaned)
+        _store_page_one(attachment, cleaned, written)
+    waits = info.kind in WAITING_KINDS
+    name = _save("pending/" if waits else "", info.extension, content)
+    written.append(name)
     attachment.size, attachment.width, attachment.height = size, info.width, info.height
     if waits:
         attachment.status = AttachmentStatus.PROCESSING
@@ -120,6 +122,17 @@ def _store_one(
         attachment.file.name = name
     attachment.save()
     return attachment
+
+
+def _store_page_one(attachment: Attachment, cleaned: bytes, written: list[str]) -> None:
+    """A work sample's page 1 as its thumbnail, when it can be drawn (``pdf_thumbnail``)."""
+    thumbnail = pdf_thumbnail(cleaned)
+    if thumbnail is None:
+        return
+    name = _save("", ".webp", ContentFile(thumbnail.content))
+    written.append(name)
+    attachment.thumbnail.name = name
+    attachment.thumb_width, attachment.thumb_height = thumbnail.width, thumbnail.height
 
 
 def attachment_process(attachment_id: int) -> None:

@@ -6,6 +6,7 @@ Every PDF is made here with pikepdf (``tests.media.corpus``).
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from media import documents, uploads
 from media.uploads import MediaKind, check_upload
 from tests.media import corpus
+from tests.requirements import require_or_skip
 
 
 def cleaned(path: Path) -> bytes:
@@ -82,3 +85,23 @@ def test_R36_a_pdf_over_the_page_limit_is_refused() -> None:
     ]
     at_limit = corpus.plain_pdf(documents.MAX_PAGES).read_bytes()
     assert check_upload(SimpleUploadedFile("book.pdf", at_limit)).kind == MediaKind.DOCUMENT
+
+
+def test_R36_page_one_is_drawn_as_a_webp_without_metadata() -> None:
+    require_or_skip(shutil.which("pdftoppm") is not None, "needs pdftoppm (poppler-utils)")
+    thumbnail = documents.pdf_thumbnail(cleaned(corpus.pdf_with_everything()))
+    assert thumbnail is not None
+    with Image.open(io.BytesIO(thumbnail.content)) as page:
+        assert page.format == "WEBP" and not page.getexif() and not page.info.get("xmp")
+        # An A4 page (595 × 842 points) drawn at most 640 pixels long.
+        assert page.size == (thumbnail.width, thumbnail.height) == (453, 640)
+
+
+def test_R36_without_pdftoppm_there_is_no_page_picture(monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert documents.pdf_thumbnail(cleaned(corpus.plain_pdf())) is None
+
+
+def test_R36_a_page_pdftoppm_cannot_draw_gives_no_picture() -> None:
+    require_or_skip(shutil.which("pdftoppm") is not None, "needs pdftoppm (poppler-utils)")
+    assert documents.pdf_thumbnail(b"%PDF-1.7\nnot really\n%%EOF\n") is None

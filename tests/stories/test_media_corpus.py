@@ -10,6 +10,7 @@ with a clear message and leaves nothing on disk.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from notifications.models import Kind, Notification
 from stories.models import Attachment, AttachmentStatus
 from stories.services.media import attachment_transcode
 from tests.media import corpus
+from tests.requirements import require_or_skip
 
 from .conftest import class_post, media_files
 
@@ -250,6 +252,7 @@ def test_R36_a_pdf_named_mp4_is_stored_as_the_cleaned_pdf_it_is_never_as_a_video
 def test_R36_a_work_sample_is_stored_without_its_author_title_xmp_or_scripts(
     teacher, school_class
 ) -> None:
+    require_or_skip(shutil.which("pdftoppm") is not None, "needs pdftoppm (poppler-utils)")
     post = class_post(
         teacher,
         school_class,
@@ -267,4 +270,11 @@ def test_R36_a_work_sample_is_stored_without_its_author_title_xmp_or_scripts(
         assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
         assert "/OpenAction" not in pdf.Root and not pdf.attachments
     assert corpus.NAME.encode() not in content
-    assert len(media_files()) == 1
+    with Image.open(attachment.thumbnail.path) as page_one:  # drawn from the cleaned copy
+        assert page_one.format == "WEBP" and not page_one.getexif()
+        assert page_one.size == (attachment.thumb_width, attachment.thumb_height)
+    html = render_to_string(
+        "stories/includes/attachment.html", {"attachment": attachment, "forloop": {"counter": 1}}
+    )
+    assert "Page 1 of work sample 1" in html and "Work sample (PDF)" in html
+    assert len(media_files()) == 2  # the PDF and its page 1
