@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from core.backup import (
     backup_restore,
     backup_write,
 )
-from demo.seed import seed_demo
 from tests.private_redis import real_clock_env
 
 # Committed data, as a backup of a running portal sees it: pg_dump reads it on a connection of
@@ -73,35 +72,58 @@ def checksums(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def new_target(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of a portal with a new, empty database (of the same kind as the suite's)
-    and a new media folder that does not exist yet."""
+def new_portal(tmp_path: Path) -> Iterator[Callable[[str], dict[str, str]]]:
+    """``new_portal(label)``: the environment of a portal with a new, empty database (of the
+    same kind as the suite's) and a new media folder that does not exist yet."""
     params = connection.settings_dict
-    env = {
-        **real_clock_env(),
-        "DJANGO_SETTINGS_MODULE": "dojo_portal.settings.test",
-        "MEDIA_ROOT": str(tmp_path / "new-media"),
-    }
-    if connection.vendor == "sqlite":
-        yield {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
-        return
-    name = f"{str(params['NAME']).removeprefix('test_')}_restore_{os.getpid()}"
-    admin = psycopg.connect(
-        dbname="postgres",
-        host=params["HOST"],
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        password=params["PASSWORD"] or None,
-        autocommit=True,
-    )
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{name}"
+    made: list[str] = []
+    admin = None
+    if connection.vendor == "postgresql":
+        admin = psycopg.connect(
+            dbname="postgres",
+            host=params["HOST"],
+            port=params["PORT"] or 5432,
+            user=params["USER"],
+            password=params["PASSWORD"] or None,
+            autocommit=True,
+        )
+
+    def make(label: str) -> dict[str, str]:
+        env = {
+            **real_clock_env(),
+            "DJANGO_SETTINGS_MODULE": "dojo_portal.settings.test",
+            "MEDIA_ROOT": str(tmp_path / f"{label}-media"),
+        }
+        if admin is None:
+            return {**env, "DATABASE_URL": f"sqlite:///{tmp_path / label}.sqlite3"}
+        name = f"{str(params['NAME']).removeprefix('test_')}_{label}_{os.getpid()}"
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        url = f"postgresql://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{name}"
+        return {**env, "DATABASE_URL": url, "DATABASE_PASSWORD": str(params["PASSWORD"] or "")}
+
     try:
-        yield {**env, "DATABASE_URL": url, "DATABASE_PASSWORD": str(params["PASSWORD"] or "")}
+        yield make
     finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        if admin is not None:
+            for name in made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+
+
+@pytest.fixture
+def new_target(new_portal: Callable[[str], dict[str, str]]) -> dict[str, str]:
+    return new_portal("restored")
+
+
+SEED = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("seed_demo", verbosity=0)
+"""
 
 
 def run(
@@ -120,31 +142,38 @@ def run(
 
 
 def test_the_demo_school_comes_back_whole_in_a_new_database_and_media_folder(
-    tmp_path: Path, new_target: dict[str, str]
+    tmp_path: Path, new_portal: Callable[[str], dict[str, str]]
 ) -> None:
-    seed_demo()
-    media = Path(settings.MEDIA_ROOT)
-    before_files, before_rows = checksums(media), row_counts()
+    """Seeded, backed up and restored by the commands, each in a process of its own, as on a
+    server: the suite's own database plays no part."""
+    source, target = new_portal("seeded"), new_portal("restored")
+    seeded = run(source, script=SEED)
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
+    before_files, before_rows = checksums(Path(source["MEDIA_ROOT"])), counts(source)
     assert len(before_files) > 50 and before_rows["stories_post"] > 100
 
-    out = io.StringIO()
-    call_command("backup", to=tmp_path / "backups", stdout=out)
-    archive = Path(out.getvalue().strip())
+    backed_up = run(source, "backup", "--to", str(tmp_path / "backups"))
+    assert backed_up.returncode == 0, backed_up.stderr[-3000:]
+    archive = Path(backed_up.stdout.strip().splitlines()[-1])
     sums = archive.with_name(archive.name + ".sha256").read_text()
     assert sums == f"{hashlib.sha256(archive.read_bytes()).hexdigest()}  {archive.name}\n"
 
-    restored = run(new_target, "restore", str(archive))
+    restored = run(target, "restore", str(archive))
     assert restored.returncode == 0, restored.stderr[-3000:]
     assert f"{len(before_files)} media files" in restored.stdout
-    counted = run(new_target, script=COUNTS)
-    assert counted.returncode == 0, counted.stderr[-3000:]
 
-    assert json.loads(counted.stdout.strip().splitlines()[-1]) == before_rows
-    assert checksums(Path(new_target["MEDIA_ROOT"])) == before_files
+    assert counts(target) == before_rows
+    assert checksums(Path(target["MEDIA_ROOT"])) == before_files
     # And the new copy is now a database with tables: a second restore is refused.
-    again = run(new_target, "restore", str(archive))
+    again = run(target, "restore", str(archive))
     assert again.returncode != 0
     assert "restore goes into an empty database" in again.stderr
+
+
+def counts(env: dict[str, str]) -> dict[str, int]:
+    counted = run(env, script=COUNTS)
+    assert counted.returncode == 0, counted.stderr[-3000:]
+    return dict(json.loads(counted.stdout.strip().splitlines()[-1]))
 
 
 # Bad input ---------------------------------------------------------------------------------
