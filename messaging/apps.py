@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messages")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (stops the reply clock of a suspended parent)

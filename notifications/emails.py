@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,7 +34,7 @@ from classes.worktime import calendar_for
 from core.bidi import plain_text_directed, subject_directed
 from core.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 
-from .kinds import RULES, detail, title
+from .kinds import RULES, detail, kinds_reaching_suspended, title
 from .models import BouncedAddress, Channel, Delivery, Kind, Notification
 from .tokens import DIGEST, unsubscribe_token
 
@@ -46,13 +46,12 @@ NEWS_WITHIN = dt.timedelta(days=60)
 MAX_ATTEMPTS = 5
 
 
-def emailable_people() -> QuerySet[User]:
-    """Accounts that can be emailed: active, not suspended, with an address that has not
-    bounced."""
+def emailable_people(*, suspended_too: bool = False) -> QuerySet[User]:
+    """Accounts that can be emailed: active, not suspended (unless ``suspended_too``), with an
+    address that has not bounced."""
     bounced = BouncedAddress.objects.filter(email__iexact=OuterRef("email"))
-    return User.objects.filter(is_active=True, is_suspended=False, email__isnull=False).exclude(
-        Exists(bounced)
-    )
+    people = User.objects.filter(is_active=True, email__isnull=False).exclude(Exists(bounced))
+    return people if suspended_too else people.filter(is_suspended=False)
 
 
 def deliverable(now: dt.datetime) -> QuerySet[Notification]:
@@ -66,12 +65,16 @@ def reachable_now(due: QuerySet[Notification], now: dt.datetime) -> QuerySet[Not
 
 
 def emails_due(now: dt.datetime) -> QuerySet[Notification]:
-    """Notifications to email at once now, to someone who can be emailed."""
+    """Notifications to email at once now, to someone who can be emailed: a suspended account
+    only of the kinds that reach it (its warning, its suspension)."""
     due = deliverable(now).filter(
-        email_state=Delivery.PENDING,
-        channel=Channel.EMAIL,
-        email_next_at__lte=now,
-        recipient__in=emailable_people(),
+        email_state=Delivery.PENDING, channel=Channel.EMAIL, email_next_at__lte=now
+    )
+    due = due.filter(
+        Q(recipient__in=emailable_people())
+        | Q(
+            kind__in=kinds_reaching_suspended(), recipient__in=emailable_people(suspended_too=True)
+        )
     )
     return reachable_now(due, now)
 
@@ -189,10 +192,14 @@ def notification_email(notification: Notification, school: School) -> EmailMulti
         context = _context(recipient, language, school)
         context |= {
             "title": title(notification),
-            "detail": detail(notification),
-            "link": _absolute("notification_open", notification.pk),
+            "detail": detail(notification, office_phone=school.office_phone),
+            "link": (
+                _absolute("notification_open", notification.pk) if RULES[kind].opens_portal else ""
+            ),
             "unsubscribe_link": unsubscribe if RULES[kind].settable else "",
         }
+        if not RULES[kind].opens_portal:
+            context["settings_link"] = ""
         return _email(recipient, "notification", context, str(context["title"]))
 
 

@@ -21,6 +21,11 @@ class KindRule:
     settable: bool
     # Who hears of it, so whose settings page offers it.
     roles: frozenset[str]
+    # Emailed to a suspended account too: a warning given seconds before the suspension, and
+    # the suspension itself, reach the person who can no longer sign in (R5, R23).
+    reaches_suspended: bool = False
+    # Whether the email links into the portal (a suspended person cannot follow it).
+    opens_portal: bool = True
 
 
 RULES: dict[Kind, KindRule] = {
@@ -30,7 +35,7 @@ RULES: dict[Kind, KindRule] = {
     ),
     Kind.REPLY_OVERDUE: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER, Role.SUPPORT})),
     Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF_ROLES),
-    Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
+    Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT}), reaches_suspended=True),
     Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.PUPIL_LOCKED: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER})),
     # Someone is guessing the account's password: its holder always hears (accounts.events).
@@ -38,7 +43,18 @@ RULES: dict[Kind, KindRule] = {
     # The worker could not make the copy of an attachment (R36): its author is told, in the
     # portal (the bell), always: nothing to choose.
     Kind.MEDIA_FAILED: KindRule(Channel.PORTAL, False, STAFF_ROLES),
+    # The account holder hears of a suspension and of its end by email, whatever their
+    # settings (R5, R23); the suspension's email says whom to phone, as the portal cannot.
+    Kind.SUSPENDED: KindRule(
+        Channel.EMAIL, False, ADULT_ROLES, reaches_suspended=True, opens_portal=False
+    ),
+    Kind.REINSTATED: KindRule(Channel.EMAIL, False, ADULT_ROLES),
 }
+
+
+def kinds_reaching_suspended() -> list[Kind]:
+    """The kinds emailed to an account even while it is suspended."""
+    return [kind for kind, rule in RULES.items() if rule.reaches_suspended]
 
 
 def settable_kinds(role: str) -> list[Kind]:
@@ -54,9 +70,16 @@ def title(notification: Notification) -> str:
     return _TITLES[Kind(notification.kind)](context) % context
 
 
-def detail(notification: Notification) -> str:
+def detail(notification: Notification, *, office_phone: str = "") -> str:
     """What an email adds below the line that tells the event ("" for most kinds), in the active
-    language."""
+    language; ``office_phone`` is the school office's number from the school's settings."""
+    if notification.kind == Kind.SUSPENDED:
+        return _suspended_detail(office_phone)
+    if notification.kind == Kind.REINSTATED:
+        return _(
+            "You can sign in to the school portal again and message your child's class teacher "
+            "as before. Please keep to the school's code of conduct for the portal."
+        )
     if notification.kind != Kind.PUPIL_LOCKED:
         return ""
     context = {key: str(value) for key, value in notification.context.items()}
@@ -66,6 +89,30 @@ def detail(notification: Notification) -> str:
         "home page. If %(pupil)s has forgotten their pictures, the school office can print a new "
         "picture card."
     ) % {"pupil": context.get("pupil", ""), "class_name": context.get("class_name", "")}
+
+
+def _suspended_detail(office_phone: str) -> str:
+    """What happens next after a suspension, and whom to phone (R5)."""
+    if office_phone:
+        contact = _(
+            "To talk about it, or for anything about your child, phone the school office on "
+            "%(phone)s."
+        ) % {"phone": office_phone}
+    else:
+        contact = _("To talk about it, or for anything about your child, phone the school office.")
+    return " ".join(
+        [
+            _(
+                "You cannot sign in to the school portal or message the school through it while "
+                "your account is suspended. Messages you sent before are kept."
+            ),
+            contact,
+            _(
+                "The school's leaders decide when the suspension ends, and you will get an "
+                "email when your account is reinstated."
+            ),
+        ]
+    )
 
 
 def _post(context: dict[str, str]) -> str:
@@ -104,6 +151,8 @@ _TITLES = {
     Kind.MEDIA_FAILED: lambda context: _(
         "A file of your post could not be processed: please add it again, or another copy"
     ),
+    Kind.SUSPENDED: lambda context: _("The school has suspended your portal account"),
+    Kind.REINSTATED: lambda context: _("Your portal account is open again"),
     Kind.SIGN_IN: lambda context: ngettext(
         "%(failures)s wrong password was tried for your account within an hour: if that was "
         "not you, change your password",

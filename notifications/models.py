@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
     PUPIL_LOCKED = "pupil_lock", _("Picture codes locked")
     SIGN_IN = "signin", _("Many wrong passwords for your account")
     MEDIA_FAILED = "media_fail", _("A video or recording of your post could not be processed")
+    SUSPENDED = "suspended", _("Your account suspended")
+    REINSTATED = "reinstated", _("Your account reinstated")
 
 
 class Channel(models.TextChoices):
