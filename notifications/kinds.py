@@ -3,6 +3,7 @@ line that tells it (in the reader's language, from the display names the event r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -89,6 +90,46 @@ def detail(notification: Notification, *, office_phone: str = "") -> str:
         "home page. If %(pupil)s has forgotten their pictures, the school office can print a new "
         "picture card."
     ) % {"pupil": context.get("pupil", ""), "class_name": context.get("class_name", "")}
+
+
+def summary_title(notifications: Sequence[Notification]) -> str:
+    """The one line that tells several notifications of one kind to one person, in the active
+    language: "5 new messages from parents of Rowan"."""
+    count = len(notifications)
+    kind = Kind(notifications[0].kind)
+    pupils = _pupils([str(each.context.get("pupil", "")) for each in notifications])
+    if kind == Kind.NEW_MESSAGE and pupils:
+        return ngettext(
+            "%(count)s new message from parents of %(pupils)s",
+            "%(count)s new messages from parents of %(pupils)s",
+            count,
+        ) % {"count": count, "pupils": pupils}
+    if kind == Kind.REPLY_OVERDUE and pupils:
+        return ngettext(
+            "%(count)s reply to parents of %(pupils)s is overdue",
+            "%(count)s replies to parents of %(pupils)s are overdue",
+            count,
+        ) % {"count": count, "pupils": pupils}
+    return ngettext(
+        "%(count)s notification: %(kind)s", "%(count)s notifications: %(kind)s", count
+    ) % {"count": count, "kind": kind.label}
+
+
+# A summary names at most this many children; the others are counted.
+NAMED_IN_SUMMARY = 3
+
+
+def _pupils(names: Sequence[str]) -> str:
+    """The children named, each once in the order first met: "Rowan, Maya and 2 other
+    children"."""
+    unique = list(dict.fromkeys(name for name in names if name))
+    named = ", ".join(unique[:NAMED_IN_SUMMARY])
+    others = len(unique) - NAMED_IN_SUMMARY
+    if others <= 0:
+        return named
+    return ngettext(
+        "%(named)s and %(others)s other child", "%(named)s and %(others)s other children", others
+    ) % {"named": named, "others": others}
 
 
 def _suspended_detail(office_phone: str) -> str:

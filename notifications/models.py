@@ -61,6 +61,7 @@ class Delivery(models.TextChoices):
     DIGESTED = "digested", _("Sent in a daily digest")
     FAILED = "failed", _("Failed after retries")
     BOUNCED = "bounced", _("Address bounced")
+    CAPPED = "capped", _("Not emailed: the day's most emails for staff were sent")
 
 
 class Notification(models.Model):
