@@ -268,7 +268,11 @@ def notification_email(notification: Notification, school: School) -> EmailMulti
         context = _context(recipient, language, school)
         context |= {
             "title": title(notification),
-            "detail": detail(notification, office_phone=school.office_phone),
+            "detail": detail(
+                notification,
+                office_phone=school.office_phone,
+                to_staff=recipient.role != Role.PARENT,
+            ),
             "link": (
                 _absolute("notification_open", notification.pk) if RULES[kind].opens_portal else ""
             ),

@@ -71,11 +71,14 @@ def title(notification: Notification) -> str:
     return _TITLES[Kind(notification.kind)](context) % context
 
 
-def detail(notification: Notification, *, office_phone: str = "") -> str:
+def detail(notification: Notification, *, office_phone: str = "", to_staff: bool = False) -> str:
     """What an email adds below the line that tells the event ("" for most kinds), in the active
-    language; ``office_phone`` is the school office's number from the school's settings."""
+    language; ``office_phone`` is the school office's number from the school's settings, and
+    ``to_staff`` says the reader works at the school (a suspended account may be staff's)."""
     if notification.kind == Kind.SUSPENDED:
-        return _suspended_detail(office_phone)
+        return _suspended_detail(office_phone, to_staff)
+    if notification.kind == Kind.REINSTATED and to_staff:
+        return _("You can sign in to the school portal again.")
     if notification.kind == Kind.REINSTATED:
         return _(
             "You can sign in to the school portal again and message your child's class teacher "
@@ -132,9 +135,15 @@ def _pupils(names: Sequence[str]) -> str:
     ) % {"named": named, "others": others}
 
 
-def _suspended_detail(office_phone: str) -> str:
+def _suspended_detail(office_phone: str, to_staff: bool) -> str:
     """What happens next after a suspension, and whom to phone (R5)."""
-    if office_phone:
+    if to_staff:
+        contact = (
+            _("To talk about it, phone the school office on %(phone)s.") % {"phone": office_phone}
+            if office_phone
+            else _("To talk about it, phone the school office.")
+        )
+    elif office_phone:
         contact = _(
             "To talk about it, or for anything about your child, phone the school office on "
             "%(phone)s."

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 
 from accounts.models import User
-from accounts.services.suspensions import account_reinstate
+from accounts.services.suspensions import account_reinstate, account_suspend
 from classes.models import Pupil
 from messaging.models import Message
 from messaging.moderation import flag_dismiss, message_flag, parent_suspend, parent_warn
@@ -23,7 +23,7 @@ from messaging.tasks import sweep_notices
 from notifications.models import Kind, Notification
 from notifications.tasks import sweep_notifications
 from tests.clock import LONDON, at
-from tests.factories import LeaderFactory
+from tests.factories import LeaderFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,14 @@ def test_R5_reinstatement_is_told_by_email(asked, teacher) -> None:
     sweep(FRIDAY_1000 + dt.timedelta(minutes=1))
     (email,) = [e for e in sent_to(parent) if e.subject == "Your portal account is open again"]
     assert "You can sign in to the school portal again" in str(email.body)
+
+
+def test_R5_a_suspended_member_of_staff_is_emailed_in_words_for_staff(school) -> None:
+    colleague = TeacherFactory()
+    with at(TUESDAY_1000):
+        account_suspend(acting_user=LeaderFactory(), user=colleague, reason="Investigation")
+    sweep(TUESDAY_1000 + dt.timedelta(minutes=1))
+    (email,) = sent_to(colleague)
+    assert email.subject == SUSPENDED
+    assert "To talk about it, phone the school office on 01302 555 0100." in str(email.body)
+    assert "your child" not in str(email.body)
