@@ -1,4 +1,5 @@
-"""The accounts app's domain events: pupils' picture codes locked, and an account guessed at.
+"""The accounts app's domain events: pupils' picture codes locked, an account guessed at, and
+an account suspended or reinstated.
 
 Contract
 --------
@@ -25,6 +26,16 @@ any transaction. Keyword arguments:
 
 Its receivers tell the account holder; they must not raise (a sign-in page is answering).
 
+``account_suspended`` and ``account_reinstated`` are sent once per suspension and once per
+reinstatement, by ``accounts.services.suspensions``, inside its transaction after the change is
+written (a receiver's writes commit or roll back with it). Keyword arguments:
+
+- ``user``: the account, as it now is;
+- ``suspension``: the ``Suspension`` record that was opened or lifted.
+
+Receivers tell the account holder and stop what waits on them (the messaging app's reply
+reminders); they must be quick and touch only the database.
+
 The accounts app knows nothing of who listens: the notification service, which sits above it,
 connects in its ``AppConfig.ready``.
 """
@@ -36,3 +47,5 @@ from django.dispatch import Signal
 pupil_code_locked = Signal()
 pupil_code_lock_lifted = Signal()
 sign_in_ceiling_reached = Signal()
+account_suspended = Signal()
+account_reinstated = Signal()

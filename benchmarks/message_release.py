@@ -178,6 +178,14 @@ def all_emailed() -> bool:
     return not Notification.objects.exclude(email_state=Delivery.SENT).exists()
 
 
+def one_summary_each(received: int) -> str:
+    """R31: staff get one email per kind per sweep, so each teacher one summary."""
+    teachers = User.objects.filter(role=Role.TEACHER).count()
+    if received != teachers:
+        raise SystemExit(f"{received:,} emails for {teachers:,} teachers: expected one each")
+    return f"one summary email for each of the {teachers:,} teachers"
+
+
 def release_with_worker(expected: int, db_name: str, concurrency: int) -> None:
     with tempfile.TemporaryDirectory(prefix="dojo-bench-") as var_dir:
         worker = start_worker(worker_environment(db_name, var_dir), concurrency)
@@ -195,8 +203,9 @@ def release_with_worker(expected: int, db_name: str, concurrency: int) -> None:
     print(
         f"real worker (prefork, concurrency {concurrency}): {expected:,} notifications recorded "
         f"in {recorded:.1f} s, all emailed in {emailed:.1f} s ({emailed - recorded:.1f} s after "
-        f"the second sweep was sent; {expected / (emailed - recorded):,.0f} emails/s; SMTP sink "
-        f"received {SINK.count - sent_before:,})"
+        f"the second sweep was sent; {expected / (emailed - recorded):,.0f} notifications/s; "
+        f"SMTP sink received {SINK.count - sent_before:,}: "
+        f"{one_summary_each(SINK.count - sent_before)})"
     )
 
 
@@ -214,7 +223,8 @@ def release_in_process(expected: int) -> None:
     assert len(ids) == expected and all_emailed()
     print(
         f"one process, no worker: {len(ids):,} notifications recorded in {recorded:.1f} s, all "
-        f"emailed in {total:.1f} s (SMTP sink received {SINK.count - sent_before:,})"
+        f"emailed in {total:.1f} s (SMTP sink received {SINK.count - sent_before:,}: "
+        f"{one_summary_each(SINK.count - sent_before)})"
     )
 
 

@@ -46,6 +46,7 @@ class SchoolForm(forms.ModelForm):
             "office_phone",
             "office_email",
             "max_recording_minutes",
+            "staff_emails_per_day",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

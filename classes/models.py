@@ -68,6 +68,15 @@ class School(ConstraintErrorsOnFields, models.Model):
             "(R36)."
         ),
     )
+    staff_emails_per_day = models.PositiveSmallIntegerField(
+        _("most emails a member of staff gets a day"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Each sweep sends a member of staff at most one email of each kind, summarising what "
+            "came in; past this number in a working day, the rest waits in the portal (R31)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("school")

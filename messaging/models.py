@@ -4,6 +4,7 @@ minutes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -26,6 +27,11 @@ THREAD_TEACHER_OR_OFFICE = _(
 PHRASE_LISTED_ALREADY = _("This phrase is in the list already.")
 FLAGGED_ALREADY = _("This message has been flagged already.")
 MESSAGE_TRANSLATED_ALREADY = _("This message has a translation into this language already.")
+
+
+# A message's author may withdraw it this long after sending it; the thread page shows Withdraw
+# only within it.
+WITHDRAW_WITHIN = dt.timedelta(minutes=5)
 
 
 class Topic(models.TextChoices):

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,7 +34,7 @@ from classes.worktime import calendar_for
 from core.bidi import plain_text_directed, subject_directed
 from core.claims import CLAIM_TTL, ClaimKeeper, stamp_renewal
 
-from .kinds import RULES, detail, title
+from .kinds import RULES, detail, kinds_reaching_suspended, summary_title, title
 from .models import BouncedAddress, Channel, Delivery, Kind, Notification
 from .tokens import DIGEST, unsubscribe_token
 
@@ -46,13 +46,12 @@ NEWS_WITHIN = dt.timedelta(days=60)
 MAX_ATTEMPTS = 5
 
 
-def emailable_people() -> QuerySet[User]:
-    """Accounts that can be emailed: active, not suspended, with an address that has not
-    bounced."""
+def emailable_people(*, suspended_too: bool = False) -> QuerySet[User]:
+    """Accounts that can be emailed: active, not suspended (unless ``suspended_too``), with an
+    address that has not bounced."""
     bounced = BouncedAddress.objects.filter(email__iexact=OuterRef("email"))
-    return User.objects.filter(is_active=True, is_suspended=False, email__isnull=False).exclude(
-        Exists(bounced)
-    )
+    people = User.objects.filter(is_active=True, email__isnull=False).exclude(Exists(bounced))
+    return people if suspended_too else people.filter(is_suspended=False)
 
 
 def deliverable(now: dt.datetime) -> QuerySet[Notification]:
@@ -66,12 +65,16 @@ def reachable_now(due: QuerySet[Notification], now: dt.datetime) -> QuerySet[Not
 
 
 def emails_due(now: dt.datetime) -> QuerySet[Notification]:
-    """Notifications to email at once now, to someone who can be emailed."""
+    """Notifications to email at once now, to someone who can be emailed: a suspended account
+    only of the kinds that reach it (its warning, its suspension)."""
     due = deliverable(now).filter(
-        email_state=Delivery.PENDING,
-        channel=Channel.EMAIL,
-        email_next_at__lte=now,
-        recipient__in=emailable_people(),
+        email_state=Delivery.PENDING, channel=Channel.EMAIL, email_next_at__lte=now
+    )
+    due = due.filter(
+        Q(recipient__in=emailable_people())
+        | Q(
+            kind__in=kinds_reaching_suspended(), recipient__in=emailable_people(suspended_too=True)
+        )
     )
     return reachable_now(due, now)
 
@@ -87,7 +90,7 @@ def emails_send(notification_ids: Sequence[int], *, now: dt.datetime | None = No
     """Email each of these notifications that is still due, each at most once whatever runs at
     the same time. Returns how many were sent."""
     now = now or timezone.now()
-    notifications = _claim(notification_ids, now)
+    notifications = _claim(_with_their_fellows(notification_ids, now), now)
     if not notifications:
         return 0
     school = school_get()
@@ -100,12 +103,88 @@ def emails_send(notification_ids: Sequence[int], *, now: dt.datetime | None = No
         ClaimKeeper(stamp_renewal(claims, "email_next_at", stamp)) as keeper,
         get_connection() as connection,
     ):
-        for each in notifications:
+        for group in _groups(notifications):
             if not keeper.held:  # the rest may be someone else's by now: the sweep has them
                 logger.warning("email claims could not be renewed; leaving the rest")
                 break
-            sent += _send_one(each, connection, school, now)
+            sent += _send_group(group, connection, school, now)
     return sent
+
+
+def _with_their_fellows(notification_ids: Sequence[int], now: dt.datetime) -> list[int]:
+    """The batch, and for each member of staff in it every other email of the same kind due to
+    them now: staff get one email per kind per sweep, summarising (R31). A large release
+    (157 messages at 08:00) is handed out in many batches; the first claims them all, the rest
+    find them taken."""
+    due = emails_due(now)
+    pairs = set(
+        due.filter(pk__in=notification_ids)
+        .exclude(recipient__role=Role.PARENT)
+        .values_list("recipient_id", "kind")
+    )
+    if not pairs:
+        return list(notification_ids)
+    fellows = Q()
+    for recipient_id, kind in pairs:
+        fellows |= Q(recipient_id=recipient_id, kind=kind)
+    return sorted(set(notification_ids) | set(due.filter(fellows).values_list("pk", flat=True)))
+
+
+def _groups(notifications: Sequence[Notification]) -> list[list[Notification]]:
+    """One email each for parents; for staff, one per kind (in the order claimed)."""
+    groups: dict[tuple[int, str, int], list[Notification]] = {}
+    for each in notifications:
+        to_staff = each.recipient.role != Role.PARENT
+        groups.setdefault((each.recipient_id, each.kind, 0 if to_staff else each.pk), []).append(
+            each
+        )
+    return list(groups.values())
+
+
+def _send_group(
+    group: Sequence[Notification], connection: BaseEmailBackend, school: School, now: dt.datetime
+) -> int:
+    recipient = group[0].recipient
+    if recipient.role != Role.PARENT and staff_emails_today(recipient, school, now) >= (
+        school.staff_emails_per_day
+    ):
+        # The day's most emails were sent: these wait in the portal (the bell), unemailed.
+        for each in group:
+            _settle(each, Delivery.CAPPED)
+        return 0
+    if len(group) == 1:
+        return _send_one(group[0], connection, school, now)
+    try:
+        connection.send_messages([summary_email(recipient, group, school)])
+    except smtplib.SMTPRecipientsRefused as error:
+        address_bounced(recipient, str(error))
+        for each in group:
+            _settle(each, Delivery.BOUNCED, error=str(error))
+        return 0
+    except Exception as error:  # the mail server failed it: back off, then try again
+        for each in group:
+            _failed(each, error, now)
+        return 0
+    emailed_at = timezone.now()
+    for each in group:
+        _settle(each, Delivery.SENT, emailed_at=emailed_at)
+    return 1
+
+
+def staff_emails_today(recipient: User, school: School, now: dt.datetime) -> int:
+    """The emails sent to this person since midnight in the school's time zone: a summary
+    settles all its notifications at one moment, so it counts once."""
+    midnight = timezone.localtime(now, school.tz).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return (
+        Notification.objects.filter(
+            recipient=recipient, email_state=Delivery.SENT, emailed_at__gte=midnight
+        )
+        .values("emailed_at")
+        .distinct()
+        .count()
+    )
 
 
 def _claim(notification_ids: Sequence[int], now: dt.datetime) -> list[Notification]:
@@ -189,11 +268,53 @@ def notification_email(notification: Notification, school: School) -> EmailMulti
         context = _context(recipient, language, school)
         context |= {
             "title": title(notification),
-            "detail": detail(notification),
-            "link": _absolute("notification_open", notification.pk),
+            "detail": detail(
+                notification,
+                office_phone=school.office_phone,
+                to_staff=recipient.role != Role.PARENT,
+            ),
+            "link": (
+                _absolute("notification_open", notification.pk) if RULES[kind].opens_portal else ""
+            ),
             "unsubscribe_link": unsubscribe if RULES[kind].settable else "",
         }
+        if not RULES[kind].opens_portal:
+            context["settings_link"] = ""
         return _email(recipient, "notification", context, str(context["title"]))
+
+
+# A summary lists this many of its notifications; the rest are in the portal.
+SUMMARY_LISTS = 10
+
+
+def summary_email(
+    recipient: User, notifications: Sequence[Notification], school: School
+) -> EmailMultiAlternatives:
+    """One email telling a member of staff of several notifications of one kind (R31): "5 new
+    messages from parents of Rowan", the first few listed, and the portal's link."""
+    with _as_recipient(recipient, school) as language:
+        context = _context(recipient, language, school)
+        kind = Kind(notifications[0].kind)
+        subject = summary_title(notifications)
+        shown = notifications[:SUMMARY_LISTS]
+        context |= {
+            "title": subject,
+            "items": [
+                {
+                    "title": title(notification),
+                    "link": _absolute("notification_open", notification.pk),
+                }
+                for notification in shown
+            ],
+            "more": len(notifications) - len(shown),
+            "link": _absolute("notifications"),
+            "unsubscribe_link": (
+                _absolute("notifications_unsubscribe", unsubscribe_token(recipient.pk, kind.value))
+                if RULES[kind].settable
+                else ""
+            ),
+        }
+        return _email(recipient, "summary", context, subject)
 
 
 def digest_email(

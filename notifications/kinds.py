@@ -3,6 +3,7 @@ line that tells it (in the reader's language, from the display names the event r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,11 @@ class KindRule:
     settable: bool
     # Who hears of it, so whose settings page offers it.
     roles: frozenset[str]
+    # Emailed to a suspended account too: a warning given seconds before the suspension, and
+    # the suspension itself, reach the person who can no longer sign in (R5, R23).
+    reaches_suspended: bool = False
+    # Whether the email links into the portal (a suspended person cannot follow it).
+    opens_portal: bool = True
 
 
 RULES: dict[Kind, KindRule] = {
@@ -30,7 +36,7 @@ RULES: dict[Kind, KindRule] = {
     ),
     Kind.REPLY_OVERDUE: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER, Role.SUPPORT})),
     Kind.POST_HIDDEN: KindRule(Channel.EMAIL, True, STAFF_ROLES),
-    Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
+    Kind.WARNING: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT}), reaches_suspended=True),
     Kind.URGENT: KindRule(Channel.EMAIL, False, frozenset({Role.PARENT})),
     Kind.PUPIL_LOCKED: KindRule(Channel.EMAIL, True, frozenset({Role.TEACHER})),
     # Someone is guessing the account's password: its holder always hears (accounts.events).
@@ -38,7 +44,18 @@ RULES: dict[Kind, KindRule] = {
     # The worker could not make the copy of an attachment (R36): its author is told, in the
     # portal (the bell), always: nothing to choose.
     Kind.MEDIA_FAILED: KindRule(Channel.PORTAL, False, STAFF_ROLES),
+    # The account holder hears of a suspension and of its end by email, whatever their
+    # settings (R5, R23); the suspension's email says whom to phone, as the portal cannot.
+    Kind.SUSPENDED: KindRule(
+        Channel.EMAIL, False, ADULT_ROLES, reaches_suspended=True, opens_portal=False
+    ),
+    Kind.REINSTATED: KindRule(Channel.EMAIL, False, ADULT_ROLES),
 }
+
+
+def kinds_reaching_suspended() -> list[Kind]:
+    """The kinds emailed to an account even while it is suspended."""
+    return [kind for kind, rule in RULES.items() if rule.reaches_suspended]
 
 
 def settable_kinds(role: str) -> list[Kind]:
@@ -54,9 +71,19 @@ def title(notification: Notification) -> str:
     return _TITLES[Kind(notification.kind)](context) % context
 
 
-def detail(notification: Notification) -> str:
+def detail(notification: Notification, *, office_phone: str = "", to_staff: bool = False) -> str:
     """What an email adds below the line that tells the event ("" for most kinds), in the active
-    language."""
+    language; ``office_phone`` is the school office's number from the school's settings, and
+    ``to_staff`` says the reader works at the school (a suspended account may be staff's)."""
+    if notification.kind == Kind.SUSPENDED:
+        return _suspended_detail(office_phone, to_staff)
+    if notification.kind == Kind.REINSTATED and to_staff:
+        return _("You can sign in to the school portal again.")
+    if notification.kind == Kind.REINSTATED:
+        return _(
+            "You can sign in to the school portal again and message your child's class teacher "
+            "as before. Please keep to the school's code of conduct for the portal."
+        )
     if notification.kind != Kind.PUPIL_LOCKED:
         return ""
     context = {key: str(value) for key, value in notification.context.items()}
@@ -66,6 +93,76 @@ def detail(notification: Notification) -> str:
         "home page. If %(pupil)s has forgotten their pictures, the school office can print a new "
         "picture card."
     ) % {"pupil": context.get("pupil", ""), "class_name": context.get("class_name", "")}
+
+
+def summary_title(notifications: Sequence[Notification]) -> str:
+    """The one line that tells several notifications of one kind to one person, in the active
+    language: "5 new messages from parents of Rowan"."""
+    count = len(notifications)
+    kind = Kind(notifications[0].kind)
+    pupils = _pupils([str(each.context.get("pupil", "")) for each in notifications])
+    if kind == Kind.NEW_MESSAGE and pupils:
+        return ngettext(
+            "%(count)s new message from parents of %(pupils)s",
+            "%(count)s new messages from parents of %(pupils)s",
+            count,
+        ) % {"count": count, "pupils": pupils}
+    if kind == Kind.REPLY_OVERDUE and pupils:
+        return ngettext(
+            "%(count)s reply to parents of %(pupils)s is overdue",
+            "%(count)s replies to parents of %(pupils)s are overdue",
+            count,
+        ) % {"count": count, "pupils": pupils}
+    return ngettext(
+        "%(count)s notification: %(kind)s", "%(count)s notifications: %(kind)s", count
+    ) % {"count": count, "kind": kind.label}
+
+
+# A summary names at most this many children; the others are counted.
+NAMED_IN_SUMMARY = 3
+
+
+def _pupils(names: Sequence[str]) -> str:
+    """The children named, each once in the order first met: "Rowan, Maya and 2 other
+    children"."""
+    unique = list(dict.fromkeys(name for name in names if name))
+    named = ", ".join(unique[:NAMED_IN_SUMMARY])
+    others = len(unique) - NAMED_IN_SUMMARY
+    if others <= 0:
+        return named
+    return ngettext(
+        "%(named)s and %(others)s other child", "%(named)s and %(others)s other children", others
+    ) % {"named": named, "others": others}
+
+
+def _suspended_detail(office_phone: str, to_staff: bool) -> str:
+    """What happens next after a suspension, and whom to phone (R5)."""
+    if to_staff:
+        contact = (
+            _("To talk about it, phone the school office on %(phone)s.") % {"phone": office_phone}
+            if office_phone
+            else _("To talk about it, phone the school office.")
+        )
+    elif office_phone:
+        contact = _(
+            "To talk about it, or for anything about your child, phone the school office on "
+            "%(phone)s."
+        ) % {"phone": office_phone}
+    else:
+        contact = _("To talk about it, or for anything about your child, phone the school office.")
+    return " ".join(
+        [
+            _(
+                "You cannot sign in to the school portal or message the school through it while "
+                "your account is suspended. Messages you sent before are kept."
+            ),
+            contact,
+            _(
+                "The school's leaders decide when the suspension ends, and you will get an "
+                "email when your account is reinstated."
+            ),
+        ]
+    )
 
 
 def _post(context: dict[str, str]) -> str:
@@ -104,6 +201,8 @@ _TITLES = {
     Kind.MEDIA_FAILED: lambda context: _(
         "A file of your post could not be processed: please add it again, or another copy"
     ),
+    Kind.SUSPENDED: lambda context: _("The school has suspended your portal account"),
+    Kind.REINSTATED: lambda context: _("Your portal account is open again"),
     Kind.SIGN_IN: lambda context: ngettext(
         "%(failures)s wrong password was tried for your account within an hour: if that was "
         "not you, change your password",

@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
     PUPIL_LOCKED = "pupil_lock", _("Picture codes locked")
     SIGN_IN = "signin", _("Many wrong passwords for your account")
     MEDIA_FAILED = "media_fail", _("A video or recording of your post could not be processed")
+    SUSPENDED = "suspended", _("Your account suspended")
+    REINSTATED = "reinstated", _("Your account reinstated")
 
 
 class Channel(models.TextChoices):
@@ -59,6 +61,7 @@ class Delivery(models.TextChoices):
     DIGESTED = "digested", _("Sent in a daily digest")
     FAILED = "failed", _("Failed after retries")
     BOUNCED = "bounced", _("Address bounced")
+    CAPPED = "capped", _("Not emailed: the day's most emails for staff were sent")
 
 
 class Notification(models.Model):

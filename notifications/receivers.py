@@ -1,4 +1,5 @@
-"""The notification service's answers to other apps' events."""
+"""The notification service's answers to other apps' events: sign-in attempts, and an account
+suspended or reinstated."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.events import sign_in_ceiling_reached
-from accounts.models import User
+from accounts.events import account_reinstated, account_suspended, sign_in_ceiling_reached
+from accounts.models import Suspension, User
 
 from .models import Kind
 from .services import Event, notify
@@ -36,3 +37,28 @@ def tell_of_sign_in_attempts(sender: Any, *, user: User, failures: int, **kwargs
         )
     except Exception:  # the sign-in page is answering: the notice must not break it
         logger.exception("could not record the sign-in notice for user %s", user.pk)
+
+
+@receiver(account_suspended, dispatch_uid="notifications_account_suspended")
+def tell_of_suspension(sender: Any, *, user: User, suspension: Suspension, **kwargs: Any) -> None:
+    """The account holder is told by email, whatever their settings, whom to phone and what
+    happens next (R5, R23); the email reaches the suspended account (``kinds.RULES``)."""
+    notify([_account_event(Kind.SUSPENDED, user, suspension)])
+
+
+@receiver(account_reinstated, dispatch_uid="notifications_account_reinstated")
+def tell_of_reinstatement(
+    sender: Any, *, user: User, suspension: Suspension, **kwargs: Any
+) -> None:
+    """The account holder is told by email that they can sign in again."""
+    notify([_account_event(Kind.REINSTATED, user, suspension)])
+
+
+def _account_event(kind: Kind, user: User, suspension: Suspension) -> Event:
+    return Event(
+        kind=kind,
+        key=f"{kind.value}:{suspension.pk}",
+        recipient_id=user.pk,
+        link=reverse("notifications"),
+        context={},
+    )

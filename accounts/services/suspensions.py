@@ -1,4 +1,5 @@
-"""Suspending and reinstating accounts (R5). Every change is recorded with who and why."""
+"""Suspending and reinstating accounts (R5). Every change is recorded with who and why, and
+announced (``accounts.events``): the account holder is told by email either way."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import AuditAction, audit_record
 
+from ..events import account_reinstated, account_suspended
 from ..models import Suspension, User
 from ..permissions.accounts import can_decide_suspensions, can_manage_account
 from .reasons import check_reason
@@ -40,12 +42,14 @@ def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension
         user=user, reason=reason.strip(), suspended_by=acting_user
     )
     User.objects.filter(pk=user.pk).update(is_suspended=True)
+    user.is_suspended = True
     audit_record(
         AuditAction.SUSPENDED,
         actor=acting_user,
         subject=user,
         details={"suspension": suspension.pk},
     )
+    account_suspended.send(sender=Suspension, user=user, suspension=suspension)
     return suspension
 
 
@@ -64,10 +68,12 @@ def account_reinstate(*, acting_user: User, user: User, reason: str = "") -> Sus
     suspension.lifted_by = acting_user
     suspension.save(update_fields=["lifted_at", "lifted_by"])
     User.objects.filter(pk=user.pk).update(is_suspended=False)
+    user.is_suspended = False
     audit_record(
         AuditAction.UNSUSPENDED,
         actor=acting_user,
         subject=user,
         details={"suspension": suspension.pk, "reason": reason},
     )
+    account_reinstated.send(sender=Suspension, user=user, suspension=suspension)
     return suspension

@@ -24,14 +24,14 @@ from media.photos import ProcessedPhoto
 from notifications.models import Kind
 from notifications.services import notifications_read_about, retract
 
-from ..models import Message, Thread
+from ..models import WITHDRAW_WITHIN, Message, Thread
 from ..notices import message_key, thread_link
 from ..permissions import may_message, may_write_in
 from ..photos import photos_prepare, photos_store
+from ..refusals import refusal_about, refusal_for
 from ..translations import needs_translation
 
 MAX_LENGTH = 5000
-WITHDRAW_WITHIN = dt.timedelta(minutes=5)
 
 EMPTY = _("Write a message first.")
 TOO_LONG = _("Keep a message to %(limit)d characters (it has %(length)d).")
@@ -91,7 +91,7 @@ def message_start(
         (acting_user, other) if acting_user.role == Role.PARENT else (other, acting_user)
     )
     if not may_message(parent, teacher, pupil):
-        raise PermissionDenied(not_allowed_message())
+        raise PermissionDenied(refusal_about(acting_user, pupil, teacher))
     text = check_body(body, has_photos=bool(photos))
     prepared = photos_prepare(photos) if photos else []
     thread, _created = Thread.objects.get_or_create(parent=parent, teacher=teacher, pupil=pupil)
@@ -104,7 +104,7 @@ def message_reply(
 ) -> Message:
     """A message in an existing thread, while R18 still allows the two to write."""
     if not may_write_in(acting_user, thread):
-        raise PermissionDenied(not_allowed_message())
+        raise PermissionDenied(refusal_for(acting_user, thread))
     text = check_body(body, has_photos=bool(photos))
     prepared = photos_prepare(photos) if photos else []
     return _add(thread, acting_user, text, prepared)

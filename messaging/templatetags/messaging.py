@@ -1,7 +1,9 @@
-"""A message's text in the reader's language, the original one tap away (R17)."""
+"""A message's text in the reader's language, the original one tap away (R17); how long its
+author may still withdraw it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +13,17 @@ from django.utils.safestring import SafeString
 
 from accounts.languages import machine_translated_label
 
+from ..models import WITHDRAW_WITHIN
+
 register = template.Library()
+
+
+@register.filter
+def withdraw_seconds_left(message: Any, now: dt.datetime) -> int:
+    """Whole seconds in which ``message`` may still be withdrawn at ``now`` (0: no longer).
+    The page shows Withdraw only then, and hides it when they run out (withdraw-timer.js)."""
+    left = message.sent_at + WITHDRAW_WITHIN - now
+    return max(0, int(left.total_seconds()))
 
 
 @register.simple_tag

@@ -41,6 +41,7 @@ from ..permissions import (
     teachers_for,
     threads_visible_to,
 )
+from ..refusals import refusal_for
 from ..routing import Offer, offer_for
 from ..selectors import inbox, ready_replies_for, thread_page
 from ..services.messages import (
@@ -106,8 +107,9 @@ def _attempt(form: MessageForm, send: Callable[[], Message]) -> Message | None:
     except ValidationError as error:
         photos = any(item.code == "photos" for item in error.error_list)
         form.add_error("photos" if photos else "body", error)
-    except PermissionDenied:
-        form.add_error(None, not_allowed_message())
+    except PermissionDenied as refused:
+        # The refusal names whom to contact: the class teacher, the cover, the office (R18).
+        form.add_error(None, str(refused) or not_allowed_message())
     return None
 
 
@@ -186,6 +188,11 @@ def render_thread(
         "now": now,
         "office_thread": office,
         "ready_replies": ready_replies_for(request.user, thread) if may_write else [],
+        "refusal": (
+            refusal_for(request.user, thread)
+            if not may_write and not office and thread.parent_id and thread.teacher_id
+            else ""
+        ),
         **extra,
     }
     status = 400 if form.errors or extra.get("error") else 200

@@ -103,10 +103,12 @@ def test_school_working_days_are_edited_as_checkboxes(office_client: Client) -> 
         "office_phone": "01632 960100",
         "office_email": "office@example.org",
         "max_recording_minutes": "3",
+        "staff_emails_per_day": "6",
     }
     assert office_client.post(url, data).status_code == 302
     school.refresh_from_db()
     assert school.working_days == "1234"
+    assert school.staff_emails_per_day == 6  # R31: the office sets it in the admin
 
 
 def test_a_wrong_time_zone_is_refused_and_nothing_changes(office_client: Client) -> None:
