@@ -7,7 +7,9 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (stops the reply clock of a suspended parent)
-        from . import today  # what waits for the office, on the admin's index
+        from . import (
+            receivers,  # noqa: F401  (stops the reply clock of a suspended parent)
+            today,  # what waits for the office, on the admin's index
+        )
 
         today.register()
