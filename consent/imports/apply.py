@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InviteCode, User
+from accounts.selectors.people import CHILDREN_GENERATION
 from accounts.services.invites import invite_codes_create
 from classes.models import Pupil, SchoolClass
+from core.generations import generation_bump
 from core.queue import enqueue_on_commit
 
 from ..models import MediaStatus, PupilImport
@@ -75,7 +77,10 @@ def _new_pupil(row: PlanRow) -> Pupil:
 
 
 def _pupils_create(rows: list[PlanRow]) -> list[Pupil]:
-    return Pupil.objects.bulk_create([_new_pupil(row) for row in rows])
+    created = Pupil.objects.bulk_create([_new_pupil(row) for row in rows])
+    # One INSERT sends no signal: a new classmate can change a child's display name (R6).
+    generation_bump(CHILDREN_GENERATION)
+    return created
 
 
 def _consents_record(
