@@ -276,6 +276,7 @@ def test_children_of_shows_a_new_teacher_and_a_renamed_one_at_once(agreed_parent
     child: Pupil = ParentLink.objects.get(parent=agreed_parent).pupil
     assert children_of(agreed_parent)[0].teachers == ()
 
+    assert child.school_class is not None
     teacher = assign_teacher(TeacherFactory(last_name="Patel"), child.school_class)
     assert [t.last_name for t in children_of(agreed_parent)[0].teachers] == ["Patel"]
 
