@@ -20,8 +20,9 @@ from accounts.services.invites import invite_codes_create
 from classes.models import Pupil, SchoolClass
 from core.generations import generation_bump
 from core.queue import enqueue_on_commit
+from core.statistics import analyze_on_commit
 
-from ..models import MediaStatus, PupilImport
+from ..models import ConsentChange, MediaStatus, PupilConsent, PupilImport
 from ..permissions import can_manage_consent
 from ..services.media import media_consent_record
 from .emails import InviteEmail
@@ -157,6 +158,7 @@ def pupil_import_apply(*, acting_user: User, plan: ImportPlan) -> PupilImport:
     )
     record.full_clean()
     record.save()
+    analyze_on_commit([Pupil, PupilConsent, ConsentChange, InviteCode, PupilImport])
     if emails:
         enqueue_on_commit(
             "consent.tasks.send_import_invites", [email.as_dict() for email in emails]
