@@ -117,6 +117,9 @@ class YearGroup(models.IntegerChoices):
     YEAR_6 = 7, _("Year 6")
 
 
+YEAR_GROUP_LABELS = dict(YearGroup.choices)
+
+
 def new_class_code() -> str:
     return "".join(secrets.choice(TYPEABLE_ALPHABET) for _ in range(6))
 
@@ -167,7 +170,9 @@ class SchoolClass(ConstraintErrorsOnFields, models.Model):
     constraint_fields = {"class_name_taken": "name"}
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_year_group_display()})"
+        # Every row of the admin's pupil list prints one: a dictionary lookup, where
+        # ``get_year_group_display`` rebuilds the field's choices each time.
+        return f"{self.name} ({YEAR_GROUP_LABELS.get(self.year_group, self.year_group)})"
 
     @property
     def academic_year_label(self) -> str:

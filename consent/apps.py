@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Consent")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (drops the data-processing gate's cached answers)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from accounts.middleware import CONDUCT_EXEMPT_URL_NAMES, Handler, is_static_request, url_name_of
 from accounts.models import Role
 
-from .selectors.data_processing import dp_pending_exists
+from .selectors.data_processing import dp_gate_pending
 
 # Pages a parent may reach before agreeing: the form itself and every page open before the code
 # of conduct is accepted (its gate comes first): sign-out, joining with another invite code
@@ -23,7 +23,8 @@ DP_EXEMPT_URL_NAMES = CONDUCT_EXEMPT_URL_NAMES | {"dp_consent"}
 
 
 class DataProcessingConsentMiddleware:
-    """A signed-in parent with a child still to agree for is sent to the form (one query).
+    """A signed-in parent with a child still to agree for is sent to the form (one query while
+    something is pending; none once the cache remembers that nothing is).
 
     No published form means no gate; staff and pupils are never gated by it.
     """
@@ -38,7 +39,7 @@ class DataProcessingConsentMiddleware:
             and user.role == Role.PARENT
             and not is_static_request(request)
             and url_name_of(request) not in DP_EXEMPT_URL_NAMES
-            and dp_pending_exists(user)
+            and dp_gate_pending(user)
         ):
             return redirect("dp_consent")
         return self.get_response(request)

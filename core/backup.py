@@ -40,6 +40,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from .statistics import analyze
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
@@ -344,6 +346,7 @@ def _restore_database(alias: str, vendor: str, dump: Path, *, clean: bool) -> No
     ]
     connection.close()
     _run([*command, *_pg_connection_args(alias, flag="--dbname"), str(dump)], alias)
+    analyze(None, using=alias)  # a dump holds no planner statistics
 
 
 def _swap_in(staged: Path, media_root: Path) -> None:

@@ -17,9 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ParentLink, User
+from accounts.selectors.people import CHILDREN_GENERATION
 from classes.models import Pupil, SchoolClass, SchoolClassUserObjectPermission
 from classes.selectors import SUPPORT, TEACH, school_get
 from classes.services import staff_assign
+from consent.selectors.data_processing import DP_GENERATION
+from core.generations import generation_bump
+from core.statistics import analyze_on_commit
 
 from .consent import ensure_consent, ensure_data_processing
 from .extras import DemoInvite, ensure_conduct, ensure_invite, ensure_pupil_code
@@ -86,7 +90,14 @@ def seed_demo(
     created["picture codes"] = ensure_pupil_code(office=office)
     invite = ensure_invite(office=office)
     created["invite codes"] = int(invite is not None)
-    return SeedReport(created=created, invite=invite)
+    report = SeedReport(created=created, invite=invite)
+    if report.created_anything:
+        # Bulk inserts send no signal: drop what the cache kept about families, and give the
+        # planner statistics for the rows just made (every table: the seed fills nearly all).
+        generation_bump(CHILDREN_GENERATION)
+        generation_bump(DP_GENERATION)
+        analyze_on_commit()
+    return report
 
 
 def _configure_school() -> int:

@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors.people import CHILDREN_GENERATION
 from audit import AuditAction, audit_record_many
 from classes.models import Pupil, YearGroup
+from consent.selectors.data_processing import DP_GENERATION
+from core.generations import generation_bump
 
 from .permissions.deletion import can_mark_leavers
 
@@ -46,6 +49,9 @@ def pupils_mark_left(
     chosen = Pupil.objects.filter(pk__in=pupils.values("pk"), leaving_date__isnull=True)
     marked = list(chosen.select_for_update().order_by("pk"))
     Pupil.objects.filter(pk__in=[pupil.pk for pupil in marked]).update(leaving_date=on)
+    # An UPDATE sends no signal: drop the answers kept about these children's families.
+    generation_bump(CHILDREN_GENERATION)
+    generation_bump(DP_GENERATION)
     audit_record_many(
         AuditAction.PUPIL_LEFT,
         actor=acting_user,

@@ -33,6 +33,7 @@ from accounts.models import ParentLink, Role, User
 from audit import AuditAction, audit_record
 from classes.models import Pupil
 from consent.models import ConsentChange, PupilConsent
+from core.statistics import analyze_on_commit
 from media.storage import files_delete, stored_files
 from messaging.models import Message, MessagePhoto, Thread
 from messaging.notices import message_key
@@ -120,6 +121,10 @@ def retention_run(*, now: dt.datetime | None = None) -> RetentionCounts:
         raise
     _record_run(counts, now=now, completed=True)
     logger.info("retention run: %s", asdict(counts))
+    if any(asdict(counts).values()):
+        # What was erased cascades through most tables: the planner's statistics for all of
+        # them, once a night at most.
+        analyze_on_commit()
     return counts
 
 

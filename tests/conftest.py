@@ -99,11 +99,14 @@ def parent_with_child(school_class: SchoolClass):
 
 
 def client_for(user: User) -> Client:
-    """A client signed in as ``user``, on a server whose caches are warm (the school and the
-    current code of conduct are read from the shared cache on every page after the first), so
-    query counts measure each page's own work. The caches are warmed on the test clock: a test
-    that names its moments calls it inside ``at()``, at the moment the pages are first seen."""
+    """A client signed in as ``user``, on a server whose caches are warm (the school, the
+    current code of conduct and the current data-processing form are read from the shared cache
+    on every page after the first), so query counts measure each page's own work. The caches
+    are warmed on the test clock: a test that names its moments calls it inside ``at()``, at
+    the moment the pages are first seen."""
+    from accounts.models import Role
     from accounts.selectors.conduct import conduct_audience, conduct_current_id
+    from consent.selectors.data_processing import dp_form_current_id
     from notifications.permissions import can_have_notifications
     from notifications.selectors import bell_for
 
@@ -112,6 +115,8 @@ def client_for(user: User) -> Client:
     audience = conduct_audience(user)
     if audience:
         conduct_current_id(audience)
+    if user.role == Role.PARENT:
+        dp_form_current_id()
     if can_have_notifications(user):
         bell_for(user)
     return client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
@@ -14,6 +15,17 @@ from core.today import today_items
 
 from ..permissions.accounts import can_manage_accounts, can_use_admin
 
+# Each request's answer while it lives: the admin asks for every page several times (the view's
+# guard, the site's permission check, the sidebar), and each would be a query.
+_allowed: weakref.WeakKeyDictionary[HttpRequest, bool] = weakref.WeakKeyDictionary()
+
+
+def admin_allowed(request: HttpRequest) -> bool:
+    """``can_use_admin`` for the request's user, asked of the database once per request."""
+    if request not in _allowed:
+        _allowed[request] = can_use_admin(request.user)
+    return _allowed[request]
+
 
 def secure_admin(site: admin.AdminSite) -> None:
     """Send the admin's sign-in through allauth and require TOTP before any admin page."""
@@ -21,7 +33,7 @@ def secure_admin(site: admin.AdminSite) -> None:
     site.site_header = site.site_title = _("School portal office")
 
     def has_permission(request: HttpRequest) -> bool:
-        return can_use_admin(request.user)
+        return admin_allowed(request)
 
     site.has_permission = has_permission  # type: ignore[method-assign]
     original_view = site.admin_view
@@ -30,7 +42,7 @@ def secure_admin(site: admin.AdminSite) -> None:
         guarded = original_view(view, cacheable)
 
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if can_manage_accounts(request.user) and not can_use_admin(request.user):
+            if can_manage_accounts(request.user) and not admin_allowed(request):
                 return redirect("admin_needs_mfa")
             return guarded(request, *args, **kwargs)
 

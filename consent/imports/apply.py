@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InviteCode, User
+from accounts.selectors.people import CHILDREN_GENERATION
 from accounts.services.invites import invite_codes_create
 from classes.models import Pupil, SchoolClass
+from core.generations import generation_bump
 from core.queue import enqueue_on_commit
+from core.statistics import analyze_on_commit
 
-from ..models import MediaStatus, PupilImport
+from ..models import ConsentChange, MediaStatus, PupilConsent, PupilImport
 from ..permissions import can_manage_consent
 from ..services.media import media_consent_record
 from .emails import InviteEmail
@@ -75,7 +78,10 @@ def _new_pupil(row: PlanRow) -> Pupil:
 
 
 def _pupils_create(rows: list[PlanRow]) -> list[Pupil]:
-    return Pupil.objects.bulk_create([_new_pupil(row) for row in rows])
+    created = Pupil.objects.bulk_create([_new_pupil(row) for row in rows])
+    # One INSERT sends no signal: a new classmate can change a child's display name (R6).
+    generation_bump(CHILDREN_GENERATION)
+    return created
 
 
 def _consents_record(
@@ -152,6 +158,7 @@ def pupil_import_apply(*, acting_user: User, plan: ImportPlan) -> PupilImport:
     )
     record.full_clean()
     record.save()
+    analyze_on_commit([Pupil, PupilConsent, ConsentChange, InviteCode, PupilImport])
     if emails:
         enqueue_on_commit(
             "consent.tasks.send_import_invites", [email.as_dict() for email in emails]

@@ -35,3 +35,12 @@ SECRET_KEY = env("SECRET_KEY") or kept_secret_key()
 # WhiteNoise finds static files where the apps keep them, as under debug mode; without debug
 # mode it would serve only what `collectstatic` copied, and every page would lose its style.
 WHITENOISE_USE_FINDERS = True
+
+# Pages compressed by Django: nothing in front of it does here (on a school's server nginx does,
+# outside the web workers). Below WhiteNoise, which sends its own compressed static files, and
+# above everything that writes a page's body; what is never compressed: core/compression.py.
+MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "core.compression.PageGZipMiddleware",
+)

@@ -384,3 +384,22 @@ def test_R33_an_invite_email_without_a_home_language_is_in_english_only(
     for message in mail.outbox:
         assert emails_module.SEPARATOR not in str(message.body)
         assert message.extra_headers["Content-Language"] == "en-gb"
+
+
+def test_an_import_refreshes_the_planners_statistics_of_the_tables_it_filled(
+    office: User, oak: SchoolClass, elm: SchoolClass, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        run_import(office, FILE, django_capture_on_commit_callbacks)
+
+    analyzed = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert analyzed == [], "SQLite needs no statistics"
+        return
+    assert analyzed == [
+        'ANALYZE "accounts_invitecode", "classes_pupil", "consent_consentchange", '
+        '"consent_pupilconsent", "consent_pupilimport"'
+    ]

@@ -532,3 +532,35 @@ def test_R28_erasing_a_leaver_costs_the_same_queries_whatever_their_data(
             assert retention_module.pupil_erase(pupil.pk, today=today).pupils == 1
         counted.append(len(queries))
     assert counted[1] == counted[2], counted
+
+
+def _analyzed(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
+
+
+def test_a_retention_run_that_erased_something_refreshes_the_planners_statistics(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    with (
+        at(after_leaving(settings.PUPIL_RETENTION_DAYS + 1)),
+        CaptureQueriesContext(connection) as ctx,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        counts = retention_run()
+
+    assert counts.pupils == 1
+    expected = ["ANALYZE"] if connection.vendor == "postgresql" else []  # every table
+    assert _analyzed(ctx) == expected
+
+
+def test_a_retention_run_that_erased_nothing_leaves_the_statistics_alone(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    with (
+        at(after_leaving(settings.PUPIL_RETENTION_DAYS)),
+        CaptureQueriesContext(connection) as ctx,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert retention_run() == RetentionCounts()
+
+    assert _analyzed(ctx) == []
