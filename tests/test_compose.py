@@ -99,9 +99,12 @@ def test_web_worker_and_beat_have_healthchecks_that_probe_themselves() -> None:
     assert "healthcheck:" in web and "http://localhost:8000/healthz" in web
     worker = service("worker")
     assert "celery -A dojo_portal inspect ping --destination celery@$$HOSTNAME" in worker
+    media_worker = service("media-worker")
+    assert '"--hostname", "media@%h"' in media_worker
+    assert "celery -A dojo_portal inspect ping --destination media@$$HOSTNAME" in media_worker
     beat = service("beat")
     assert 'test: ["CMD", "python", "manage.py", "health", "beat"]' in beat
-    for name in ("web", "worker", "beat", "db", "redis", "libretranslate"):
+    for name in ("web", "worker", "media-worker", "beat", "db", "redis", "libretranslate"):
         assert re.search(r"^    healthcheck:$", service(name), re.MULTILINE), name
 
 
@@ -110,7 +113,7 @@ def test_services_start_in_order_and_nginx_waits_for_a_healthy_web() -> None:
     assert re.search(r"db:\n      condition: service_healthy", portal)
     # Redis is never a dependency: only started first (issue 13).
     assert re.search(r"redis:\n      condition: service_started", portal)
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "media-worker", "beat"):
         assert re.search(
             r"migrate:\n        condition: service_completed_successfully", service(name)
         ), name
@@ -118,7 +121,7 @@ def test_services_start_in_order_and_nginx_waits_for_a_healthy_web() -> None:
 
 
 def test_resource_limits_fit_a_two_core_four_gigabyte_server() -> None:
-    running = ("db", "redis", "web", "worker", "beat", "libretranslate", "nginx")
+    running = ("db", "redis", "web", "worker", "media-worker", "beat", "libretranslate", "nginx")
     total = sum(memory_mb(service(name)) for name in running)
     assert total <= 4096 - 256, f"{total} MB of limits leave the system too little of 4 GB"
     assert memory_mb(service("migrate")) <= 1024
