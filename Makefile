@@ -13,9 +13,10 @@ PORT ?= 8000
 # language the portal is written in).
 LOCALES := pl ro ur pa ar es
 # Where no translatable text of the portal is: the tests' and benchmarks' strings are not shown
-# to anyone, and vendored or collected files are not ours.
+# to anyone, vendored or collected files are not ours, and static/errors/ holds pages rendered
+# from templates/errors/ (`manage.py error_pages`).
 MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests \
-	--ignore=benchmarks --ignore=static/vendor
+	--ignore=benchmarks --ignore=static/vendor --ignore=static/errors
 MESSAGES_OPTIONS := $(addprefix --locale=,$(LOCALES)) $(MESSAGES_IGNORE) --no-obsolete \
 	--add-location=file
 

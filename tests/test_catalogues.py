@@ -20,6 +20,10 @@ from tests.requirements import require_or_skip
 LOCALE = Path(settings.BASE_DIR) / "locale"
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 DOMAINS = ("django", "djangojs")
+# As `make messages`: vendored files are not ours, and static/errors/ holds pages rendered from
+# templates/errors/ (makemessages would write its temporary copies of them into static/, where
+# another test process's WhiteNoise lists the folder).
+IGNORED_BY_MAKE_MESSAGES = ["static/vendor", "static/errors"]
 CATALOGUES = [
     LOCALE / code / "LC_MESSAGES" / f"{domain}.po" for code in LANGUAGES for domain in DOMAINS
 ]
@@ -117,7 +121,7 @@ def test_R32_making_the_messages_again_keeps_the_translations(
     call_command(
         "makemessages",
         locale=["pl"],
-        ignore_patterns=["static/vendor"],  # the rest of `make messages`' are not linked here
+        ignore_patterns=IGNORED_BY_MAKE_MESSAGES,  # the rest of `make messages`' are not linked
         symlinks=True,
         no_obsolete=True,
         add_location="file",
@@ -200,7 +204,7 @@ def make_messages_afresh(tmp_path: Path, settings, monkeypatch: pytest.MonkeyPat
             "makemessages",
             locale=["pl"],
             domain=domain,
-            ignore_patterns=["static/vendor"],  # the rest of `make messages`' are not linked
+            ignore_patterns=IGNORED_BY_MAKE_MESSAGES,  # the rest are not linked here
             symlinks=True,
             no_obsolete=True,
             add_location="file",
