@@ -45,9 +45,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
 
-    class Media:
-        css = {"all": ["audit/admin.css"]}
-
     @admin.display(description=pgettext_lazy("who made a change", "by"), ordering="actor_label")
     def by(self, entry: AuditEntry) -> str:
         """The person's name and their role when they acted ("Sarah Bennett (Office staff)");
