@@ -1,7 +1,8 @@
 """A school on the last release upgrades to this code with ``migrate`` alone (README.md,
 "Upgrading").
 
-The release is taken from git (the newest ``v*`` tag before this commit), with its own code:
+The release is taken from git (the newest ``v*`` tag before this commit, or the commit
+``CHANGELOG.md`` names for it when the clone came without tags), with its own code:
 its ``migrate`` makes a new database and its ``seed_demo`` fills it, as a school's portal would
 be. This code's ``migrate`` then upgrades that database, and a smoke test signs a parent in,
 reads the feed, opens a photo and sends a message (``tests/release_smoke.py``). It runs on
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -37,11 +39,38 @@ def git(*args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+RELEASE_COMMIT = re.compile(r"^## (v\d+(?:\.\d+)*)\b.*?^Commit `([0-9a-f]{40})`", re.M | re.S)
+
+
+def _version(tag: str) -> list[int]:
+    return [int(part) for part in tag[1:].split(".")]
+
+
+def released_commits() -> dict[str, str]:
+    """Each release in CHANGELOG.md with its commit: a clone without tags still knows them."""
+    text = (BASE_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    return dict(RELEASE_COMMIT.findall(text))
+
+
+def behind_head(commit: str) -> bool:
+    """The commit is in this checkout's history, and is not HEAD itself."""
+    ancestor = subprocess.run(
+        ["git", "-C", str(BASE_DIR), "merge-base", "--is-ancestor", commit, "HEAD"],
+        capture_output=True,
+        check=False,
+    )
+    return ancestor.returncode == 0 and git("rev-parse", "HEAD") != commit
+
+
 def last_release() -> str:
-    """The newest release tag behind this commit ('' when there is none or no git)."""
-    tags = git("tag", "--list", "v*", "--merged", "HEAD", "--no-contains", "HEAD")
-    ordered = sorted(tags.split(), key=lambda tag: [int(p) for p in tag[1:].split(".")])
-    return ordered[-1] if ordered else ""
+    """The newest release behind this commit: its tag, or the commit CHANGELOG.md names for it
+    when the tag did not come with the clone ('' when there is none or no git)."""
+    tags = git("tag", "--list", "v*", "--merged", "HEAD", "--no-contains", "HEAD").split()
+    known = {tag: tag for tag in tags}
+    for tag, commit in released_commits().items():
+        if tag not in known and behind_head(commit):
+            known[tag] = commit
+    return known[max(known, key=_version)] if known else ""
 
 
 def release_code(tag: str, folder: Path) -> Path:

@@ -127,6 +127,9 @@ def _axe_source() -> str:
 
 def axe_check(page: Page) -> None:
     """Assert the page has no WCAG 2.2 A/AA violation that axe-core can find."""
+    # A click that navigates returns once the new page has begun: wait for its stylesheets, or
+    # axe measures the page as it looks unstyled (17 px links where the CSS makes them 44 px).
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol: the portal's CSP (rightly) refuses the inline
     # script tag that add_script_tag would insert, and bypassing the CSP would hide real faults.
     if not page.evaluate("typeof axe !== 'undefined'"):
