@@ -1,5 +1,7 @@
 """Admin changes to people are audited (R28): every add, change or delete in the Django admin of
-an account, a pupil, a parent–pupil link or a consent record.
+an account, a pupil, a parent–pupil link or a consent record; and so is every change to the
+school's organisation the office makes there: classes (with the staff and cover edited on a
+class's page), staff assignments, cover and closures.
 
 The admin writes a ``LogEntry`` for each of these, whichever admin class did the work, so the
 log follows those entries rather than each admin class. Django saves a single ``LogEntry`` (a
@@ -43,6 +45,18 @@ PEOPLE_MODELS = frozenset(
         "consent.dataprocessingagreement",
     }
 )
+# The school's organisation: who teaches, supports or covers which class, and when it is shut.
+# Their changes name what was added or removed (a staff member and their part, a cover's
+# teacher and dates): no child's name is in these records.
+SCHOOL_MODELS = frozenset(
+    {
+        "classes.schoolclass",
+        "classes.schoolclassuserobjectpermission",
+        "classes.coverassignment",
+        "classes.closure",
+    }
+)
+AUDITED_MODELS = PEOPLE_MODELS | SCHOOL_MODELS
 FLAG_ACTIONS = {
     ADDITION: AuditAction.ADMIN_ADDED,
     CHANGE: AuditAction.ADMIN_CHANGED,
@@ -52,9 +66,11 @@ FLAG_ACTIONS = {
 LINK_ACTIONS = {ADDITION: AuditAction.LINK_CREATED, DELETION: AuditAction.LINK_REMOVED}
 
 
-def _changes(change_message: str) -> list[dict[str, object]]:
+def _changes(change_message: str, *, with_objects: bool = False) -> list[dict[str, object]]:
     """The admin's structured change message without object names (a pupil's full name is in
-    them): which fields changed, which related records were added, changed or deleted."""
+    them): which fields changed, which related records were added, changed or deleted. With
+    ``with_objects`` (the school's organisation, where the related records are staff
+    assignments and covers), which record too ("Mrs Patel: Teaches this class")."""
     try:
         items = json.loads(change_message) if change_message else []
     except ValueError:
@@ -65,7 +81,8 @@ def _changes(change_message: str) -> list[dict[str, object]]:
     for item in items:
         for verb, about in item.items() if isinstance(item, dict) else ():
             about = about if isinstance(about, dict) else {}
-            kept.append({"verb": verb, **{k: about[k] for k in ("name", "fields") if k in about}})
+            keys = ("name", "object", "fields") if with_objects else ("name", "fields")
+            kept.append({"verb": verb, **{k: about[k] for k in keys if k in about}})
     return kept
 
 
@@ -75,7 +92,7 @@ def _entry_for(log: LogEntry) -> AuditEntry | None:
         ContentType.objects.get_for_id(log.content_type_id) if log.content_type_id else None
     )
     label = f"{content_type.app_label}.{content_type.model}" if content_type else ""
-    if label not in PEOPLE_MODELS or log.action_flag not in FLAG_ACTIONS:
+    if label not in AUDITED_MODELS or log.action_flag not in FLAG_ACTIONS:
         return None
     model = content_type.model_class() if content_type else None
     if model is None:
@@ -89,7 +106,10 @@ def _entry_for(log: LogEntry) -> AuditEntry | None:
     entry = entry_build(
         action,
         actor=actor,
-        details={"via": "admin", "changes": _changes(log.change_message)},
+        details={
+            "via": "admin",
+            "changes": _changes(log.change_message, with_objects=label in SCHOOL_MODELS),
+        },
         address=request_address(None),
     )
     entry.subject_type = subject_type(model)

@@ -16,6 +16,7 @@ from core.constraints import ConstraintErrorsOnFields
 
 # What each constraint says when a form breaks it (shown beside the field it is about).
 FORM_DATE_NEEDED = _("Give the date written on the signed consent form.")
+CONTACT_KNOWN = _("This address is in the school’s records for this child already.")
 AGREED_ALREADY = _("This parent agreed to this version of the form for this child already.")
 
 
@@ -186,3 +187,47 @@ class PupilImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.applied_at:%Y-%m-%d %H:%M})"
+
+
+class FamilyContact(ConstraintErrorsOnFields, models.Model):
+    """A parent's or carer's email address as the school's records give it (the pupil import,
+    or the office by hand), so that the office can see who has not joined yet and remind them
+    (issue 21). A parent's own account, once they join, is what the portal uses after that."""
+
+    pupil = models.ForeignKey(
+        Pupil, verbose_name=_("child"), on_delete=models.CASCADE, related_name="family_contacts"
+    )
+    email = models.EmailField(_("email address"))
+    added_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+    reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("parent not yet joined")
+        verbose_name_plural = _("parents not yet joined")
+        ordering = ["pupil__school_class__name", "pupil__first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "email"],
+                name="family_contact_once_per_pupil",
+                violation_error_code="contact_known",
+                violation_error_message=CONTACT_KNOWN,
+            )
+        ]
+
+    constraint_fields = {"contact_known": "email"}
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+
+class ClassListPupil(Pupil):
+    """Current pupils as the office's printable class lists see them (a proxy)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("class list")
+        verbose_name_plural = _("class lists")

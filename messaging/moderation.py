@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.permissions.accounts import has_role
+from accounts.services.reasons import check_reason
 from accounts.services.suspensions import account_suspend
 from audit import AuditAction, audit_record
 from classes.worktime import calendar_for, reply_due_at
@@ -126,6 +127,7 @@ def parent_warn(*, acting_user: User, flag: Flag, reason: str) -> ParentWarning:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(REASON_NEEDED, code="reason")
+    reason = check_reason(reason)  # the parent reads it: no longer than REASON_MAX_LENGTH
     flag = Flag.objects.select_for_update().select_related("message__thread").get(pk=flag.pk)
     parent = flag.message.thread.parent
     if parent is None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import User
 from classes.models import Pupil, SchoolClass
 from core.constraints import ConstraintErrorsOnFields
 from media.uploads import MediaKind
@@ -317,3 +318,13 @@ class Reminder(ConstraintErrorsOnFields, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.time_of_day:%H:%M}"
+
+
+class UrgentNoticeReader(User):
+    """Parents as the office's list of who has read an urgent School Story post sees them (a
+    proxy of the user: no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("reader of an urgent notice")
+        verbose_name_plural = _("readers of urgent notices")

@@ -41,6 +41,7 @@ from ..permissions.accounts import (
 )
 from ..services.accounts import account_create, account_language_set, account_role_set
 from ..services.invites import pupil_is_current
+from ..services.reasons import check_reason
 from ..services.suspensions import account_reinstate, account_suspend
 from . import password_actions, reprint
 from .decisions import Decision, reason_or_page
@@ -98,9 +99,11 @@ class SuspensionInline(_FollowsTheAccount, admin.StackedInline):
 
 
 class SuspendForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (the parent is told)"), widget=forms.Textarea, max_length=2000
-    )
+    # No max_length: a reason too long gets the service's message, which says how long it is.
+    reason = forms.CharField(label=_("Reason (the parent is told)"), widget=forms.Textarea)
+
+    def clean_reason(self) -> str:
+        return check_reason(self.cleaned_data["reason"], required=True)
 
 
 @admin.register(ParentLink)

@@ -35,6 +35,7 @@ def account_suspend(*, acting_user: User, user: User, reason: str) -> Suspension
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(REASON_REQUIRED)
+    reason = check_reason(reason)  # the parent reads it: no longer than REASON_MAX_LENGTH
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_suspended:
         raise ValidationError(ALREADY_SUSPENDED)

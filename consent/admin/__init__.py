@@ -6,4 +6,4 @@ through ``consent.services``; the history is read-only everywhere. The pupil imp
 school's records is :mod:`consent.admin.imports`.
 """
 
-from . import data_processing, history, imports, pupils  # noqa: F401  (registrations)
+from . import class_lists, contacts, data_processing, history, imports, pupils  # noqa: F401

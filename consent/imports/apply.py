@@ -22,7 +22,7 @@ from core.generations import generation_bump
 from core.queue import enqueue_on_commit
 from core.statistics import analyze_on_commit
 
-from ..models import ConsentChange, MediaStatus, PupilConsent, PupilImport
+from ..models import ConsentChange, FamilyContact, MediaStatus, PupilConsent, PupilImport
 from ..permissions import can_manage_consent
 from ..services.media import media_consent_record
 from .emails import InviteEmail
@@ -122,6 +122,18 @@ def _invite_emails(
     ]
 
 
+def _contacts_keep(rows: list[PlanRow], pupils: list[Pupil]) -> None:
+    """The file's parent emails, kept for the office's list of parents not yet joined."""
+    FamilyContact.objects.bulk_create(
+        [
+            FamilyContact(pupil=pupil, email=email.strip().lower())
+            for row, pupil in zip(rows, pupils, strict=True)
+            for email in row.emails
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def pupil_import_apply(*, acting_user: User, plan: ImportPlan) -> PupilImport:
     """Add the plan's new pupils (office and leaders only, R1) and record the import.
@@ -145,6 +157,7 @@ def pupil_import_apply(*, acting_user: User, plan: ImportPlan) -> PupilImport:
     )
     made = invite_codes_create(acting_user=acting_user, pupils=pupils, per_pupil=INVITES_PER_PUPIL)
     emails = _invite_emails(rows, pupils, made)
+    _contacts_keep(rows, pupils)
     record = PupilImport(
         uploaded_by=acting_user,
         file_name=file_name,
@@ -158,7 +171,7 @@ def pupil_import_apply(*, acting_user: User, plan: ImportPlan) -> PupilImport:
     )
     record.full_clean()
     record.save()
-    analyze_on_commit([Pupil, PupilConsent, ConsentChange, InviteCode, PupilImport])
+    analyze_on_commit([Pupil, PupilConsent, ConsentChange, InviteCode, PupilImport, FamilyContact])
     if emails:
         enqueue_on_commit(
             "consent.tasks.send_import_invites", [email.as_dict() for email in emails]

@@ -76,21 +76,21 @@ def _short(code_hash: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Templates:
+class FamilyTemplates:
     subject: _EngineTemplate
     body: _EngineTemplate
 
     @classmethod
-    def load(cls) -> _Templates:
+    def load(cls, name: str = "import_invite") -> FamilyTemplates:
         # Loaded once per batch: a school's intake is hundreds of emails.
         return cls(
-            subject=get_template("consent/email/import_invite_subject.txt"),
-            body=get_template("consent/email/import_invite_body.txt"),
+            subject=get_template(f"consent/email/{name}_subject.txt"),
+            body=get_template(f"consent/email/{name}_body.txt"),
         )
 
 
 def _message(
-    item: InviteEmail, pupil: Pupil, invite: InviteCode, school: School, templates: _Templates
+    item: InviteEmail, pupil: Pupil, invite: InviteCode, school: School, templates: FamilyTemplates
 ) -> EmailMessage:
     context = {
         "school": school,
@@ -100,6 +100,22 @@ def _message(
         "join_link": join_link(item.code),
         "expires_at": invite.expires_at,
     }
+    return family_email(
+        pupil=pupil, templates=templates, context=context, to=item.email, school=school
+    )
+
+
+def family_email(
+    *,
+    pupil: Pupil,
+    templates: FamilyTemplates,
+    context: dict[str, Any],
+    to: str,
+    school: School,
+) -> EmailMessage:
+    """An email to a family that has no account yet (so no language of its own): in English
+    and, below it, in the family's home language when the school's records give one (R33), as
+    the printed letter is; replies go to the school office."""
     languages = [settings.LANGUAGE_CODE, *filter(None, [_home_language(pupil)])]
     subjects, bodies = [], []
     for language in languages:
@@ -110,7 +126,7 @@ def _message(
     message = EmailMessage(
         " / ".join(subjects),
         f"\n\n{SEPARATOR}\n\n".join(bodies) + "\n",
-        to=[item.email],
+        to=[to],
         reply_to=reply_to,
     )
     message.extra_headers["Content-Language"] = ", ".join(languages)
@@ -165,7 +181,7 @@ def import_invites_send(*, invites: Sequence[InviteEmail]) -> int:
     pupils = Pupil.objects.select_related("school_class").in_bulk(
         {item.pupil_id for item in invites}
     )
-    school, templates = school_get(), _Templates.load()
+    school, templates = school_get(), FamilyTemplates.load()
     key = _progress_key(list(by_hash))
     sent = set(cache.get(key) or ())
     messages = []

@@ -32,6 +32,11 @@ AREAS: tuple[Area, ...] = (
 )
 
 EXCLUDED: dict[str, str] = {
+    "consent.FamilyContact": (
+        "An address from the school's records for a family that has not joined: there is no "
+        "account to export it to, and it goes with the pupil; the office answers a request "
+        "for it from the school's records."
+    ),
     "accounts.PupilLogin": (
         "A hash of the child's picture code and its lock-out counters, kept only to sign the "
         "child in: the hash says nothing about the child, and handing it out would weaken it."

@@ -25,7 +25,6 @@ from tests.factories import (
     ParentFactory,
     ParentLinkFactory,
     PupilFactory,
-    SchoolClassFactory,
     with_totp,
 )
 
@@ -241,11 +240,12 @@ def test_R28_a_link_removed_on_the_pupils_page_is_recorded_without_names(
 
 
 def test_R28_changes_to_records_that_are_not_about_people_are_not_logged(
-    office_client: Client,
+    office_client: Client, school: Any
 ) -> None:
-    school_class = SchoolClassFactory(name="Oak")
-    url = reverse("admin:classes_schoolclass_change", args=[school_class.pk])
-    response = office_client.post(url, form_of(office_client, url, name="Elm"))
+    """The school's own settings (its name, hours, contacts) are neither people nor its
+    organisation (classes, staff and cover are: tests/audit/test_audit_school_changes.py)."""
+    url = reverse("admin:classes_school_change", args=[school.pk])
+    response = office_client.post(url, form_of(office_client, url, office_phone="01302 000000"))
     assert response.status_code == 302
     assert not AuditEntry.objects.exists()
 

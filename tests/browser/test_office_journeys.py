@@ -129,3 +129,44 @@ def test_R3_R28_a_request_on_the_today_page_is_refused_with_a_reason_the_log_kee
     row.locator("th a").click()
     expect(page.locator("#content")).to_contain_text("the child's parents were asked.")
     check_at_the_desk(page, request_log)
+
+
+def test_R32_the_office_prints_the_not_yet_joined_list_and_sends_the_reminder(
+    page: Page, live_server: Any, request_log: RequestLog, school: School
+) -> None:
+    from django.core import mail
+
+    from consent.models import FamilyContact
+    from notifications.models import BouncedAddress
+
+    oak = SchoolClassFactory.create(name="Oak")
+    maya = PupilFactory.create(school_class=oak, first_name="Maya", home_language="pl")
+    leo = PupilFactory.create(school_class=oak, first_name="Leo")
+    elm_pupil = PupilFactory.create(school_class=SchoolClassFactory.create(name="Elm"))
+    FamilyContact.objects.create(pupil=maya, email="anna@example.org")
+    FamilyContact.objects.create(pupil=leo, email="old@example.org")
+    FamilyContact.objects.create(pupil=elm_pupil, email="elm@example.org")
+    BouncedAddress.objects.create(email="old@example.org", reason="550 No such mailbox")
+    office = OfficeFactory.create()
+    sign_in_with_totp(page, live_server, office)
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Parents not yet joined").first.click()  # 1: the list
+    check_at_the_desk(page, request_log)
+    page.locator("#changelist-filter").get_by_role("link", name="Oak").click()  # 2: one class
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    page.get_by_role("link", name="Print").click()  # 3: the print view
+    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("main")).to_contain_text("Address bounced")
+    check_at_the_desk(page, request_log)
+    page.get_by_role("link", name="Back to the list").click()  # 4
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    page.locator("#action-toggle").check()  # 5: every row shown
+    page.locator("select[name=action]").select_option("send_reminder")  # 6
+    page.get_by_role("button", name="Go").click()  # 7
+    messages = page.locator(".messagelist")
+    expect(messages).to_contain_text("Reminder sent to anna@example.org.")
+    expect(messages).to_contain_text("Not sent, the address bounced: old@example.org.")
+    check_at_the_desk(page, request_log)
+    assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+    assert mail.outbox[0].extra_headers["Content-Language"] == "en-gb, pl"

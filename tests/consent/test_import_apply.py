@@ -401,5 +401,19 @@ def test_an_import_refreshes_the_planners_statistics_of_the_tables_it_filled(
         return
     assert analyzed == [
         'ANALYZE "accounts_invitecode", "classes_pupil", "consent_consentchange", '
-        '"consent_pupilconsent", "consent_pupilimport"'
+        '"consent_familycontact", "consent_pupilconsent", "consent_pupilimport"'
     ]
+
+
+def test_an_import_keeps_the_files_parent_emails_for_the_list_of_parents_not_yet_joined(
+    office: User, oak: SchoolClass, elm: SchoolClass, django_capture_on_commit_callbacks: Any
+) -> None:
+    from consent.models import FamilyContact
+    from consent.selectors.contacts import not_joined
+
+    run_import(office, FILE, django_capture_on_commit_callbacks)
+
+    sent = sorted(address.lower() for message in mail.outbox for address in message.to)
+    assert sent
+    assert sorted(not_joined().values_list("email", flat=True)) == sent
+    assert FamilyContact.objects.count() == len(sent)

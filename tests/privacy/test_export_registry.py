@@ -30,7 +30,7 @@ def test_R28_every_model_about_a_person_or_a_pupil_is_exported_or_excluded() -> 
 def test_R28_a_model_left_out_of_the_registry_is_caught(monkeypatch) -> None:
     monkeypatch.setattr(registry, "EXCLUDED", {})
 
-    assert registry.unaccounted() == ["accounts.PupilLogin"]
+    assert registry.unaccounted() == ["accounts.PupilLogin", "consent.FamilyContact"]
 
 
 def test_the_walk_sees_the_relations_to_people_and_pupils() -> None:
