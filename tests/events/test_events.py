@@ -283,3 +283,33 @@ def test_R35_upcoming_lists_events_and_closures_soonest_first(
     assert farm < nativity < christmas
     assert "INSET" not in html
     assert TRIP_DAY.strftime("%A") in html
+
+
+def test_R35_the_office_puts_an_event_in_the_school_story_for_every_family(
+    school_class, parent_with_child
+) -> None:
+    from tests.factories import OfficeFactory
+
+    parent, child = parent_with_child
+    other = ParentLinkFactory(pupil__school_class=SchoolClassFactory(name="Ash"))
+    office = OfficeFactory()
+    form = {**FORM, "title": "Christmas fair", "all_day": "on", "starts_at": "", "ends_at": ""}
+    response = client_for(office).post(reverse("events_new_school"), form)
+    event = Event.objects.get()
+    assert response.status_code == 302
+    assert event.post.audience == Audience.SCHOOL and event.all_day
+    for family, pupil in ((parent, child), (other.parent, other.pupil)):
+        reply_set(acting_user=family, event=event, pupil=pupil, answer=Answer.MAYBE)
+    assert Reply.objects.filter(event=event).count() == 2
+
+
+def test_R35_the_event_page_reads_right_to_left_in_arabic(
+    teacher, school_class, parent_with_child
+) -> None:
+    parent, _child = parent_with_child
+    parent.preferred_language = "ar"
+    parent.save()
+    event = trip(teacher, school_class)
+    html = client_for(parent).get(reverse("events_event", args=[event.pk])).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "سيحضر" in html and "أضف إلى التقويم (.ics)" in html
