@@ -14,6 +14,7 @@ urlpatterns = [
     path("consent/", include("consent.urls")),
     path("points/", include("points.urls")),
     path("stories/", include("stories.urls")),
+    path("events/", include("events.urls")),
     path("messages/", include("messaging.urls")),
     path("notifications/", include("notifications.urls")),
     path("privacy/", include("privacy.urls")),

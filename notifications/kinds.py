@@ -166,6 +166,8 @@ def _suspended_detail(office_phone: str, to_staff: bool) -> str:
 
 
 def _post(context: dict[str, str]) -> str:
+    if context.get("event"):  # the one reminder of an event (R35), heard as a post is
+        return _("Please reply for %(event)s")
     story = context.get("story")
     if story == "school":
         return _("New post in the School Story")

@@ -27,6 +27,7 @@ PROJECT_APPS = frozenset(
         "classes",
         "consent",
         "stories",
+        "events",
         "messaging",
         "points",
         "audit",

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "points",
     "stories",
     "messaging",
+    "events",
     "privacy",
     "demo",
 ]

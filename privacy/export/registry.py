@@ -16,7 +16,18 @@ from django.db import models
 
 from classes.models import Pupil
 
-from . import children, consents, messages, notifications, points, profile, records, stories, work
+from . import (
+    children,
+    consents,
+    events,
+    messages,
+    notifications,
+    points,
+    profile,
+    records,
+    stories,
+    work,
+)
 from .base import Area
 
 AREAS: tuple[Area, ...] = (
@@ -25,6 +36,7 @@ AREAS: tuple[Area, ...] = (
     consents.AREA,
     points.AREA,
     stories.AREA,
+    events.AREA,
     messages.AREA,
     notifications.AREA,
     work.AREA,

@@ -20,6 +20,10 @@ from accounts.models import Suspension, User
 from classes.models import Pupil, SchoolClass
 from consent.models import DataProcessingAgreement, DataProcessingForm, MediaStatus, PupilImport
 from consent.services.media import media_consent_record
+from events.models import Answer
+from events.services.events import event_create
+from events.services.feeds import feed_for
+from events.services.replies import reply_set
 from messaging.models import Flag, Message, ParentWarning, Thread
 from messaging.services.messages import message_start
 from notifications.models import (
@@ -207,6 +211,21 @@ def _parent_records(world: World) -> None:
     PushSubscription.objects.create(
         user=parent, endpoint="https://push.invalid/abc", p256dh="k", auth="a", device="Phone"
     )
+    _event_records(world)
+
+
+def _event_records(world: World) -> None:
+    """An event of Maya's class, answered for her, and her parent's calendar address."""
+    event = event_create(
+        acting_user=world.teacher,
+        audience=Audience.CLASS,
+        school_class=world.oak,
+        title="Trip to the farm",
+        starts_on=timezone.localdate() + dt.timedelta(days=3),
+        all_day=True,
+    )
+    reply_set(acting_user=world.parent, event=event, pupil=world.maya, answer=Answer.GOING)
+    feed_for(acting_user=world.parent)
 
 
 def _staff_records(world: World) -> None:
