@@ -209,6 +209,21 @@ def test_R36_the_school_sets_the_longest_recording(teacher, school_class) -> Non
     assert post.attachments.get().status == AttachmentStatus.PROCESSING
 
 
+def test_R36_a_two_hour_video_is_refused_saying_how_long_it_is_and_nothing_is_stored(
+    teacher, school_class
+) -> None:
+    film = upload_of(corpus.two_hour_video(), "sports-day-whole.mp4")
+    with pytest.raises(ValidationError) as refused:
+        class_post(teacher, school_class, uploads=[film], no_child_appears=True)
+    assert refused.value.messages == [
+        str(
+            uploads.TOO_LONG
+            % {"name": "sports-day-whole.mp4", "length": "2:00:00", "limit": "3:00"}
+        )
+    ]
+    assert not Attachment.objects.exists() and media_files() == []
+
+
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
