@@ -11,4 +11,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Infrastructure")
 
     def ready(self) -> None:
+        from celery.signals import task_failure
+
         from . import checks  # noqa: F401  (registers the portal's system checks)
+        from .metrics import task_failure_record
+
+        def count_failure(sender: object = None, **kwargs: object) -> None:
+            task_failure_record(str(getattr(sender, "name", sender)))
+
+        # In the workers: every task that raises is counted for /metrics.
+        task_failure.connect(count_failure, weak=False, dispatch_uid="core.count_failure")

@@ -1,9 +1,10 @@
-"""The worker's heartbeat and beat's last run, kept in the shared cache.
+"""The worker's heartbeat, beat's last run and the last backup, kept in the shared cache.
 
 Beat runs ``core.tasks.heartbeat`` on a schedule; each run stores the time (``heartbeat_record``),
 so the web processes can tell whether a worker is alive and taking tasks (``last_heartbeat``).
 Beat itself records each time it sends a task (``core.beat.RecordingScheduler`` calls
 ``beat_record``), so a beat that stopped is told apart from a worker that stopped.
+``manage.py backup`` records each archive it writes (``backup_record``), for ``/metrics``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 HEARTBEAT_KEY = "dojo_portal:worker-heartbeat"
 BEAT_KEY = "dojo_portal:beat-last-run"
+BACKUP_KEY = "dojo_portal:backup-last-written"
 
 
 def heartbeat_record(*, at: datetime | None = None) -> datetime:
@@ -40,4 +42,18 @@ def beat_record(*, at: datetime | None = None) -> datetime:
 def last_beat() -> datetime | None:
     """When beat last sent a periodic task, or None if never (or the cache was cleared)."""
     value = cache.get(BEAT_KEY)
+    return datetime.fromisoformat(value) if value else None
+
+
+def backup_record(*, at: datetime | None = None) -> datetime:
+    """Store ``at`` (default: now) as the time the last backup archive was written."""
+    at = at or timezone.now()
+    cache.set(BACKUP_KEY, at.isoformat(), timeout=None)
+    return at
+
+
+def last_backup() -> datetime | None:
+    """When the last backup was written, or None if not known here (never, or the cache was
+    cleared since)."""
+    value = cache.get(BACKUP_KEY)
     return datetime.fromisoformat(value) if value else None

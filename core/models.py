@@ -38,3 +38,19 @@ class CacheOutage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_prefix}: {'down' if self.down_since else 'up'}"
+
+
+class TaskFailure(models.Model):
+    """How many times a Celery task has failed (raised), by task name, and when it last did:
+    what ``/metrics`` reports as ``dojo_celery_task_failures_total`` (``core.metrics``). The
+    workers run in other processes and containers than the web, so the count is kept here."""
+
+    task = models.CharField(max_length=200, unique=True)
+    count = models.PositiveBigIntegerField(default=0)
+    last_failed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "dojo_task_failure"
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.count}"

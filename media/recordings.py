@@ -10,9 +10,15 @@ uploaded: the worker makes a new file from its pictures and sound alone.
   turns the pictures as the display matrix says, and the copy has none), the longest edge is at
   most ``VIDEO_LONG_EDGE`` (never enlarged), the length at most the caller's limit. Only the
   first picture and sound streams are kept: no chapters, subtitles, data streams (a phone's
-  timed location track) or cover pictures, ``-map_metadata -1`` and ``bitexact`` flags so that
-  not even the encoder's name is written, and x264's SEI (its settings) is removed. A poster
-  frame is taken from the copy and re-encoded by Pillow as a WebP without metadata.
+  timed location track) or cover pictures, ``-map_metadata -1`` and ``bitexact`` flags (no
+  creation time, no muxer's name), and x264's SEI (its settings) is removed. The encoded
+  pictures and sound are then copied, untouched, into the stored file by a second pass that
+  writes no tag at all: the first pass's muxer would name the encoder in the video's sample
+  entry (``Lavc libx264``), which ffmpeg writes for every stream it encodes itself. Both passes
+  write empty handler names (``-empty_hdlr_name``: not ``VideoHandler``/``SoundHandler``). What
+  ffprobe still shows of a stored copy is what every MP4 has: its brand (``isom``), and for each
+  track the "undetermined" language (``und``) and a vendor field of zeros.
+  A poster frame is taken from the copy and re-encoded by Pillow as a WebP without metadata.
 - **Sound**: AAC in an M4A (MP4) with no metadata and the same length cap. AAC in MP4 rather
   than Opus in WebM: Safari on older iPhones plays only the first, and it is what the video
   copies use too, so one decoder serves both.
@@ -54,7 +60,8 @@ SCALE = f"scale=w='trunc({_FACTOR}*iw/2)*2':h='trunc({_FACTOR}*ih/2)*2',setsar=1
 NO_METADATA = (
     *("-map_metadata", "-1", "-map_chapters", "-1", "-dn", "-sn"),
     *("-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"),
-    *("-metadata:s:v", "handler_name=", "-metadata:s:a", "handler_name="),
+    "-empty_hdlr_name",
+    "1",
 )
 
 
@@ -78,7 +85,7 @@ class Transcoded:
 
 def transcode_video(source: Path, folder: Path, *, max_seconds: float) -> Transcoded:
     """An H.264/AAC MP4 of the video at ``source`` in ``folder``, and its WebP poster."""
-    output = folder / "video.mp4"
+    encoded, output = folder / "encoded.mp4", folder / "video.mp4"
     _run(
         [
             *_input(source),
@@ -88,10 +95,20 @@ def transcode_video(source: Path, folder: Path, *, max_seconds: float) -> Transc
             *("-bsf:v", "filter_units=remove_types=6"),  # x264's SEI: its settings as text
             *("-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2"),
             *NO_METADATA,
+            *("-f", "mp4", str(encoded)),
+        ],
+        max_seconds,
+    )
+    _run(  # the same packets, in a file whose tracks name no encoder
+        [
+            tool("ffmpeg"),
+            *("-v", "error", "-nostdin", "-y", "-i", str(encoded), "-map", "0", "-c", "copy"),
+            *NO_METADATA,
             *("-movflags", "+faststart", "-f", "mp4", str(output)),
         ],
         max_seconds,
     )
+    encoded.unlink()
     width, height = _picture_size(output)
     poster = _poster(output, folder)
     with Image.open(io.BytesIO(poster)) as image:

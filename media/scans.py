@@ -1,7 +1,8 @@
 """Checking an uploaded scan of a consent form (R11, R14): a PDF, JPEG or PNG, by its content.
 
 A scan goes through the checks every upload does (``media.uploads.check_upload``): its kind is
-read from its bytes (never its name or the browser's claim), a PDF must be complete, and a photo
+read from its bytes (never its name or the browser's claim; a name that says another kind, a PDF
+named ``.png``, is refused), a PDF must be complete, and a photo
 is opened only by the one decoder its signature names, its pixels counted from the header and
 then decoded once, so a picture that is damaged, cut short or a decompression bomb is refused.
 What differs is the limits (at most 10 MB, PDF, JPEG or PNG only: what an office scanner or
@@ -35,6 +36,10 @@ SCAN_SUFFIXES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "pn
 SCAN_TOO_LARGE = _("The scan is larger than 10 MB. Please scan at a lower resolution.")
 SCAN_NOT_ALLOWED = _("The scan must be a PDF, JPEG or PNG file.")
 SCAN_EMPTY = _("The scan is empty.")
+SCAN_MISMATCH = _(
+    "The scan is not the kind of file its name says. Please check that it is the form's scan, "
+    "and add it again with a name that matches it."
+)
 SCAN_DAMAGED = _("The scan is damaged or incomplete. Please scan the form again.")
 SCAN_ENCRYPTED = _(
     "The scan is protected with a password. Please save it without protection and add it again."
@@ -47,8 +52,8 @@ SCAN_TOO_MANY_PIXELS = _(
 
 def scan_suffix(upload: UploadedFile) -> str:
     """The file's real type as a suffix (``pdf``, ``jpg``, ``png``), or a ValidationError
-    with one of the messages above (code ``empty``, ``too_large``, ``not_allowed``, ``damaged``,
-    ``encrypted``, ``too_many_pages`` or ``too_many_pixels``)."""
+    with one of the messages above (code ``empty``, ``too_large``, ``not_allowed``, ``mismatch``,
+    ``damaged``, ``encrypted``, ``too_many_pages`` or ``too_many_pixels``)."""
     size = upload_size(upload)
     if size == 0:
         raise ValidationError(SCAN_EMPTY, code="empty")
@@ -88,6 +93,8 @@ def _scan_refusal(refusal: ValidationError) -> ValidationError:
     """The upload check's refusal, said of the scan."""
     if refusal.code == "damaged":
         return ValidationError(SCAN_DAMAGED, code="damaged")
+    if refusal.code == "mismatch":
+        return ValidationError(SCAN_MISMATCH, code="mismatch")
     if refusal.code == "encrypted":
         return ValidationError(SCAN_ENCRYPTED, code="encrypted")
     if refusal.code == "too_many_pages":

@@ -7,10 +7,11 @@ a recording); PDFs are then opened by pikepdf (``media.documents``). It refuses,
 clear, translated message naming the file, anything not on the allow-list, too large, empty,
 damaged or cut short; photos with more pixels than ``STORIES_MAX_PIXELS`` (decompression
 bombs); encrypted PDFs and PDFs of more than 100 pages; and recordings longer than the caller
-allows (the school's setting, for a post's). Content decides: a PDF named ``.mp4`` is accepted
-as a document, stored as ``.pdf`` and served as a PDF. Every upload goes through it: posts'
-attachments, messages' photos (``messaging.photos``) and consent scans (``media.scans``, with
-limits of their own).
+allows (the school's setting, for a post's). A file whose name or declared type says it is of
+another kind than its content (a PDF named ``.mp4``, a recording named ``.jpg``) is refused too,
+with a message saying what it really is (``media.naming``): it is never stored as what it turned
+out to be. Every upload goes through it: posts' attachments, messages' photos
+(``messaging.photos``) and consent scans (``media.scans``, with limits of their own).
 
 Photos are opened by Pillow restricted to the one decoder their signature names, their size
 checked from the header before any pixel is decoded, and then decoded once, so a truncated
@@ -39,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from . import documents, formats, probe
+from . import documents, formats, naming, probe
 from .tempfiles import local_copy
 
 if TYPE_CHECKING:
@@ -77,6 +78,19 @@ TOO_MANY_FILES = ngettext_lazy(
     "A post can have at most %(limit)s attachment: %(count)s were added.",
     "A post can have at most %(limit)s attachments: %(count)s were added.",
     "limit",
+)
+# A file that is not what its name or type says: each message says what it really is.
+REALLY_A_PHOTO = _(
+    "“%(name)s” is really a photo, not what its name says. Please check that it is the file "
+    "you meant, and add it again with a name that matches it."
+)
+REALLY_A_RECORDING = _(
+    "“%(name)s” is really a recording, not what its name says. Please check that it is the "
+    "file you meant, and add it again with a name that matches it."
+)
+REALLY_A_PDF = _(
+    "“%(name)s” is really a PDF, not what its name says. Please check that it is the file you "
+    "meant, and add it again with a name that matches it."
 )
 POST_TOO_LARGE = _("These files add up to %(size)s: a post can carry at most %(limit)s.")
 
@@ -155,8 +169,8 @@ def check_upload(
 ) -> CheckedUpload:
     """Check one upload; raise ``ValidationError`` (one message naming it, with its code:
     ``empty``, ``not_accepted``, ``unsupported_picture``, ``damaged``, ``too_large``,
-    ``too_many_pixels``, ``too_long``, ``unavailable``, ``encrypted`` or ``too_many_pages``)
-    if refused.
+    ``too_many_pixels``, ``too_long``, ``unavailable``, ``encrypted``, ``too_many_pages`` or
+    ``mismatch``: not what its name or declared type says) if refused.
 
     ``limits`` gives the largest size accepted for each kind, in bytes; a kind it leaves out is
     not accepted. By default they are an attachment's (``attachment_limits``). A recording
@@ -175,6 +189,7 @@ def check_upload(
         if found is None:
             return _check_recording(upload, size, limits, max_seconds, name)
         kind = MediaKind(found.kind)
+        _check_claim(kind, upload, name)
         _check_size(kind, size, limits, name)
         width = height = None
         if kind == MediaKind.PHOTO:
@@ -197,6 +212,19 @@ def _check_size(kind: MediaKind, size: int, limits: Mapping[MediaKind, int], nam
             size=filesizeformat(size),
             limit=filesizeformat(limits[kind]),
         )
+
+
+def _check_claim(kind: MediaKind, upload: UploadedFile, name: str) -> None:
+    """Refuse a file whose name or declared type claims another kind than its content's."""
+    group = {
+        MediaKind.PHOTO: (naming.PHOTO, REALLY_A_PHOTO),
+        MediaKind.AUDIO: (naming.RECORDING, REALLY_A_RECORDING),
+        MediaKind.VIDEO: (naming.RECORDING, REALLY_A_RECORDING),
+        MediaKind.DOCUMENT: (naming.DOCUMENT, REALLY_A_PDF),
+    }
+    content_kind, message = group[kind]
+    if naming.contradicts(content_kind, name, getattr(upload, "content_type", None)):
+        raise _refusal(message, "mismatch", name=name)
 
 
 def _check_recording(
@@ -237,6 +265,7 @@ def _check_recording(
     except formats.FormatError as problem:
         raise _format_refusal(problem, name) from None
     kind = MediaKind(found.kind)
+    _check_claim(kind, upload, name)
     _check_size(kind, size, limits, name)
     return CheckedUpload(
         kind, found.content_type, found.extension, size, found.width, found.height, found.duration

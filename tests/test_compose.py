@@ -58,7 +58,13 @@ def test_R17_libretranslate_runs_on_the_compose_network_with_the_schools_languag
 
 PORTAL_SERVICES = ("migrate", "web", "worker", "beat")
 OTHER_SERVICES = ("db", "redis", "libretranslate", "nginx")
-SECRETS = ("secret_key", "postgres_password", "email_host_password", "vapid_private_key")
+SECRETS = (
+    "secret_key",
+    "postgres_password",
+    "email_host_password",
+    "vapid_private_key",
+    "metrics_token",
+)
 
 
 def anchor(name: str) -> str:
@@ -158,6 +164,7 @@ def test_secrets_are_read_only_files_never_environment_variables() -> None:
     assert "DATABASE_PASSWORD_FILE: /run/secrets/postgres_password" in portal
     assert "EMAIL_HOST_PASSWORD_FILE: /run/secrets/email_host_password" in portal
     assert "VAPID_PRIVATE_KEY_FILE: /run/secrets/vapid_private_key" in portal
+    assert "METRICS_TOKEN_FILE: /run/secrets/metrics_token" in portal
     assert "DATABASE_URL: postgres://dojo@db:5432/dojo\n" in portal  # no password in the URL
     assert "POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password" in service("db")
     for variable in (
@@ -165,6 +172,7 @@ def test_secrets_are_read_only_files_never_environment_variables() -> None:
         "POSTGRES_PASSWORD",
         "EMAIL_HOST_PASSWORD",
         "VAPID_PRIVATE_KEY",
+        "METRICS_TOKEN",
     ):
         assert not re.search(rf"\b{variable}:", text), f"{variable} is in an environment"
         assert not re.search(rf"^{variable}=", ENV_EXAMPLE.read_text(), re.MULTILINE), variable

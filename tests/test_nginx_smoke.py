@@ -7,7 +7,9 @@ the production settings on the test database. It checks what a school's IT perso
   one Cache-Control, the app's;
 - a 70 MB upload gets the portal's own 413 page, saying the limit;
 - ``/healthz`` is green through nginx, and on ``localhost`` straight from gunicorn (the
-  container probe's way).
+  container probe's way);
+- ``/metrics`` is not passed on by nginx, and gunicorn answers it to Prometheus's token on the
+  web container's name, with both processes' requests added up.
 
 Skipped with the reason where nginx, openssl or PostgreSQL is missing (fails instead under
 ``DOJO_REQUIRE_ALL=1``). Every process it starts stops by itself after ``LIFETIME`` seconds
@@ -130,6 +132,9 @@ def replace(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+METRICS_TOKEN = "prometheus-reads-this"
+
+
 def production_env(var_dir: Path) -> dict[str, str]:
     params = connection.settings_dict
     url = (
@@ -151,6 +156,7 @@ def production_env(var_dir: Path) -> dict[str, str]:
         ALLOWED_HOSTS=HOST,
         TRUST_X_REAL_IP="true",
         TRANSLATION_BACKEND="off",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     return env
 
@@ -228,6 +234,8 @@ def front_end(tmp_path: Path) -> Iterator[FrontEnd]:
         check=False,
     )
     assert collected.returncode == 0, collected.stderr[-3000:]
+    counts = tmp_path / "prometheus"  # emptied at each start, as compose's command does
+    counts.mkdir()
     gunicorn = started(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -238,7 +246,7 @@ def front_end(tmp_path: Path) -> Iterator[FrontEnd]:
             "2",
         ],
         front.folder / "gunicorn.log",
-        env,
+        {**env, "PROMETHEUS_MULTIPROC_DIR": str(counts)},
     )
     conf = front.folder / "nginx.conf"
     conf.write_text(
@@ -317,6 +325,24 @@ def test_nginx_in_front_of_gunicorn_compresses_caches_once_refuses_big_uploads_k
         "GET", "/accounts/login/", headers={"Host": "localhost"}, port=front_end.gunicorn_port
     )
     assert refused.status == 400  # the local name opens /healthz only
+
+    hidden, _ = front_end.request("GET", "/metrics")
+    assert hidden.status == 404  # nginx keeps it to the internal network
+    metrics, metrics_body = front_end.request(
+        "GET",
+        "/metrics",
+        headers={"Host": "web:8000", "Authorization": f"Bearer {METRICS_TOKEN}"},
+        port=front_end.gunicorn_port,
+    )
+    assert metrics.status == 200, metrics_body[:300]
+    text = metrics_body.decode()
+    thumbs = re.findall(
+        r'^dojo_http_requests_total\{method="GET",status="2xx",view="stories_thumbnail"\} (\S+)$',
+        text,
+        re.MULTILINE,
+    )
+    assert thumbs and float(thumbs[0]) >= 1, text[:2000]
+    assert "dojo_broker_up" in text and "dojo_messages_sweep_lag_seconds" in text
 
 
 def upload_too_large(front: FrontEnd, path: str, cookie: dict[str, str]) -> tuple[int, str]:

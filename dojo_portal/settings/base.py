@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # /healthz for a probe on the server itself (its own host name or localhost), before the
     # host check; every other request is checked against ALLOWED_HOSTS as usual.
     "core.health_probe.LocalHealthProbeMiddleware",
+    # Every request counted and timed by its URL's name for /metrics, which it answers itself,
+    # to the bearer of METRICS_TOKEN only (core/request_metrics.py).
+    "core.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -423,6 +426,15 @@ HEALTH_CHECKS = [
     "core.health.worker_check",
     "core.health.beat_check",
     "translation.health.translation_check",
+]
+
+# /metrics for Prometheus (core/metrics.py): answered only to "Authorization: Bearer <token>"
+# with this token (best given as METRICS_TOKEN_FILE, a secret); unset, /metrics is off (404).
+METRICS_TOKEN = env("METRICS_TOKEN")
+# The apps' own series, read at each scrape (as HEALTH_CHECKS: core imports no app).
+METRICS_COLLECTORS = [
+    "notifications.metrics.emails_waiting",
+    "messaging.metrics.sweep_lag",
 ]
 
 # Security: sessions and cookies.

@@ -7,7 +7,8 @@ photos (JPEG, PNG, WebP, HEIC/HEIF by its ``ftyp`` brand) and PDFs. Anything els
 of containers. Keeping the check costs a few lines and saves work: a photo or PDF never starts
 a process, and a photo is opened by Pillow restricted to the one decoder its signature names
 (``Format.pillow_format``); a picture in a format off the list (SVG, TIFF, EPS, GIF, BMP, AVIF)
-gets its own message. Content decides: a PDF named ``.mp4`` is a document, stored as ``.pdf``.
+gets its own message. Content decides what a file is; a name or declared type that says
+otherwise gets the file refused (``media.naming``, ``media.uploads``).
 
 It raises ``UnsupportedPicture`` or ``Damaged``; ``media.uploads`` turns those into messages.
 """

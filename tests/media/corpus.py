@@ -103,6 +103,16 @@ def long_video() -> Path:
 
 
 @functools.cache
+def two_hour_video() -> Path:
+    """Two hours of a 16×16 black picture, one frame a second: a small file, a long film."""
+    return _ffmpeg(
+        "two-hours.mp4",
+        *("-f", "lavfi", "-i", "color=black:size=16x16:rate=1"),
+        *("-t", "7200", "-c:v", "libx264", "-preset", "ultrafast", "-g", "600"),
+    )
+
+
+@functools.cache
 def portrait_video() -> Path:
     """Ten seconds held upright, as a phone stores it: 320×180 pixels and a display matrix
     that turns them a quarter, so it is shown 180 wide and 320 high."""

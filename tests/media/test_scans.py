@@ -17,6 +17,7 @@ from media.scans import (
     SCAN_DAMAGED,
     SCAN_EMPTY,
     SCAN_ENCRYPTED,
+    SCAN_MISMATCH,
     SCAN_NOT_ALLOWED,
     SCAN_TOO_LARGE,
     SCAN_TOO_MANY_PIXELS,
@@ -43,7 +44,7 @@ def refused(upload: SimpleUploadedFile) -> list[str]:
         ("form.pdf", PDF, "pdf"),
         ("form.jpg", photo_bytes("JPEG"), "jpg"),
         ("form.png", photo_bytes("PNG"), "png"),
-        ("form.png", PDF, "pdf"),  # content decides, never the name
+        ("form.jpg", photo_bytes("PNG"), "png"),  # within a kind, the content decides
     ],
 )
 def test_R11_a_scan_is_kept_with_the_type_its_content_shows(
@@ -53,6 +54,14 @@ def test_R11_a_scan_is_kept_with_the_type_its_content_shows(
 
     assert scan_suffix(upload) == suffix
     assert upload.tell() == 0  # ready to be stored from its first byte
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("form.png", PDF), ("form.pdf", photo_bytes("JPEG")), ("form.docx", PDF)],
+)
+def test_R9_a_scan_that_is_not_what_its_name_says_is_refused(name: str, content: bytes) -> None:
+    assert refused(scan(name, content)) == [str(SCAN_MISMATCH)]
 
 
 def test_R9_a_pdf_scan_cut_short_is_refused_as_damaged() -> None:

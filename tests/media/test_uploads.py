@@ -157,13 +157,62 @@ def test_R9_a_pdf_is_accepted_as_a_work_sample() -> None:
     )
 
 
-def test_R9_content_decides_a_pdf_named_mp4_is_a_document_stored_as_pdf() -> None:
-    checked = check_upload(upload("video.mp4", PDF, "video/mp4"))
-    assert (checked.kind, checked.content_type, checked.extension) == (
-        MediaKind.DOCUMENT,
-        "application/pdf",
-        ".pdf",
-    )
+@pytest.mark.parametrize(
+    ("name", "make", "declared", "really"),
+    [
+        ("video.mp4", lambda: PDF, "video/mp4", uploads.REALLY_A_PDF),
+        ("song.mp3", lambda: PDF, "audio/mpeg", uploads.REALLY_A_PDF),
+        ("sports-day.jpg", lambda: PDF, "image/jpeg", uploads.REALLY_A_PDF),
+        ("notes.docx", lambda: PDF, "application/octet-stream", uploads.REALLY_A_PDF),
+        ("maths.pdf", lambda: photo_bytes("JPEG"), "application/pdf", uploads.REALLY_A_PHOTO),
+        ("clip.mp4", lambda: photo_bytes("PNG"), "video/mp4", uploads.REALLY_A_PHOTO),
+        ("picture.jpg", lambda: corpus.mp4_with_location().read_bytes(), "image/jpeg",
+         uploads.REALLY_A_RECORDING),
+        ("work.pdf", lambda: corpus.mp3_with_id3().read_bytes(), "application/pdf",
+         uploads.REALLY_A_RECORDING),
+    ],
+    ids=["pdf-as-mp4", "pdf-as-mp3", "pdf-as-jpg", "pdf-as-docx", "jpeg-as-pdf", "png-as-mp4",
+         "mp4-as-jpg", "mp3-as-pdf"],
+)  # fmt: skip
+def test_R9_a_file_that_is_not_what_its_name_says_is_refused_saying_what_it_really_is(
+    name: str, make: Callable[[], bytes], declared: str, really
+) -> None:
+    assert refusal(lambda: check_upload(upload(name, make(), declared))) == [
+        message(really, name=name)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"),
+    [("lesson", "video/mp4"), ("lesson.bin", "image/png"), ("lesson", "audio/wav")],
+)
+def test_R9_a_declared_type_of_another_kind_is_refused_when_the_name_says_nothing(
+    name: str, declared: str
+) -> None:
+    assert refusal(lambda: check_upload(upload(name, PDF, declared))) == [
+        message(uploads.REALLY_A_PDF, name=name)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "declared", "kind"),
+    [
+        ("painting.jpg", lambda: photo_bytes("PNG"), "image/jpeg", MediaKind.PHOTO),
+        ("IMG_0042.HEIC", lambda: photo_bytes("JPEG"), "image/heic", MediaKind.PHOTO),
+        ("voice.mp4", lambda: corpus.wav().read_bytes(), "video/mp4", MediaKind.AUDIO),
+        ("song.m4a", lambda: corpus.mp4_with_location().read_bytes(), "audio/mp4",
+         MediaKind.VIDEO),
+        ("maths", lambda: PDF, "application/octet-stream", MediaKind.DOCUMENT),
+        ("maths.pdf", lambda: PDF, "text/plain", MediaKind.DOCUMENT),
+    ],
+    ids=["png-as-jpg", "jpeg-as-heic", "wav-as-mp4", "video-as-m4a", "no-name", "text-plain"],
+)  # fmt: skip
+def test_R9_a_name_of_the_same_kind_or_one_that_claims_nothing_is_accepted(
+    name: str, make: Callable[[], bytes], declared: str, kind: MediaKind
+) -> None:
+    """Within a kind the content decides (a PNG saved as .jpg is common); whether a recording
+    is a video or a sound is its streams' to say."""
+    assert check_upload(upload(name, make(), declared)).kind == kind
 
 
 def test_R9_a_post_of_several_good_files_comes_back_in_order() -> None:
