@@ -89,6 +89,9 @@ PUPIL_URL_NAMES = frozenset(
         "pupil_start",
         "pupil_class",
         "pupil_code",
+        # a classroom tablet's names with monsters, and its picture code
+        "pupil_tablet",
+        "pupil_tablet_code",
         # the pupil area (points app): their points, their monster, the picture notice
         "pupil_points",
         "pupil_monster",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from classes.models import Pupil
+from classes.models import Pupil, SchoolClass
 from core.constraints import ConstraintErrorsOnFields
 
 
@@ -274,6 +274,32 @@ class PupilLogin(models.Model):
         return str(_("picture code of pupil %(pupil)s") % {"pupil": self.pupil_id})
 
 
+class ClassTablet(models.Model):
+    """A classroom tablet that the class's staff set up to open the class's sign-in page.
+
+    The tablet keeps a signed cookie with this row's id and a random secret; only the secret's
+    SHA-256 is stored. The cookie opens nothing but the class's sign-in page (the pupil still
+    taps their picture code), and only while this row is neither forgotten nor expired: a copy
+    of the cookie stops working the moment a teacher forgets the tablet.
+    """
+
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="tablets", verbose_name=_("class")
+    )
+    secret_hash = models.CharField(max_length=64, editable=False)
+    set_up_at = models.DateTimeField(_("set up"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
+    forgotten_at = models.DateTimeField(_("forgotten"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("classroom tablet")
+        verbose_name_plural = _("classroom tablets")
+        ordering = ["-set_up_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(_("classroom tablet %(number)s") % {"number": self.pk})
+
+
 class CodeOfConduct(ConstraintErrorsOnFields, models.Model):
     """A version of the code of conduct that parents or staff accept before use (R4)."""
 
@@ -367,6 +393,7 @@ __all__ = [
     "ADMIN_ROLES",
     "ADULT_ROLES",
     "STAFF_ROLES",
+    "ClassTablet",
     "CodeOfConduct",
     "ConductAcceptance",
     "ExtraParentRequest",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import award, monster, reports
+from .views import award, monster, reports, tablet
 
 urlpatterns = [
     path("class/<int:class_id>/", award.class_screen, name="points_class"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/points/", reports.pupil_points, name="pupil_points"),
     path("class/<int:class_id>/report/", reports.points_class_report, name="points_class_report"),
     path("class/<int:class_id>/report.csv", reports.points_class_csv, name="points_class_csv"),
+    path("tablet/", tablet.tablet_page, name="pupil_tablet"),
     path("me/monster/", monster.pupil_monster, name="pupil_monster"),
     path("me/monster/preview/", monster.pupil_monster_preview, name="pupil_monster_preview"),
     path("me/notice/", monster.pupil_notice, name="pupil_notice"),

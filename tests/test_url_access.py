@@ -48,6 +48,10 @@ PUBLIC_URL_NAMES = frozenset(
         "pupil_start",
         "pupil_class",
         "pupil_code",
+        # a classroom tablet's page of monsters and its picture code: without the tablet's
+        # signed cookie they send to pupil_start; with it they show only the class's sign-in
+        "pupil_tablet",
+        "pupil_tablet_code",
         "healthz",
         # the privacy notices, for families before they join (R28)
         "privacy_notice_parents",
@@ -69,6 +73,8 @@ PUPIL_URL_NAMES = frozenset(
         "pupil_start",
         "pupil_class",
         "pupil_code",
+        "pupil_tablet",
+        "pupil_tablet_code",
         # the pupil area: their own points and monster, and the picture notice (R26, R27)
         "pupil_points",
         "pupil_monster",

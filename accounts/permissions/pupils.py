@@ -35,3 +35,9 @@ def can_unlock_pupil_code(user: Any, pupil: Pupil) -> bool:
 def can_show_class_sign_in(user: Any, school_class: SchoolClass) -> bool:
     """The office and leaders, or the class's staff, may show its sign-in code and QR code."""
     return can_manage_accounts(user) or _works_with_class(user, school_class.pk, CLASS_STAFF_ROLES)
+
+
+def can_manage_class_tablets(user: Any, school_class: SchoolClass) -> bool:
+    """The office and leaders, or the class's staff, may set up and forget its classroom
+    tablets (each opens only the class's sign-in page)."""
+    return can_manage_accounts(user) or _works_with_class(user, school_class.pk, CLASS_STAFF_ROLES)

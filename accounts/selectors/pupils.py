@@ -6,12 +6,17 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from classes.models import Pupil, SchoolClass
 from classes.names import NamedPupil, display_names, named_pupils
 
-from ..models import User
-from ..permissions.pupils import can_show_class_sign_in, can_unlock_pupil_code
+from ..models import ClassTablet, User
+from ..permissions.pupils import (
+    can_manage_class_tablets,
+    can_show_class_sign_in,
+    can_unlock_pupil_code,
+)
 
 
 def normalise_class_code(code: str) -> str:
@@ -60,3 +65,28 @@ def get_pupil_for_unlock(user: Any, pupil_id: int) -> NamedPupil:
 def pupil_display_name(user: User) -> str:
     """The display name of the pupil whose account ``user`` is (one query)."""
     return display_names([user.pupil])[user.pupil.pk]
+
+
+def get_class_for_tablets(user: Any, class_id: int) -> SchoolClass:
+    """The class, if ``user`` may set up and forget its classroom tablets; otherwise 404."""
+    school_class = get_object_or_404(SchoolClass, pk=class_id)
+    if not can_manage_class_tablets(user, school_class):
+        raise Http404
+    return school_class
+
+
+def class_tablets(school_class: SchoolClass) -> list[ClassTablet]:
+    """The class's classroom tablets still in use (not forgotten, not expired), newest first
+    (one query)."""
+    rows = ClassTablet.objects.filter(
+        school_class=school_class, forgotten_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    return list(rows)
+
+
+def get_tablet_for(user: Any, tablet_id: int) -> ClassTablet:
+    """A classroom tablet (with its class) if ``user`` may forget it; otherwise 404."""
+    tablet = get_object_or_404(ClassTablet.objects.select_related("school_class"), pk=tablet_id)
+    if not can_manage_class_tablets(user, tablet.school_class):
+        raise Http404
+    return tablet

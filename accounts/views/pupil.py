@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
@@ -41,6 +43,7 @@ from ..services.pupil_login import (
     pupil_code_check,
     pupil_unlock,
 )
+from ..services.tablets import TABLET_COOKIE, tablet_class
 
 PUPIL_UNLOCKED = _("%(name)s can sign in with their pictures again.")
 PUPIL_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -53,6 +56,12 @@ STATE_NOTICES = {"locked": PICTURE_CODE_LOCKED, "no_code": NO_PICTURE_CODE}
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Type the class code (or scan the class's QR code, which skips this page)."""
+    if request.method == "GET":
+        tablet = class_from_tablet(request)
+        if isinstance(tablet, HttpResponse):
+            return tablet
+        if tablet is not None:
+            return redirect("pupil_tablet")
     form = ClassCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,6 +73,29 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("pupil_class", class_code=school_class.class_code)
     return render(request, "accounts/pupil/start.html", {"form": form})
+
+
+def tablet_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """The class-code page with the reason a tablet's cookie was refused (403); the cookie is
+    dropped, so the device asks for a class code like any other."""
+    form = ClassCodeForm()
+    response = render(
+        request,
+        "accounts/pupil/start.html",
+        {"form": form, "tablet_error": error.messages[0]},
+        status=403,
+    )
+    response.delete_cookie(TABLET_COOKIE, samesite="Lax")
+    return response
+
+
+def class_from_tablet(request: HttpRequest) -> SchoolClass | HttpResponse | None:
+    """The class this device was set up for; a refusal page for a forgotten, expired or forged
+    tablet; None when the device is not a classroom tablet."""
+    try:
+        return tablet_class(request.COOKIES.get(TABLET_COOKIE))
+    except ValidationError as error:
+        return tablet_refused(request, error)
 
 
 def _class_or_refusal(request: HttpRequest, class_code: str) -> SchoolClass | HttpResponse:
@@ -99,15 +131,35 @@ def picture_code(request: HttpRequest, class_code: str, pupil_id: int) -> HttpRe
     if isinstance(school_class, HttpResponse):
         return school_class
     pupil = get_sign_in_pupil(school_class, pupil_id)
+    urls = KeypadUrls(
+        action=reverse("pupil_code", args=[school_class.class_code, pupil.pupil.pk]),
+        back=reverse("pupil_class", args=[school_class.class_code]),
+    )
+    return keypad_page(request, school_class, pupil, urls)
+
+
+@dataclass(frozen=True)
+class KeypadUrls:
+    """Where the keypad posts its taps, and the page of names it came from."""
+
+    action: str
+    back: str
+
+
+def keypad_page(
+    request: HttpRequest, school_class: SchoolClass, pupil: NamedPupil, urls: KeypadUrls
+) -> HttpResponse:
+    """The keypad for ``pupil`` (reached by class code or from a classroom tablet): each tap
+    comes back until five pictures are chosen, then the code is checked."""
     form = PictureCodeForm(request.POST or None)
     keys: list[str] = []
     if request.method == "POST" and form.is_valid():
         keys = form.sequence()
         if len(keys) == CODE_LENGTH:
-            return _check_code(request, school_class, pupil, form, keys)
+            return _check_code(request, school_class, pupil, form, keys, urls)
         if form.wants_sign_in():
             form.add_error(None, TAP_ALL_PICTURES)
-    return _keypad(request, school_class, pupil, form, keys, _state(pupil.pupil))
+    return _keypad(request, pupil, form, keys, _state(pupil.pupil), urls)
 
 
 def _state(pupil: Pupil) -> str:
@@ -123,13 +175,14 @@ def _check_code(
     pupil: NamedPupil,
     form: PictureCodeForm,
     keys: list[str],
+    urls: KeypadUrls,
 ) -> HttpResponse:
     try:
         user = pupil_code_check(pupil=pupil.pupil, code=keys)
     except ValidationError as error:
         form.add_error(None, error)
         state = error.code if error.code in {"locked", "no_code"} else "ready"
-        return _keypad(request, school_class, pupil, form, [], str(state))
+        return _keypad(request, pupil, form, [], str(state), urls)
     _sign_in(request, user, school_class)
     return redirect("home")
 
@@ -150,21 +203,21 @@ def _sign_in(request: HttpRequest, user: User, school_class: SchoolClass) -> Non
 
 def _keypad(
     request: HttpRequest,
-    school_class: SchoolClass,
     pupil: NamedPupil,
     form: PictureCodeForm,
     keys: list[str],
     state: str,
+    urls: KeypadUrls,
 ) -> HttpResponse:
     chosen = pictures_for(keys)
     # Say why there is no keypad, unless the attempt that just failed said it already.
     notice = STATE_NOTICES.get(state) if not form.non_field_errors() else None
     context = {
         "notice": notice,
-        "school_class": school_class,
         "pupil": pupil,
         "form": form,
         "state": state,
+        "urls": urls,
         "pictures": PICTURES,
         "entered": "-".join(keys),
         "slots": chosen + [None] * (CODE_LENGTH - len(chosen)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,9 +91,19 @@ def confirmation_text(
     return str(AWARDED % {"value": value, "skill": skill_name, "names": _names_text(names)})
 
 
-def _screen_url(school_class: SchoolClass, last: uuid.UUID | None = None) -> str:
+def _big(request: AuthedRequest) -> bool:
+    """Whether the screen is in its big-screen mode (names to read from the back of a room)."""
+    return (request.POST if request.method == "POST" else request.GET).get("big") == "1"
+
+
+def _screen_url(
+    request: AuthedRequest, school_class: SchoolClass, last: uuid.UUID | None = None
+) -> str:
     url = reverse("points_class", args=[school_class.pk])
-    return f"{url}?last={last}" if last else url
+    query: dict[str, str] = {"last": str(last)} if last else {}
+    if _big(request):
+        query["big"] = "1"
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def _fragment(
@@ -109,6 +120,7 @@ def _fragment(
     """The confirmation (or refusal) for htmx. After a change, also fresh ``tiles`` (those of
     the pupils concerned, or the whole grid after a whole-class click) and a new batch."""
     context: dict[str, Any] = {"school_class": school_class, "text": text, "undo": undo}
+    context["big"] = _big(request)
     context.update(error=error, tiles=tiles, badges=badges, whole_class=whole_class)
     if not error:
         context["form"] = AwardForm()
@@ -137,7 +149,7 @@ def _refused(request: AuthedRequest, school_class: SchoolClass, message: Any) ->
     if request.htmx:
         return _fragment(request, school_class, text=str(message), error=True)
     messages.error(request, message)
-    return redirect(_screen_url(school_class))
+    return redirect(_screen_url(request, school_class))
 
 
 def _first_error(form: AwardForm) -> str:
@@ -160,6 +172,7 @@ def class_screen(request: AuthedRequest, class_id: int) -> HttpResponse:
         "needs_work": [row for row in skills if row.skill.kind == SkillKind.NEEDS_WORK],
         "form": AwardForm(),
         "undo": last,
+        "big": _big(request),
     }
     return render(request, "points/award.html", context)
 
@@ -208,7 +221,7 @@ def award(request: AuthedRequest, class_id: int) -> HttpResponse:
         return _fragment(request, school_class, text=text, undo=batch, tiles=tiles)
     text = confirmation_text(awards, whole_class=whole_class)
     messages.success(request, text)
-    return redirect(_screen_url(school_class, batch))
+    return redirect(_screen_url(request, school_class, batch))
 
 
 def _undo_class(request: AuthedRequest, batch: uuid.UUID) -> tuple[SchoolClass | None, set[int]]:
@@ -243,7 +256,7 @@ def undo(request: AuthedRequest, batch: uuid.UUID) -> HttpResponse:
         tiles = class_tiles(school_class, only=pupil_ids)
         return _fragment(request, school_class, text=text, tiles=tiles)
     messages.success(request, text)
-    return redirect(_screen_url(school_class))
+    return redirect(_screen_url(request, school_class))
 
 
 def _skills_class(user: Any, class_id: int) -> tuple[SchoolClass, bool]:
