@@ -103,6 +103,7 @@ PUPIL_URL_NAMES = frozenset(
         "stories_like",
         "stories_media",
         "stories_thumbnail",
+        "stories_photo",  # a photo of a post of theirs, in the viewer
         # the privacy notices (R28), the children's one in pictures
         "privacy_notice_parents",
         "privacy_notice_pupils",

@@ -59,6 +59,14 @@ class School(ConstraintErrorsOnFields, models.Model):
         help_text=_("Off by default: parents message class teachers only (R18)."),
     )
     office_email = models.EmailField(_("office email"), blank=True)
+    parents_may_download_media = models.BooleanField(
+        _("parents can download photos and recordings"),
+        default=False,
+        help_text=_(
+            "Off by default: parents view a post's photos and recordings in the portal, and only "
+            "staff have a download button."
+        ),
+    )
     max_recording_minutes = models.PositiveSmallIntegerField(
         _("longest recording (minutes)"),
         default=3,

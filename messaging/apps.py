@@ -8,8 +8,10 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            home,  # "Message <teacher>" on a parent's home
             receivers,  # noqa: F401  (stops the reply clock of a suspended parent)
             today,  # what waits for the office, on the admin's index
         )
 
         today.register()
+        home.register()

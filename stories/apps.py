@@ -7,4 +7,9 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Stories")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to the consent app's event, R13)
+        from . import (
+            home,  # the news on a parent's home
+            receivers,  # noqa: F401  (connects to the consent app's event, R13)
+        )
+
+        home.register()

@@ -20,7 +20,7 @@ from django.db.models import Q
 from accounts.models import ParentLink, Role
 from accounts.permissions.accounts import has_role
 from classes.models import Pupil, SchoolClass
-from classes.selectors import staff_class_ids
+from classes.selectors import school_get, staff_class_ids
 
 from .models import Audience, Post, PostQuerySet
 
@@ -99,3 +99,41 @@ def can_like_post(user: Any) -> bool:
 def can_see_reach(user: Any, post: Post) -> bool:
     """An author sees how many families their post reached (R30); so do leaders."""
     return can_change_post(user, post) or has_role(user, Role.LEADER)
+
+
+def can_download_media(user: Any) -> bool:
+    """Staff may download a post's photos and recordings; parents only where the school allows
+    it (``School.parents_may_download_media``, off by default); pupils never."""
+    if has_role(user, *CLASS_STAFF, Role.OFFICE):
+        return True
+    return has_role(user, Role.PARENT) and school_get().parents_may_download_media
+
+
+def can_see_class_album(user: Any, school_class: SchoolClass) -> bool:
+    """A class's album is for those who read its Class Story (R15): the parents of its current
+    pupils, its pupils, its staff (covering now included) and leaders."""
+    if has_role(user, Role.LEADER):
+        return True
+    if has_role(user, Role.TEACHER, Role.SUPPORT):
+        return school_class.pk in staff_class_ids(user)
+    if has_role(user, Role.PARENT):
+        children = Pupil.objects.current().filter(parent_links__parent=user)
+        return children.filter(school_class=school_class).exists()
+    pupil = getattr(user, "pupil", None) if has_role(user, Role.PUPIL) else None
+    return pupil is not None and pupil.school_class_id == school_class.pk
+
+
+def can_see_pupil_album(user: Any, pupil: Pupil) -> bool:
+    """A child's own album is for those who read their Student Story (R15): their parents,
+    the child, the staff of their class and leaders."""
+    if has_role(user, Role.LEADER):
+        return True
+    if has_role(user, Role.PARENT):
+        return ParentLink.objects.filter(parent=user, pupil=pupil).exists()
+    if has_role(user, Role.PUPIL):
+        return pupil.user_id == user.pk
+    return (
+        has_role(user, Role.TEACHER, Role.SUPPORT)
+        and pupil.school_class_id is not None
+        and pupil.school_class_id in staff_class_ids(user)
+    )

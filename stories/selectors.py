@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,12 +105,15 @@ def _with_extras(posts: PostQuerySet, viewer: User) -> PostQuerySet:
     )
 
 
-def _rows(posts: list[Post], viewer: User) -> list[FeedPost]:
-    """The posts as rows: Student Story posts with their pupil's display name (one query,
-    none without any), every post with its reach where the viewer may see it (their own; all
-    for leaders), else None (one query, none without any)."""
-    pupils = [post.pupil for post in posts if post.pupil is not None]
-    names = display_names(pupils) if pupils else {}
+def _rows(
+    posts: list[Post], viewer: User, known: Mapping[int, str] | None = None
+) -> list[FeedPost]:
+    """The posts as rows: Student Story posts with their pupil's display name (from ``known``,
+    else one query, none without any), every post with its reach where the viewer may see it
+    (their own; all for leaders), else None (one query, none without any)."""
+    names = dict(known or {})
+    pupils = [p.pupil for p in posts if p.pupil is not None and p.pupil_id not in names]
+    names.update(display_names(pupils) if pupils else {})
     shown = [p for p in posts if p.published_at and can_see_reach(viewer, p)]
     reach = reach_for(shown) if shown else {}
     return [
@@ -134,6 +137,7 @@ def feed_page(
     class_id: int | None = None,
     class_ids: Collection[int] | None = None,
     size: int = PAGE_SIZE,
+    names: Mapping[int, str] | None = None,
 ) -> FeedPage:
     """Published posts ``viewer`` may see, newest first, ``size`` at a time, as rows. Each post
     comes with its attachments; its row with ``liked``, ``seen``, ``translated`` (its text in
@@ -151,7 +155,7 @@ def feed_page(
     page, more = rows[:size], len(rows) > size
     last = page[-1] if more else None
     after = Cursor(last.published_at, last.pk) if last and last.published_at else None
-    return FeedPage(_rows(page, viewer), after)
+    return FeedPage(_rows(page, viewer, names), after)
 
 
 def post_for(viewer: User, pk: int) -> FeedPost | None:

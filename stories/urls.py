@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compose, feed, media, reminders
+from .views import albums, compose, feed, media, reminders
 
 urlpatterns = [
     path("", feed.feed, name="stories_feed"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:post_id>/delete/", compose.delete, name="stories_delete"),
     path("media/<uuid:key>/", media.media, name="stories_media"),
     path("media/<uuid:key>/thumb/", media.thumbnail, name="stories_thumbnail"),
+    path("media/<uuid:key>/download/", media.download, name="stories_download"),
+    path("<int:post_id>/photo/<uuid:key>/", albums.photo, name="stories_photo"),
+    path("class/<int:class_id>/album/", albums.class_album_page, name="stories_class_album"),
+    path("child/<int:pupil_id>/album/", albums.child_album_page, name="stories_child_album"),
     path(
         "class/<int:class_id>/reminders/",
         reminders.class_reminders,

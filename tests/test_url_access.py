@@ -86,6 +86,7 @@ PUPIL_URL_NAMES = frozenset(
         "stories_like",
         "stories_media",
         "stories_thumbnail",
+        "stories_photo",  # a photo of a post of theirs, in the viewer
         # the privacy notices, the children's one in pictures (R28)
         "privacy_notice_parents",
         "privacy_notice_pupils",

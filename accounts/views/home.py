@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.family_home import family_home
+
 from ..http import AuthedRequest
-from ..models import Role
+from ..models import Role, User
 from ..permissions.accounts import can_use_admin, role_required
 from ..selectors.people import children_of
 from ..selectors.pupils import pupil_display_name
@@ -28,7 +30,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {}
     if user.role == Role.PARENT:
-        context["children"] = children_of(user)
+        context.update(_parent_home(user))
     elif user.role in {Role.TEACHER, Role.SUPPORT}:
         context.update(teacher_home(user))
     elif user.role in {Role.OFFICE, Role.LEADER}:
@@ -36,6 +38,16 @@ def home(request: AuthedRequest) -> HttpResponse:
     elif user.role == Role.PUPIL:
         context["pupil_name"] = pupil_display_name(user)
     return render(request, TEMPLATES[Role(user.role)], context)
+
+
+def _parent_home(parent: User) -> dict[str, object]:
+    """The news and a card per child, each part from the app it belongs to
+    (``core.family_home``): at most six queries with the children cached, at one child or
+    four."""
+    children = children_of(parent)
+    parts = family_home(parent, children)
+    cards = [(child, parts.cards.get(child.pupil.pk, [])) for child in children]
+    return {"children": children, "cards": cards, "sections": parts.sections}
 
 
 @require_GET
