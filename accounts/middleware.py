@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import to_locale
 
@@ -94,6 +94,7 @@ PUPIL_URL_NAMES = frozenset(
         "pupil_tablet_code",
         # the pupil area (points app): their points, their monster, the picture notice
         "pupil_points",
+        "pupil_points_live",
         "pupil_monster",
         "pupil_monster_preview",
         "pupil_notice",
@@ -109,6 +110,11 @@ PUPIL_URL_NAMES = frozenset(
         "privacy_notice_pupils",
     }
 )
+
+
+# Asked by a pupil's page itself every so often, not by the pupil: these neither keep the
+# session alive nor count as the pupil being there.
+PUPIL_BACKGROUND_URL_NAMES = frozenset({"pupil_points_live"})
 
 
 class PupilSessionMiddleware:
@@ -136,11 +142,20 @@ class PupilSessionMiddleware:
                 or now - datetime.fromisoformat(last_seen) > settings.PUPIL_SESSION_IDLE
             ):
                 logout(request)
-                return redirect("pupil_start")
-            request.session["pupil_last_seen"] = now.isoformat()
+                return _to_pupil_start(request)
+            if url_name_of(request) not in PUPIL_BACKGROUND_URL_NAMES:
+                request.session["pupil_last_seen"] = now.isoformat()
             if not is_static_request(request) and url_name_of(request) not in PUPIL_URL_NAMES:
                 raise Http404
         return self.get_response(request)
+
+
+def _to_pupil_start(request: HttpRequest) -> HttpResponse:
+    """Back to the pupils' sign-in; a page's own htmx question is told to go there whole,
+    rather than have the sign-in page put inside the part it asked for."""
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(headers={"HX-Redirect": reverse("pupil_start")})
+    return redirect("pupil_start")
 
 
 # The first four bytes of a compiled catalogue (GNU gettext's MO format), in its byte order.

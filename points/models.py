@@ -136,6 +136,9 @@ class Avatar(models.Model):
     eyes = models.CharField(max_length=20)
     mouth = models.CharField(max_length=20)
     colour = models.CharField(max_length=20)
+    # Ears and patterns came after the first monsters: "none" is what those monsters had.
+    ears = models.CharField(max_length=20, default="none")
+    pattern = models.CharField(max_length=20, default="none")
     accessory = models.CharField(max_length=20)
     updated_at = models.DateTimeField(default=timezone.now)
 

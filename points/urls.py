@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import award, monster, reports, tablet
+from .views import award, live, monster, reports, tablet
 
 urlpatterns = [
     path("class/<int:class_id>/", award.class_screen, name="points_class"),
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("child/<int:pupil_id>/", reports.points_child, name="points_child"),
     path("me/points/", reports.pupil_points, name="pupil_points"),
+    path("me/points/live/", live.pupil_points_live, name="pupil_points_live"),
     path("class/<int:class_id>/report/", reports.points_class_report, name="points_class_report"),
     path("class/<int:class_id>/report.csv", reports.points_class_csv, name="points_class_csv"),
     path("tablet/", tablet.tablet_page, name="pupil_tablet"),

@@ -77,6 +77,7 @@ PUPIL_URL_NAMES = frozenset(
         "pupil_tablet_code",
         # the pupil area: their own points and monster, and the picture notice (R26, R27)
         "pupil_points",
+        "pupil_points_live",
         "pupil_monster",
         "pupil_monster_preview",
         "pupil_notice",

@@ -30,6 +30,8 @@ def _child(pupil: Pupil, name: str, linked_at: object, avatar: Avatar | None) ->
                 "eyes": avatar.eyes,
                 "mouth": avatar.mouth,
                 "colour": avatar.colour,
+                "ears": avatar.ears,
+                "pattern": avatar.pattern,
                 "accessory": avatar.accessory,
                 "changed": avatar.updated_at,
             }

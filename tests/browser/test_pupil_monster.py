@@ -72,3 +72,47 @@ def test_R27_pupil_changes_their_monster_and_sees_it_at_home(
     avatar = Avatar.objects.get(pupil=maya)
     assert (avatar.body, avatar.colour) == (body.lower(), "teal")
     check_page(page, request_log)
+
+
+def _give_a_point(pupil: Any) -> None:
+    from points.models import Award, Skill, SkillKind
+
+    # A transactional test starts with no school values: this one is the class's own.
+    skill = Skill.objects.create(
+        name="Kindness",
+        kind=SkillKind.POSITIVE,
+        value=1,
+        icon="heart",
+        school_class=pupil.school_class,
+    )
+    Award.objects.create(
+        pupil=pupil, school_class=pupil.school_class, skill=skill, value=skill.value
+    )
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_R27_the_monster_cheers_when_a_point_arrives_and_keeps_still_if_asked(
+    page: Page, live_server: Any, request_log: RequestLog, school: School, motion: str
+) -> None:
+    oak = SchoolClassFactory.create(name="Oak")
+    maya = PupilFactory.create(school_class=oak, first_name="Maya")
+    give_picture_code(maya)
+    page.emulate_media(reduced_motion=motion)  # type: ignore[arg-type]
+    page.clock.install()
+    _sign_in_as_pupil(page, live_server, oak.class_code, "Maya")
+    page.get_by_role("button", name="OK").click()
+    expect(page.locator(".points-pop")).to_have_count(0)
+
+    _give_a_point(maya)
+    page.clock.run_for(16_000)
+    expect(page.locator(".points-pop")).to_have_text("+1")
+    expect(page.locator("#pupil-live-news")).to_have_text("You got 1 more point!")
+    animation = page.locator(".monster-cheer svg").evaluate(
+        "svg => getComputedStyle(svg).animationName"
+    )
+    assert animation == ("none" if motion == "reduce" else "monster-jump")
+    check_page(page, request_log)
+
+    page.clock.run_for(16_000)  # nothing more arrived: the monster rests
+    expect(page.locator(".points-pop")).to_have_count(0)
+    expect(page.locator(".pupil-home-monster svg")).to_be_visible()

@@ -4,6 +4,7 @@ staff of the class reset it; a forged part is refused and nothing is saved."""
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 from xml.etree import ElementTree
 
@@ -44,8 +45,11 @@ CHOICE = {
     "eyes": "three",
     "mouth": "teeth",
     "colour": "purple",
+    "ears": "bunny",
+    "pattern": "stars",
     "accessory": "hat",
 }
+CHOICE_WORDS = "Monster: tall purple body, three eyes, grin with teeth, bunny ears, stars, top hat"
 
 
 def _parse(svg: str) -> ElementTree.Element:
@@ -60,33 +64,57 @@ def maya(school_class: SchoolClass) -> Pupil:
     return pupil
 
 
-def test_R27_every_combination_of_parts_is_valid_svg() -> None:
-    combinations = list(itertools.product(*(PARTS[kind] for kind in KINDS)))
-    assert len(combinations) >= 4 * 4 * 4 * 6 * 4
-    for combination in combinations:
-        parts = dict(zip(KINDS, combination, strict=True))
-        root = _parse(str(parts_svg(parts, size=48)))
-        assert root.tag == SVG
-        assert root.get("role") == "img"
-        assert root.get("aria-label") == describe(parts)
-        assert (root.get("width"), root.get("height"), root.get("viewBox")) == (
-            "48",
-            "48",
-            "0 0 100 100",
-        )
+def test_R27_every_part_beside_every_other_part_is_valid_svg() -> None:
+    """Every pair of parts of two kinds, drawn together (the full product is millions)."""
+    drawn = 0
+    for first, second in itertools.combinations(KINDS, 2):
+        for one, other in itertools.product(PARTS[first], PARTS[second]):
+            parts = {**default_parts(drawn), first: one, second: other}
+            root = _parse(str(parts_svg(parts, size=48)))
+            assert root.tag == SVG
+            assert root.get("role") == "img"
+            assert root.get("aria-label") == describe(parts)
+            assert (root.get("width"), root.get("height"), root.get("viewBox")) == (
+                "48",
+                "48",
+                "0 0 100 100",
+            )
+            drawn += 1
+    assert drawn >= 21 * 6 * 6
 
 
-def test_R27_the_fixed_set_has_enough_parts_each_with_a_label() -> None:
-    assert {kind: len(PARTS[kind]) >= 4 for kind in KINDS} == dict.fromkeys(KINDS, True)
-    assert len(PARTS["colour"]) >= 6
-    assert "none" in PARTS["accessory"]
+def test_R27_the_fixed_set_has_at_least_six_of_every_kind_each_with_a_label() -> None:
+    assert KINDS == ("body", "colour", "eyes", "mouth", "ears", "pattern", "accessory")
+    chosen = {kind: len([name for name in PARTS[kind] if name != "none"]) for kind in KINDS}
+    assert all(count >= 6 for count in chosen.values()), chosen
+    assert {"none"} <= set(PARTS["accessory"]) & set(PARTS["ears"]) & set(PARTS["pattern"])
     assert all(str(part.label) for kind in KINDS for part in PARTS[kind].values())
+
+
+def test_R27_monsters_are_drawn_with_outlines_curves_and_shading() -> None:
+    root = _parse(str(parts_svg(CHOICE)))
+    shapes = list(root)
+    paths = [shape.get("d", "") for shape in shapes if shape.tag.endswith("path")]
+    assert any("C" in d or "Q" in d or "q" in d for d in paths), "curves, not polygons"
+    assert any(shape.get("stroke") == "#2b2140" for shape in shapes), "outlined"
+    fills = {shape.get("fill") for shape in shapes}
+    # The colour and a darker tone of it for the shadow side.
+    assert {"#c9a8ff", "#9c83c6"} <= fills
+
+
+def test_R27_no_drawing_carries_markup_other_than_the_fixed_parts() -> None:
+    handlers_or_links = re.compile(r"<script|\son\w+=|href|url\(", re.IGNORECASE)
+    for kind in KINDS:
+        for part in PARTS[kind].values():
+            assert not handlers_or_links.search(part.svg)
 
 
 def test_R27_the_monster_is_described_for_screen_readers() -> None:
     parts = {"body": "round", "eyes": "two", "mouth": "smile", "colour": "green"}
-    svg = str(parts_svg({**parts, "accessory": "horns"}))
-    assert 'aria-label="Monster: round green body, two eyes, big smile, horns"' in svg
+    svg = str(parts_svg({**parts, "ears": "horns", "pattern": "spots", "accessory": "crown"}))
+    assert (
+        'aria-label="Monster: round green body, two eyes, big smile, horns, spots, crown"' in svg
+    )
 
 
 def test_R27_a_decorative_drawing_is_hidden_from_screen_readers() -> None:
@@ -106,7 +134,7 @@ def test_R27_default_monster_is_the_same_for_a_pupil_and_differs_across_pupils()
 def test_R27_a_saved_monster_is_drawn_from_its_parts(maya: Pupil) -> None:
     avatar = Avatar(pupil=maya, **CHOICE)
     svg = str(avatar_svg(avatar, pupil_id=maya.pk))
-    assert "Monster: tall purple body, three eyes, grin with teeth, hat" in svg
+    assert CHOICE_WORDS in svg
 
 
 @pytest.mark.parametrize(
@@ -201,4 +229,23 @@ def test_R27_the_template_tag_draws_one_pupils_monster_in_one_query(
         html = template.render(Context({"pupil_id": maya.pk}))
     root = _parse(html)
     assert root.get("width") == "120"
-    assert root.get("aria-label") == "Monster: tall purple body, three eyes, grin with teeth, hat"
+    assert root.get("aria-label") == CHOICE_WORDS
+
+
+def test_R27_a_saved_part_that_no_longer_exists_falls_back_and_the_rest_still_shows(
+    maya: Pupil,
+) -> None:
+    avatar = Avatar(pupil=maya, **{**CHOICE, "accessory": "jetpack"})
+    label = _parse(str(avatar_svg(avatar, pupil_id=maya.pk))).get("aria-label") or ""
+    assert label.startswith("Monster: tall purple body, three eyes, grin with teeth, bunny ears")
+    assert "jetpack" not in label
+
+
+def test_R27_a_monster_saved_before_ears_and_patterns_has_none_of_either(maya: Pupil) -> None:
+    old = {kind: value for kind, value in CHOICE.items() if kind not in {"ears", "pattern"}}
+    Avatar.objects.create(pupil=maya, **old)
+    label = _parse(str(avatar_svg(Avatar.objects.get(), pupil_id=maya.pk))).get("aria-label")
+    assert (
+        label
+        == "Monster: tall purple body, three eyes, grin with teeth, no ears, no pattern, top hat"
+    )

@@ -30,8 +30,11 @@ CHOICE = {
     "eyes": "three",
     "mouth": "teeth",
     "colour": "purple",
+    "ears": "bunny",
+    "pattern": "stars",
     "accessory": "hat",
 }
+CHOICE_WORDS = "Monster: tall purple body, three eyes, grin with teeth, bunny ears, stars, top hat"
 MONSTER = reverse("pupil_monster")
 PREVIEW = reverse("pupil_monster_preview")
 NOTICE_TEXT = "Your teacher and your grown-ups at home can see your points."
@@ -69,10 +72,12 @@ def test_R27_pupil_sees_the_picker_with_every_part_and_their_monster(
     response = maya_client.get(MONSTER)
     html = response.content.decode()
     assert response.status_code == 200
-    assert _svg_label(html) == "Monster: tall purple body, three eyes, grin with teeth, hat"
+    assert _svg_label(html) == CHOICE_WORDS
     for kind, value in CHOICE.items():
         assert f'name="{kind}" value="{value}" checked' in html
-    assert html.count('type="radio"') == 24
+    # 6 bodies, 8 colours, 8 eyes, 8 mouths, 8 ears and none, 7 patterns and none, 8 things
+    # to wear and none.
+    assert html.count('type="radio"') == 56
     assert 'hx-get="/points/me/monster/preview/"' in html
     assert 'hx-params="not csrfmiddlewaretoken"' in html  # the token stays out of URLs
     assert "Save my monster" in html and "Show me" in html
@@ -86,7 +91,7 @@ def test_R27_pupil_saves_their_monster_and_sees_it_at_home(
     html = response.content.decode()
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert str(MONSTER_SAVED) in html
-    assert "Monster: tall purple body, three eyes, grin with teeth, hat" in html
+    assert CHOICE_WORDS in html
     assert Avatar.objects.get(pupil=maya).colour == "purple"
 
 
@@ -116,7 +121,7 @@ def test_R27_show_me_previews_the_choice_without_script_and_saves_nothing(
     response = maya_client.post(MONSTER, {**CHOICE, "action": "show"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert _svg_label(html) == "Monster: tall purple body, three eyes, grin with teeth, hat"
+    assert _svg_label(html) == CHOICE_WORDS
     assert 'name="body" value="tall" checked' in html
     assert not Avatar.objects.exists()
 
@@ -127,7 +132,7 @@ def test_R27_the_preview_answers_htmx_with_only_the_preview(maya_client: Client)
     assert response.status_code == 200
     assert html.startswith("<svg")
     assert "<form" not in html and "<html" not in html
-    assert _svg_label(html) == "Monster: round purple body, three eyes, grin with teeth, hat"
+    assert _svg_label(html) == CHOICE_WORDS.replace("tall", "round")
     assert not Avatar.objects.exists()
 
 
@@ -141,7 +146,7 @@ def test_R27_the_preview_without_htmx_sends_to_the_picker(maya_client: Client) -
     response = maya_client.get(PREVIEW, CHOICE, follow=True)
     assert response.redirect_chain[0][0].startswith(MONSTER + "?")
     html = response.content.decode()
-    assert _svg_label(html) == "Monster: tall purple body, three eyes, grin with teeth, hat"
+    assert _svg_label(html) == CHOICE_WORDS
     assert 'name="body" value="tall" checked' in html
     assert not Avatar.objects.exists()
 
