@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from classes.models import Pupil
+from classes.models import CoverAssignment, Pupil
 from core.constraints import ConstraintErrorsOnFields
 
 # What each constraint says when a form breaks it (shown beside the field it is about).
@@ -86,6 +86,17 @@ class Thread(ConstraintErrorsOnFields, models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A question asked of a cover teacher that was still open when the cover ended passes to
+    # the class teacher (R18, R21): who covered, and when the thread was handed over.
+    covered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message thread")
@@ -323,3 +334,22 @@ class MessagePhoto(models.Model):
 
     def __str__(self) -> str:
         return str(_("photo of message #%(message)s") % {"message": self.message_id})
+
+
+class CoverHandover(models.Model):
+    """A cover window whose end has been dealt with: its open questions were passed to the
+    class teacher (R18, R21). One row per cover, so the sweep hands each cover over once,
+    however often it runs and in however many processes."""
+
+    cover = models.OneToOneField(
+        CoverAssignment, on_delete=models.CASCADE, related_name="handover"
+    )
+    handed_at = models.DateTimeField(default=timezone.now)
+    threads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cover hand-over")
+        verbose_name_plural = _("cover hand-overs")
+
+    def __str__(self) -> str:
+        return f"hand-over of cover #{self.cover_id}"

@@ -25,7 +25,8 @@ from classes.worktime import calendar_for
 from notifications.models import Kind
 from notifications.services import Event, notify
 
-from .models import Message, ParentWarning
+from .models import Message, ParentWarning, Thread
+from .permissions import may_write_in
 
 # A message delivered longer ago than this is no longer news: the sweep leaves it to the inbox.
 # Longer than any quiet period (the summer holiday).
@@ -70,7 +71,7 @@ def _notify_new_messages(now: dt.datetime) -> int:
             deliver_at__gt=now - NOTICE_WITHIN,
             withdrawn_at__isnull=True,
         )
-        .select_related("thread__parent", "thread__teacher", "thread__pupil")
+        .select_related("author", "thread__parent", "thread__teacher", "thread__pupil")
         .order_by("pk")[:MAX_PER_SWEEP]
     )
     names = display_names([message.thread.pupil for message in messages])
@@ -87,8 +88,9 @@ def _new_message(message: Message, names: dict[int, str]) -> Event | None:
     if message.from_parent:
         recipient, sender = thread.teacher, thread.parent_name
     else:
+        # its author, who may not be the thread's teacher now (a cover handed over)
         recipient = thread.parent
-        sender = thread.teacher.display_name if thread.teacher else ""
+        sender = message.author_name if thread.teacher else ""
     if recipient is None:
         return None
     return Event(
@@ -120,9 +122,18 @@ def _remind_overdue(now: dt.datetime) -> int:
         .values_list("pk", "thread_id")
     )
     reminded = 0
-    for _thread_id, group in groupby(overdue, key=lambda row: row[1]):
-        reminded += _remind_thread([row[0] for row in group], now=now)
+    for thread_id, group in groupby(overdue, key=lambda row: row[1]):
+        message_ids = [row[0] for row in group]
+        if _teacher_may_write(thread_id):
+            reminded += _remind_thread(message_ids, now=now)
     return reminded
+
+
+def _teacher_may_write(thread_id: int) -> bool:
+    """Nobody is reminded of a thread they can no longer write in (a cover that ended with no
+    class teacher to hand it to, a child who moved class): the leaders' overdue list shows it."""
+    thread = Thread.objects.select_related("parent", "teacher", "pupil").get(pk=thread_id)
+    return thread.teacher is not None and may_write_in(thread.teacher, thread)
 
 
 @transaction.atomic

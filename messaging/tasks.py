@@ -1,6 +1,7 @@
 """Celery tasks of messaging: thin, idempotent wrappers.
 
-Beat runs :func:`sweep_notices` every minute (``CELERY_BEAT_SCHEDULE``). It records what people
+Beat runs :func:`sweep_notices` every minute (``CELERY_BEAT_SCHEDULE``). It hands the open
+questions of ended cover windows to the class teacher (``handover``), records what people
 are to be told (delivered messages, overdue replies) through the notification service, whose
 own sweep sends the emails and pushes, and hands out messages to translate. A task that is
 lost, or run twice, is harmless: the next sweep finds what is still due in the database.
@@ -11,14 +12,17 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from .handover import covers_hand_over
 from .notices import notices_sweep
 from .translations import message_translate, messages_to_translate
 
 
 @shared_task(ignore_result=True)
 def sweep_notices() -> int:
-    """Every minute (beat): tell of delivered messages and overdue replies, and hand out the
-    messages to translate. Returns how many messages were notified."""
+    """Every minute (beat): pass the open questions of ended covers to the class teacher, tell
+    of delivered messages and overdue replies, and hand out the messages to translate. Returns
+    how many messages were notified."""
+    covers_hand_over()
     notified = notices_sweep().notified
     for message_id in messages_to_translate(now=timezone.now()):
         # In a worker, not a web request: a broker failure here fails this sweep, and the

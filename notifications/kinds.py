@@ -50,6 +50,12 @@ RULES: dict[Kind, KindRule] = {
         Channel.EMAIL, False, ADULT_ROLES, reaches_suspended=True, opens_portal=False
     ),
     Kind.REINSTATED: KindRule(Channel.EMAIL, False, ADULT_ROLES),
+    # A cover ended with a parent's question open: the parent hears who will answer, the class
+    # teacher that the question is theirs now (R18, R21). Nothing to choose: it changes a
+    # promise the parent was given, and it is rare.
+    Kind.HANDOVER: KindRule(
+        Channel.EMAIL, False, frozenset({Role.PARENT, Role.TEACHER, Role.SUPPORT})
+    ),
 }
 
 
@@ -184,6 +190,12 @@ def _message(context: dict[str, str]) -> str:
     return _("New message from %(sender)s about %(pupil)s")
 
 
+def _handover(context: dict[str, str]) -> str:
+    if context.get("to_parent") == "True":
+        return _("%(teacher)s will answer your message about %(pupil)s")
+    return _("%(sender)s's question about %(pupil)s is yours now: %(cover)s's cover has ended")
+
+
 def _post_hidden(context: dict[str, str]) -> str:
     return ngettext(
         "Your post is hidden: consent changed for %(pupil)s, a child in it",
@@ -203,6 +215,7 @@ _TITLES = {
     Kind.MEDIA_FAILED: lambda context: _(
         "A file of your post could not be processed: please add it again, or another copy"
     ),
+    Kind.HANDOVER: _handover,
     Kind.SUSPENDED: lambda context: _("The school has suspended your portal account"),
     Kind.REINSTATED: lambda context: _("Your portal account is open again"),
     Kind.SIGN_IN: lambda context: ngettext(

@@ -40,6 +40,7 @@ class Kind(models.TextChoices):
     MEDIA_FAILED = "media_fail", _("A video or recording of your post could not be processed")
     SUSPENDED = "suspended", _("Your account suspended")
     REINSTATED = "reinstated", _("Your account reinstated")
+    HANDOVER = "handover", _("Questions passed on when a cover ends")
 
 
 class Channel(models.TextChoices):

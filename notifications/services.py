@@ -161,6 +161,19 @@ def notifications_read_about(*, user_id: int, link: str) -> int:
     return marked
 
 
+def notifications_relink(*, old: str, new: str, drop_for: int | None = None) -> int:
+    """What was at ``old`` is at ``new`` now (a thread handed over into another): everyone's
+    notifications follow it, except those of ``drop_for``, who can no longer open it and whose
+    notifications of it are deleted. Returns how many were moved."""
+    about = Notification.objects.filter(link=old)
+    recipients = set(about.values_list("recipient_id", flat=True))
+    if drop_for is not None:
+        about.filter(recipient_id=drop_for).delete()
+    moved = about.exclude(recipient_id=drop_for).update(link=new)
+    bell_forget(recipients)
+    return moved
+
+
 @transaction.atomic
 def notification_settings_save(
     *, acting_user: User, channels: Mapping[Kind, Channel], digest_at: dt.time

@@ -85,7 +85,9 @@ def inbox_page(request: AuthedRequest) -> HttpResponse:
 
 def _thread_for(request: AuthedRequest, thread_id: int) -> Thread:
     return get_object_or_404(
-        threads_visible_to(request.user).select_related("parent", "teacher", "pupil"),
+        threads_visible_to(request.user).select_related(
+            "parent", "teacher", "pupil", "covered_by"
+        ),
         pk=thread_id,
     )
 
