@@ -160,7 +160,8 @@ def _send_or_offer(
     if not form.cleaned_data["body"].strip() and form.cleaned_data.get("photos"):
         return _attempt(form, to_teacher)  # photos alone: no words to route
     try:
-        offer = offer_for(check_body(form.cleaned_data["body"]))
+        body = check_body(form.cleaned_data["body"])
+        offer = offer_for(body, language=request.user.preferred_language)
     except ValidationError as error:
         form.add_error("body", error)
         return None
