@@ -7,4 +7,9 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (drops the data-processing gate's cached answers)
+        from . import (
+            receivers,  # noqa: F401  (drops the data-processing gate's cached answers)
+            today,  # what waits for the office, on the admin's index
+        )
+
+        today.register()

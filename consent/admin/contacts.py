@@ -61,6 +61,23 @@ class BouncedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RemindedFilter(admin.SimpleListFilter):
+    """Addresses never reminded that can be (not bounced): the today page links here."""
+
+    title = _("reminder")
+    parameter_name = "reminded"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("never", NEVER_REMINDED), ("yes", _("Reminded"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "never":
+            return queryset.filter(reminded_at__isnull=True, bounced=False)
+        if self.value() == "yes":
+            return queryset.filter(reminded_at__isnull=False)
+        return queryset
+
+
 def _when(moment: Any) -> str:
     return date_format(moment, pgettext("date format", "j M Y"))
 
@@ -68,7 +85,7 @@ def _when(moment: Any) -> str:
 @admin.register(FamilyContact)
 class NotJoinedAdmin(OfficeListAdmin):
     list_display = ["child", "pupil_class", "email", "home_language", "state"]
-    list_filter = [("pupil__school_class", ClassFilter), BouncedFilter]
+    list_filter = [("pupil__school_class", ClassFilter), RemindedFilter, BouncedFilter]
     search_fields = ["email", "pupil__first_name", "pupil__surname"]
     autocomplete_fields = ["pupil"]
     fields = ["pupil", "email"]

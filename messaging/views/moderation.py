@@ -55,12 +55,47 @@ def queue(request: AuthedRequest) -> HttpResponse:
     return render(request, "messaging/moderation.html", {"flags": moderation_queue()})
 
 
+# A warning or a suspension is confirmed on a page of its own, which says what will happen and
+# shows the reason the parent will read; dismissing a flag changes nothing for the parent.
+CONFIRMED_ACTIONS = {
+    "warn": (
+        _("Give this parent their formal warning?"),
+        _("The parent is told at once, in the portal and by email, and reads the reason below."),
+        _("Give the formal warning"),
+    ),
+    "suspend": (
+        _("Suspend this parent’s account?"),
+        _(
+            "The parent can no longer sign in or use any page, and is told to contact the "
+            "school office; the reason below is kept with the suspension."
+        ),
+        _("Suspend the account"),
+    ),
+}
+
+
+def _confirm_page(request: AuthedRequest, item: Flag, action: str, reason: str) -> HttpResponse:
+    title, explanation, button = CONFIRMED_ACTIONS[action]
+    context = {
+        "flag": item,
+        "action": action,
+        "reason": reason,
+        "title": title,
+        "explanation": explanation,
+        "button": button,
+        "parent_name": item.message.thread.parent_name,
+    }
+    return render(request, "messaging/moderation_confirm.html", context)
+
+
 @require_POST
 def decide(request: AuthedRequest, flag_id: int) -> HttpResponse:
     if not can_moderate(request.user):
         raise Http404
-    item = get_object_or_404(Flag, pk=flag_id)
+    item = get_object_or_404(Flag.objects.select_related("message__thread"), pk=flag_id)
     action, reason = request.POST.get("action"), request.POST.get("reason", "")
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirm") != "yes":
+        return _confirm_page(request, item, action, reason)
     try:
         if action == "warn":
             parent_warn(acting_user=request.user, flag=item, reason=reason)

@@ -67,3 +67,38 @@ def test_R23_a_warning_or_suspension_with_a_huge_reason_changes_nothing(
     assert ParentWarning.objects.count() == 1
     assert not parent.is_suspended
     assert not Suspension.objects.exists()
+
+
+def test_R23_a_warning_asks_for_confirmation_first_and_keeps_the_reason_typed(
+    parent_with_child: tuple[User, Any], teacher: User
+) -> None:
+    parent, child = parent_with_child
+    with at(TUESDAY_1000):
+        rude = message_start(acting_user=parent, other=teacher, pupil=child, body="Useless")
+    flag = message_flag(acting_user=teacher, message=rude)
+    leader = LeaderFactory()
+    client = client_for(leader)
+    url = reverse("messaging_decide", args=[flag.pk])
+    page = client.post(url, {"action": "warn", "reason": "Please keep messages polite."})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Give this parent their formal warning?" in text
+    assert "Please keep messages polite." in text  # the reason, ready to confirm or change
+    assert not ParentWarning.objects.exists()
+    assert not AuditEntry.objects.exists()
+    done = client.post(
+        url, {"action": "warn", "reason": "Please keep messages polite.", "confirm": "yes"}
+    )
+    assert done.status_code == 302
+    assert ParentWarning.objects.get().reason == "Please keep messages polite."
+    with at(TUESDAY_1000):
+        again = message_start(acting_user=parent, other=teacher, pupil=child, body="Still")
+    second = message_flag(acting_user=teacher, message=again)
+    huge = client.post(
+        reverse("messaging_decide", args=[second.pk]),
+        {"action": "suspend", "reason": HUGE, "confirm": "yes"},
+        follow=True,
+    )
+    assert TOO_LONG in huge.content.decode()
+    parent.refresh_from_db()
+    assert not parent.is_suspended

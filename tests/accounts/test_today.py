@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import ExtraParentRequest, PupilLogin, User
 from classes.models import Pupil, SchoolClass
+from consent.models import FamilyContact
 from messaging.models import Thread, Topic
 from privacy.models import DataExport, ExportStatus
 from tests.conftest import client_for
@@ -56,6 +57,9 @@ def add_waiting_work(pupil: Pupil, n: int) -> None:
         ExtraParentRequestFactory(pupil=pupil, parent=ParentFactory())
         parent = ParentLinkFactory(pupil=pupil).parent
         Thread.objects.create(parent=parent, pupil=pupil, topic=Topic.ABSENCE)
+        FamilyContact.objects.create(
+            pupil=pupil, email=f"family{FamilyContact.objects.count()}@example.org"
+        )
         PupilLogin.objects.create(
             pupil=PupilFactory(school_class=pupil.school_class),
             code_hash=f"h{pupil.pk}-{_i}-{timezone.now().timestamp()}",
@@ -94,6 +98,7 @@ def test_the_admin_index_shows_what_waits_with_links_to_filtered_lists(
         "Pupils' picture codes locked": "2",
         "Open conversations in the office inbox": "2",
         "Data requests due within the month": "2",
+        "Parents not yet joined and never reminded": "2",
     }
     for _label, (url, count) in rows.items():
         listed = client.get(url)

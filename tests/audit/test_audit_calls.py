@@ -391,7 +391,7 @@ def test_R28_a_formal_warning_is_audited(leader: User, flagged: Any) -> None:
 
     response = client.post(
         reverse("messaging_decide", args=[flagged.pk]),
-        {"action": "warn", "reason": "Please keep messages polite."},
+        {"action": "warn", "reason": "Please keep messages polite.", "confirm": "yes"},
     )
 
     assert response.status_code == 302
@@ -411,5 +411,8 @@ def test_R28_a_warning_without_a_reason_is_refused_and_not_audited(
     leader: User, flagged: Any
 ) -> None:
     client = from_address(client_for(leader))
-    client.post(reverse("messaging_decide", args=[flagged.pk]), {"action": "warn", "reason": "  "})
+    client.post(
+        reverse("messaging_decide", args=[flagged.pk]),
+        {"action": "warn", "reason": "  ", "confirm": "yes"},
+    )
     assert not AuditEntry.objects.exists()

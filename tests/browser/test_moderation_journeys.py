@@ -23,7 +23,7 @@ from classes.models import School
 from messaging.moderation import message_flag, parent_warn
 from messaging.services.messages import message_start
 from notifications.tasks import sweep_notifications
-from tests.browser.conftest import RequestLog, sign_in
+from tests.browser.conftest import RequestLog, axe_check, sign_in
 from tests.clock import at
 from tests.factories import (
     PASSWORD,
@@ -88,7 +88,12 @@ def test_R5_R23_a_leader_suspends_a_warned_parent_who_receives_the_email(
     section = page.locator("section").filter(has_text="Still useless")
     section.get_by_label("Reason (the parent reads it with a warning)").fill("A second breach")
     section.get_by_role("button", name="Suspend the account").click()
-    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Suspend this parent’s account?")
+    axe_check(page)
+    parent.refresh_from_db()
+    assert not parent.is_suspended  # not before the leader confirms
+    page.get_by_role("button", name="Suspend the account").click()
+    page.wait_for_url(lambda url: url.endswith("/messages/moderation/"))
     parent.refresh_from_db()
     assert parent.is_suspended
 

@@ -170,3 +170,48 @@ def test_R32_the_office_prints_the_not_yet_joined_list_and_sends_the_reminder(
     check_at_the_desk(page, request_log)
     assert [m.to for m in mail.outbox] == [["anna@example.org"]]
     assert mail.outbox[0].extra_headers["Content-Language"] == "en-gb, pl"
+
+
+def test_the_class_list_and_the_urgent_notice_readers_print_and_pass_axe(
+    page: Page, live_server: Any, request_log: RequestLog, school: School
+) -> None:
+    from django.utils import timezone
+
+    from stories.models import Audience, Post, PostSeen
+
+    oak = SchoolClassFactory.create(name="Oak")
+    for first_name, surname in [("Amir", "Khan"), ("Amir", "Kowalski"), ("Zoe", "Ashworth")]:
+        PupilFactory.create(school_class=oak, first_name=first_name, surname=surname)
+    PupilFactory.create(school_class=SchoolClassFactory.create(name="Elm"), first_name="Nia")
+    office = OfficeFactory.create()
+    reader = ParentLinkFactory.create(pupil__school_class=oak, parent__first_name="Ada").parent
+    ParentLinkFactory.create(pupil__school_class=oak, parent__first_name="Ben")
+    snow = Post.objects.create(
+        audience=Audience.SCHOOL,
+        urgent=True,
+        author=office,
+        body="School closed today: snow",
+        language="en-gb",
+        published_at=timezone.now(),
+    )
+    PostSeen.objects.create(post=snow, user=reader)
+    sign_in_with_totp(page, live_server, office)
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Class lists").first.click()  # 1
+    page.locator("#changelist-filter").get_by_role("link", name="Oak").click()  # 2
+    check_at_the_desk(page, request_log)
+    page.get_by_role("link", name="Print").click()  # 3
+    expect(page.locator("main")).to_contain_text("Amir Kh.")
+    expect(page.locator("main")).not_to_contain_text("Kowalski")
+    check_at_the_desk(page, request_log)
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Readers of urgent notices").first.click()  # 1
+    check_at_the_desk(page, request_log)
+    page.locator("#changelist-filter").get_by_role("link", name="Not read").click()  # 2
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Print").click()  # 3
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("main")).to_contain_text("Ben")
+    check_at_the_desk(page, request_log)

@@ -268,3 +268,19 @@ def test_two_office_staff_sending_at_once_send_one_reminder(
     assert errors == []
     assert sorted(sent) == [[], ["anna@example.org"]]
     assert len(mail.outbox) == 1
+
+
+def test_the_today_page_counts_parents_never_reminded_and_links_to_them(
+    office_client: Client, maya: Pupil, mail_server: Any
+) -> None:
+    waiting = contact(maya, "anna@example.org")
+    reminded = contact(maya, "piotr@example.org")
+    contact(maya, "old@example.org")
+    BouncedAddress.objects.create(email="old@example.org", reason="550")
+    remind(office_client, reminded)
+    page = office_client.get(reverse("admin:index")).content.decode()
+    link = reverse("admin:consent_familycontact_changelist") + "?reminded=never"
+    assert f'href="{link}"' in page
+    assert "Parents not yet joined and never reminded" in page
+    rows = office_client.get(link).context["cl"].result_list
+    assert list(rows) == [waiting]

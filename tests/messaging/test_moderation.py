@@ -79,7 +79,7 @@ def test_R23_one_warning_then_suspension_everything_recorded(rude, teacher) -> N
     second = message_flag(acting_user=teacher, message=again)
     client_for(leader).post(
         reverse("messaging_decide", args=[second.pk]),
-        {"action": "suspend", "reason": "Second breach"},
+        {"action": "suspend", "reason": "Second breach", "confirm": "yes"},
     )
     parent.refresh_from_db()
     assert parent.is_suspended and parent.suspensions.get().reason == "Second breach"
