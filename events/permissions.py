@@ -48,6 +48,11 @@ def can_create_school_event(user: Any) -> bool:
     return can_post_to_school(user)
 
 
+def can_change_event(user: Any, event: Event) -> bool:
+    """Only the event's author changes it (as only a post's author edits the post)."""
+    return can_change_post(user, event.post)
+
+
 def can_see_replies(user: Any, event: Event) -> bool:
     """The event's author, and leaders, see who replied what and who has not."""
     return can_change_post(user, event.post) or has_role(user, Role.LEADER)

@@ -5,6 +5,7 @@ and the reply deadline."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,11 +16,15 @@ from accounts.models import User
 from classes.models import SchoolClass
 from classes.selectors import school_get
 from stories.models import Audience
-from stories.services.posts import post_create
+from stories.services.posts import post_create, post_update
 
 from ..dates import starts
 from ..models import Event
-from ..permissions import can_create_event_for_class, can_create_school_event
+from ..permissions import (
+    can_change_event,
+    can_create_event_for_class,
+    can_create_school_event,
+)
 
 END_BEFORE_START = _("The event cannot end before it starts.")
 REPLY_BY_PAST = _("The reply deadline has passed already: choose a later one.")
@@ -34,7 +39,7 @@ def _may_create(user: User, audience: str, school_class: SchoolClass | None) -> 
     return school_class is not None and can_create_event_for_class(user, school_class)
 
 
-def _check_dates(event: Event, now: dt.datetime) -> None:
+def _check_dates(event: Event, now: dt.datetime, *, reply_by_changed: bool = True) -> None:
     tz = school_get().tz
     errors: dict[str, object] = {}
     if event.ends_on < event.starts_on or (
@@ -50,7 +55,7 @@ def _check_dates(event: Event, now: dt.datetime) -> None:
     elif event.starts_on > today + dt.timedelta(days=731):
         errors["starts_on"] = TOO_FAR_AHEAD
     if event.reply_by is not None:
-        if event.reply_by <= now:
+        if event.reply_by <= now and reply_by_changed:
             errors["reply_by"] = REPLY_BY_PAST
         elif event.reply_by > start:
             errors["reply_by"] = REPLY_BY_AFTER_START
@@ -104,5 +109,48 @@ def event_create(
         body=details.strip() or event.title,
     )
     event.created_at = now
+    event.save()
+    return event
+
+
+EDITABLE = ("title", "starts_on", "ends_on", "all_day", "starts_at", "ends_at", "place", "bring")
+
+
+@transaction.atomic
+def event_update(
+    *,
+    acting_user: User,
+    event: Event,
+    details: str = "",
+    reply_by: dt.datetime | None = None,
+    **fields: Any,
+) -> Event:
+    """The author moves or corrects the event; its post's text follows. The answers given
+    stay. Refused (PermissionDenied) for anyone but the author; (ValidationError, nothing
+    changed) for dates that do not fit together, as when it was made."""
+    if not can_change_event(acting_user, event):
+        raise PermissionDenied
+    event = Event.objects.select_for_update().select_related("post").get(pk=event.pk)
+    old_reply_by = event.reply_by
+    for name in EDITABLE:
+        setattr(event, name, fields.get(name, getattr(event, name)))
+    event.title, event.place, event.bring = (
+        event.title.strip(),
+        event.place.strip(),
+        event.bring.strip(),
+    )
+    event.ends_on = event.ends_on or event.starts_on
+    if event.all_day:
+        event.starts_at = event.ends_at = None
+    event.reply_by = reply_by
+    event.full_clean(exclude=["post"])
+    _check_dates(event, timezone.now(), reply_by_changed=reply_by != old_reply_by)
+    post_update(
+        acting_user=acting_user,
+        post=event.post,
+        body=details.strip() or event.title,
+        tagged_ids=[],
+        no_child_appears=event.post.no_child_appears,
+    )
     event.save()
     return event

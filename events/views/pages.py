@@ -21,16 +21,18 @@ from stories.models import Audience
 from ..forms import EventForm, ReplyForm
 from ..models import Event
 from ..permissions import (
+    can_change_event,
     can_create_event_for_class,
     can_create_school_event,
     can_have_calendar_feed,
     get_event_for,
 )
 from ..selectors import event_page, upcoming_for
-from ..services.events import event_create
+from ..services.events import event_create, event_update
 from ..services.replies import NOT_AN_ANSWER, event_remind, reply_set
 
 CREATED = _("The event is posted. Families can reply on its page.")
+UPDATED = _("Saved.")
 SAVED = _("Your answer is saved. You can change it until replies close.")
 
 
@@ -103,12 +105,40 @@ def new_school_event(request: AuthedRequest) -> HttpResponse:
     return _create_page(request, None)
 
 
+def _initial(found: Event) -> dict[str, object]:
+    names = ("title", "starts_on", "all_day", "starts_at", "ends_at", "place", "bring", "reply_by")
+    initial: dict[str, object] = {name: getattr(found, name) for name in names}
+    initial["ends_on"] = found.ends_on if found.ends_on != found.starts_on else None
+    initial["details"] = found.post.body if found.post.body != found.title else ""
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def edit_event(request: AuthedRequest, event_id: int) -> HttpResponse:
+    """The author moves or corrects the event; the answers given stay."""
+    found = event_or_404(request, event_id)
+    if not can_change_event(request.user, found):
+        raise Http404
+    form = EventForm(request.POST if request.method == "POST" else None, initial=_initial(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_update(acting_user=request.user, event=found, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, UPDATED)
+            return redirect("events_event", event_id=found.pk)
+    context = {"form": form, "event": found, "school_class": found.post.school_class}
+    return render(request, "events/new.html", context, status=400 if form.errors else 200)
+
+
 @require_http_methods(["GET"])
 def event(request: AuthedRequest, event_id: int) -> HttpResponse:
     found = event_or_404(request, event_id)
     school = school_get()
     page = event_page(viewer=request.user, event=found, tz=school.tz, now=timezone.now())
-    return render(request, "events/event.html", {"page": page, "event": found})
+    context = {"page": page, "event": found, "may_edit": can_change_event(request.user, found)}
+    return render(request, "events/event.html", context)
 
 
 @require_POST
