@@ -1,6 +1,9 @@
-"""The production front end for real (issue 20): Debian's nginx with ``deploy/nginx.conf`` (for
+"""The production stack for real (issue 20): Debian's nginx with ``deploy/nginx.conf`` (for
 127.0.0.1, ports of the test's own, a self-signed certificate made here) before gunicorn with
-the production settings on the test database. It checks what a school's IT person would:
+the production settings on the test database, a Redis of its own, and the Celery worker, the
+recordings' worker and beat started with the command lines of ``deploy/systemd/`` (the path
+"Without Docker" in README.md; no Docker engine runs here). It checks what a school's IT person
+would:
 
 - the static CSS arrives gzip-encoded (collectstatic's ``.gz``, through ``gzip_static``);
 - a photo from a permission-checked view, handed to nginx by X-Accel-Redirect, carries exactly
@@ -8,6 +11,8 @@ the production settings on the test database. It checks what a school's IT perso
 - a 70 MB upload gets the portal's own 413 page, saying the limit;
 - ``/healthz`` is green through nginx, and on ``localhost`` straight from gunicorn (the
   container probe's way);
+- ``/healthz?strict=1`` turns green: the cache and broker (Redis), the worker's heartbeat and
+  beat's last run, from the real worker and beat;
 - ``/metrics`` is not passed on by nginx, and gunicorn answers it to Prometheus's token on the
   web container's name, with both processes' requests added up.
 
@@ -41,13 +46,16 @@ from django.test import Client
 from stories.models import Audience
 from stories.services.posts import post_create
 from tests.factories import PupilFactory, SchoolClassFactory, TeacherFactory, assign_teacher
-from tests.private_redis import free_ports, real_clock_env
+from tests.private_redis import PrivateRedis, free_ports, real_clock_env
 from tests.requirements import require_or_skip
 from tests.stories.conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, databases="__all__")]
 
-LIFETIME = 240
+LIFETIME = 300
+# Beat sends its first periodic task a minute after it starts: then the worker's heartbeat.
+HEARTBEAT_SECONDS = 150
+UNITS = Path(settings.BASE_DIR) / "deploy" / "systemd"
 READY_SECONDS = 60
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONF = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
@@ -161,6 +169,16 @@ def production_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
+def unit_command(unit: str, schedule: Path) -> list[str]:
+    """A systemd unit's ``ExecStart``, with this machine's Celery and a schedule of the test's."""
+    text = (UNITS / unit).read_text()
+    match = re.search(r"^ExecStart=(.*)$", text, re.MULTILINE)
+    assert match, unit
+    words = match.group(1).replace("%H", "%h").split()  # systemd's host name, then Celery's
+    words[0] = str(Path(sys.executable).with_name("celery"))
+    return [str(schedule) if word.endswith("celerybeat-schedule") else word for word in words]
+
+
 def started(
     command: list[str], log: Path, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
@@ -197,6 +215,8 @@ def front_end(tmp_path: Path) -> Iterator[FrontEnd]:
         connection.vendor == "postgresql",
         "needs PostgreSQL: gunicorn's processes cannot share SQLite's in-memory test database",
     )
+    redis = PrivateRedis()  # listening before the other ports are chosen
+    redis.start()
     https_port, gunicorn_port, http_port = free_ports(3)
     front = FrontEnd(https_port, gunicorn_port, folder=tmp_path / "front")
     front.folder.mkdir()
@@ -223,7 +243,7 @@ def front_end(tmp_path: Path) -> Iterator[FrontEnd]:
         capture_output=True,
         timeout=60,
     )
-    env = production_env(tmp_path / "var")
+    env = {**production_env(tmp_path / "var"), "REDIS_URL": redis.url()}
     collected = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=settings.BASE_DIR,
@@ -255,20 +275,32 @@ def front_end(tmp_path: Path) -> Iterator[FrontEnd]:
     nginx = started(
         [NGINX, "-c", str(conf), "-e", str(front.folder / "error.log")], front.folder / "nginx.log"
     )
+    schedule = tmp_path / "var" / "celerybeat-schedule"
+    celery = [
+        (started(unit_command(unit, schedule), front.folder / f"{unit}.log", env), unit)
+        for unit in ("dojo-worker.service", "dojo-media-worker.service", "dojo-beat.service")
+    ]
+    processes = [nginx, gunicorn, *(process for process, _unit in celery)]
     try:
         wait_until_up(
-            front, [(gunicorn, front.folder / "gunicorn.log"), (nginx, front.folder / "error.log")]
+            front,
+            [
+                (gunicorn, front.folder / "gunicorn.log"),
+                (nginx, front.folder / "error.log"),
+                *((process, front.folder / f"{unit}.log") for process, unit in celery),
+            ],
         )
         yield front
     finally:
-        for process in (nginx, gunicorn):
+        for process in processes:
             process.terminate()  # timeout passes SIGTERM on
-        for process in (nginx, gunicorn):
+        for process in processes:
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
+        redis.close()
 
 
 def test_nginx_in_front_of_gunicorn_compresses_caches_once_refuses_big_uploads_kindly(
@@ -317,6 +349,9 @@ def test_nginx_in_front_of_gunicorn_compresses_caches_once_refuses_big_uploads_k
     health, health_body = front_end.request("GET", "/healthz")
     assert health.status == 200
     assert json.loads(health_body)["checks"]["database"]["status"] == "ok"
+    checks = green_within(front_end, HEARTBEAT_SECONDS)
+    for part in ("database", "cache", "broker", "worker", "beat"):
+        assert checks[part]["status"] == "ok", checks
     probe, probe_body = front_end.request(
         "GET", "/healthz", headers={"Host": "localhost"}, port=front_end.gunicorn_port
     )
@@ -343,6 +378,18 @@ def test_nginx_in_front_of_gunicorn_compresses_caches_once_refuses_big_uploads_k
     )
     assert thumbs and float(thumbs[0]) >= 1, text[:2000]
     assert "dojo_broker_up" in text and "dojo_messages_sweep_lag_seconds" in text
+
+
+def green_within(front: FrontEnd, seconds: float) -> dict[str, dict[str, object]]:
+    """``/healthz?strict=1``'s checks once it answers 200 (every part up), through nginx."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response, body = front.request("GET", "/healthz?strict=1")
+        if response.status == 200:
+            checks: dict[str, dict[str, object]] = json.loads(body)["checks"]
+            return checks
+        assert time.monotonic() < deadline, body[:1000]
+        time.sleep(1)
 
 
 def upload_too_large(front: FrontEnd, path: str, cookie: dict[str, str]) -> tuple[int, str]:

@@ -62,7 +62,16 @@ def test_worker_command_runs_one_worker_with_beat_and_its_schedule_in_var(
         "--concurrency",
         "2",
         "--queues",
-        "celery,media",
+        "celery",
+    ]
+
+
+def test_R36_recordings_have_a_worker_of_their_own_one_transcode_at_a_time() -> None:
+    """So that two videos never take both of the worker's slots while messages wait."""
+    assert serve.media_worker_command() == [
+        sys.executable,
+        *("-m", "celery", "-A", "dojo_portal", "worker", "--loglevel", "INFO"),
+        *("--concurrency", "1", "--queues", "media", "--hostname", "media@%h"),
     ]
 
 
@@ -103,9 +112,10 @@ def test_serve_stops_the_worker_however_the_server_stops(
         serve.Command(stdout=out).handle(host="127.0.0.1", port=8123, no_worker=False)
 
     assert served == [("runserver", "127.0.0.1:8123", {"use_reloader": False})]
-    [worker] = workers
+    [worker, media] = workers
     assert worker.argv == serve.worker_command(settings.VAR_DIR)
-    assert worker.stopped_with == ["terminate"]
+    assert media.argv == serve.media_worker_command()
+    assert worker.stopped_with == media.stopped_with == ["terminate"]
     assert "http://127.0.0.1:8123/" in out.getvalue()
     assert serve.NO_DEMO in out.getvalue()
 

@@ -360,7 +360,7 @@ CELERY_BEAT_SCHEDULER = "core.beat:RecordingScheduler"
 # Recordings are transcoded on a queue of their own (R36): a worker consuming it runs at most
 # one transcode per core (ffmpeg on one thread each), so messages and notifications, on the
 # default queue, are never waiting behind videos. docker-compose.yml runs a `media-worker` for
-# it with a concurrency of 1; `manage.py serve` has its one worker take both queues.
+# it with a concurrency of 1, and so do `manage.py serve` and the systemd units.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"stories.tasks.transcode_attachment": {"queue": "media"}}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

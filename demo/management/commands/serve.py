@@ -1,7 +1,10 @@
-"""``manage.py serve``: the web server with one Celery worker and beat, in one command.
+"""``manage.py serve``: the web server with the Celery workers and beat, in one command.
 
-What ``make run`` starts last. The worker runs as a child process and is stopped when the
-server stops, however it stops (Ctrl-C, SIGTERM or an error).
+What ``make run`` starts last. Two workers run as child processes, as in production: one with
+beat on the ordinary queue (messages, notifications, photos), and one on the recordings' queue
+that transcodes one video at a time (R36), so that a long transcode never holds up a message's
+notification. Both are stopped when the server stops, however it stops (Ctrl-C, SIGTERM or an
+error).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ WORKER_STOP_SECONDS = 10
 
 
 def worker_command(var_dir: Path | None = None) -> list[str]:
-    """The command line of one Celery worker with beat, its schedule kept in ``var_dir``."""
+    """The command line of the Celery worker with beat, its schedule kept in ``var_dir``."""
     schedule = (var_dir or settings.VAR_DIR) / "celerybeat-schedule"
     return [
         sys.executable,
@@ -41,10 +44,30 @@ def worker_command(var_dir: Path | None = None) -> list[str]:
         "INFO",
         "--concurrency",
         "2",
-        # The default queue and the recordings' (``CELERY_TASK_ROUTES``): two slots, so at most
-        # two transcodes at once on a development machine.
+        # The default queue only: recordings (``CELERY_TASK_ROUTES``) have their own worker.
         "--queues",
-        "celery,media",
+        "celery",
+    ]
+
+
+def media_worker_command() -> list[str]:
+    """The command line of the recordings' worker: one transcode at a time (ffmpeg on one
+    thread), on a node of its own."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "dojo_portal",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        "1",
+        "--queues",
+        "media",
+        "--hostname",
+        "media@%h",
     ]
 
 
@@ -52,16 +75,16 @@ def worker_log(var_dir: Path) -> Path:
     return var_dir / "worker.log"
 
 
-def start_worker(var_dir: Path) -> subprocess.Popen[bytes]:
-    """Start the worker; its output goes to a log file, so the sign-ins stay on screen."""
+def start_workers(var_dir: Path) -> list[subprocess.Popen[bytes]]:
+    """Start both workers; their output goes to a log file, so the sign-ins stay on screen."""
     with worker_log(var_dir).open("ab") as log:
-        # The same interpreter and project folder as this process: a fixed command line.
-        return subprocess.Popen(  # noqa: S603
-            worker_command(var_dir),
-            cwd=settings.BASE_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        # The same interpreter and project folder as this process: fixed command lines.
+        return [
+            subprocess.Popen(  # noqa: S603
+                command, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT
+            )
+            for command in (worker_command(var_dir), media_worker_command())
+        ]
 
 
 def stop_worker(worker: subprocess.Popen[bytes], timeout: float = WORKER_STOP_SECONDS) -> None:
@@ -90,7 +113,8 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Serve the portal with Django's server, one Celery worker and beat; print the address "
+        "Serve the portal with Django's server, the Celery workers (one for recordings) and "
+        "beat; print the address "
         "and the demo sign-ins. For one machine and development; production uses gunicorn "
         "and separate workers (docker-compose.yml)."
     )
@@ -99,21 +123,23 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on.")
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the Celery worker and beat."
+            "--no-worker", action="store_true", help="Do not start the Celery workers and beat."
         )
 
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         url = browser_url(host, port)
         listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        worker = None if no_worker else start_worker(settings.VAR_DIR)
+        workers = [] if no_worker else start_workers(settings.VAR_DIR)
         try:
             self.stdout.write(f"The portal: {url}/")
-            if worker is not None:
-                self.stdout.write(f"Celery worker and beat: log in {worker_log(settings.VAR_DIR)}")
+            if workers:
+                self.stdout.write(
+                    f"Celery workers and beat: log in {worker_log(settings.VAR_DIR)}"
+                )
             self.stdout.write("")
             self.stdout.write(format_sign_ins(url) or NO_DEMO)
             call_command("runserver", listen, use_reloader=False)
         finally:
-            if worker is not None:
+            for worker in workers:
                 stop_worker(worker)
