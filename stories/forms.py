@@ -76,6 +76,9 @@ class PostForm(forms.Form):
         ]
         if not with_files:
             del self.fields["attachments"]
+        else:
+            # A refused post comes back through htmx, which keeps this box and its files.
+            self.fields["attachments"].widget.attrs["hx-preserve"] = "true"
 
 
 class SchoolPostForm(PostForm):

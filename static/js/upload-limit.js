@@ -56,6 +56,15 @@
     return !tooLarge;
   }
 
+  // A form that htmx sends (the composer, so that a refused post keeps its files) is checked
+  // again as htmx is about to send it, also after htmx has put a new copy of it in the page.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-max-bytes]") : null;
+    if (form && !check(form)) {
+      event.preventDefault();
+    }
+  });
+
   document.querySelectorAll("form[data-max-bytes]").forEach(function (form) {
     form.addEventListener("change", function (event) {
       if (event.target.type === "file") {

@@ -96,6 +96,20 @@ def _create(request: AuthedRequest, form: PostForm, **where: Any) -> Post | None
         return None
 
 
+def _done(request: AuthedRequest, url: str) -> HttpResponse:
+    """After a new post: the feed. The composer sends with htmx (so that a refused post keeps
+    the files chosen): htmx then loads the feed as a page of its own."""
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def _refused_status(request: AuthedRequest, refused: bool) -> int:
+    """400 for a refused post, except to htmx, which swaps in only a success: the page comes
+    back with its messages, and the file box, which htmx keeps, still holds the files."""
+    return 400 if refused and not request.htmx else 200
+
+
 def _about(form: AboutForm, school_class: SchoolClass) -> dict[str, Any] | None:
     pupil_id = form.cleaned_data["about"]
     if pupil_id is None:
@@ -123,9 +137,9 @@ def compose_class(request: AuthedRequest, class_id: int) -> HttpResponse:
         post = _create(request, form, **where) if where else None
         if post is not None:
             _done_message(request, post)
-            return redirect(f"{reverse('stories_feed')}?class={school_class.pk}")
+            return _done(request, f"{reverse('stories_feed')}?class={school_class.pk}")
     context = {"school_class": school_class, "about": about, "form": form}
-    status = 400 if about.errors or form.errors else 200
+    status = _refused_status(request, bool(about.errors or form.errors))
     return render(request, "stories/compose.html", context, status=status)
 
 
@@ -152,8 +166,8 @@ def compose_school(request: AuthedRequest) -> HttpResponse:
         post = _create(request, form, audience=Audience.SCHOOL)
         if post is not None:
             _done_message(request, post)
-            return redirect("stories_feed")
-    status = 400 if form.errors else 200
+            return _done(request, reverse("stories_feed"))
+    status = _refused_status(request, bool(form.errors))
     return render(request, "stories/compose.html", {"form": form}, status=status)
 
 
