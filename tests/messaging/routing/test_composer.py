@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import shutil
 import zoneinfo
 from collections.abc import Iterator
 
@@ -17,9 +18,10 @@ from django.utils import translation
 
 from classes.models import Pupil
 from messaging.models import Message, OfficePhrase, Thread, Topic
-from messaging.routing import OFFICE_MATTER, PROGRESS_MATTER, WHY, WORDS_WHY
+from messaging.routing import OFFICE_MATTER, PROGRESS_MATTER, WHY, WORDS_WHY, offer_for
 from tests.clock import at
 from tests.conftest import client_for
+from tests.requirements import require_or_skip
 from tests.translation.standin import StandIn, libretranslate_routes
 from tests.translation.test_translation import use_server
 
@@ -175,3 +177,30 @@ def test_R22_the_office_words_are_rules_on_top_of_the_model(
     assert str(WORDS_WHY % {"words": "Nits", "topic": "Sickness"}) in page
     assert office_matter("Sickness") in page
     assert Message.objects.count() == 1
+
+
+@pytest.fixture
+def apertium(settings) -> None:
+    require_or_skip(
+        shutil.which("apertium") is not None,
+        "needs Debian's apertium and apertium-eng-spa (apt-get install apertium apertium-eng-spa)",
+    )
+    settings.TRANSLATION_BACKEND = "apertium"
+    settings.TRANSLATION_TIMEOUT = 30  # the engine's start-up, on a machine shared with others
+
+
+@pytest.mark.usefixtures("apertium")
+@pytest.mark.parametrize(
+    ("draft", "category"),
+    [
+        ("Mi hija está enferma hoy, tiene fiebre.", "sickness"),
+        ("Su abuela lo recogerá hoy a las tres.", "urgent"),
+        ("¿Cómo va Amir en matemáticas?", "progress"),
+        ("Gracias por las fotos de la excursión.", None),
+    ],
+)
+def test_R22_R34_a_spanish_message_is_read_through_a_real_engine(school, draft, category) -> None:
+    """Debian's Apertium, a real engine, translates Spanish for the model (its English is
+    rough: "My daughter is patient today, has fever")."""
+    offer = offer_for(draft, language="es")
+    assert (offer.categories[0] if offer else None) == category
