@@ -41,6 +41,7 @@ def monster_and_week(parent: Any, children: Sequence[Any]) -> Mapping[int, HomeP
         .select_related("avatar")
         .annotate(week_points=Coalesce(_week_total(week), 0))
     )
+    names = {child.pupil.pk: child.display_name for child in children}
     parts = {}
     for pupil in pupils:
         avatar: Avatar | None = getattr(pupil, "avatar", None)
@@ -50,6 +51,7 @@ def monster_and_week(parent: Any, children: Sequence[Any]) -> Mapping[int, HomeP
                 "monster": avatar_svg(avatar, pupil_id=pupil.pk, size=56),
                 "week": pupil.week_points,
                 "pupil_id": pupil.pk,
+                "name": names[pupil.pk],
             },
         )
     return parts
