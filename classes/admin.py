@@ -47,6 +47,7 @@ class SchoolForm(forms.ModelForm):
             "office_email",
             "max_recording_minutes",
             "staff_emails_per_day",
+            "staff_two_factor_required",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
