@@ -1,5 +1,6 @@
 """Gates every request passes through, in order: suspension (R5), pupil session limits,
-the user's language, and the code of conduct (R4)."""
+the user's language, two-factor sign-in for the staff who need it, and the code of conduct
+(R4)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import to_locale
 
@@ -22,6 +23,7 @@ from pwa import URL_NAMES as PWA_URL_NAMES
 
 from .languages import known_or_default
 from .models import Role, User
+from .permissions.accounts import has_two_factor, needs_two_factor
 from .selectors.conduct import conduct_accepted, conduct_audience, conduct_current_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -44,20 +46,35 @@ def is_static_request(request: HttpRequest) -> bool:
     return request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
-# Each request's URL name while the request lives (the gates ask before the view resolves).
-_url_names: weakref.WeakKeyDictionary[HttpRequest, str | None] = weakref.WeakKeyDictionary()
+# Each request's URL match while the request lives (the gates ask before the view resolves).
+_matches: weakref.WeakKeyDictionary[HttpRequest, ResolverMatch | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _match_of(request: HttpRequest) -> ResolverMatch | None:
+    """The URL the request is for, resolved once per request, however many gates ask (the
+    view's own resolution comes later, after the middleware)."""
+    if request not in _matches:
+        try:
+            match: ResolverMatch | None = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        _matches[request] = match
+    return _matches[request]
 
 
 def url_name_of(request: HttpRequest) -> str | None:
-    """The name of the URL the request is for; resolved once per request, however many gates
-    ask (the view's own resolution comes later, after the middleware)."""
-    if request not in _url_names:
-        try:
-            name = resolve(request.path_info).url_name
-        except Resolver404:
-            name = None
-        _url_names[request] = name
-    return _url_names[request]
+    """The name of the URL the request is for."""
+    match = _match_of(request)
+    return match.url_name if match else None
+
+
+def is_allauth_page(request: HttpRequest) -> bool:
+    """Whether the request is for one of allauth's own pages (sign-in and out, password,
+    email, two-factor set-up and recovery codes)."""
+    match = _match_of(request)
+    return bool(match and getattr(match.func, "__module__", "").startswith("allauth."))
 
 
 class SuspendedAccountMiddleware:
@@ -224,6 +241,51 @@ class UserLanguageMiddleware:
         language = interface_language(wanted_language(request) or "")
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+# Pages a signed-in person who must have two-factor sign-in reaches before setting it up:
+# allauth's own pages (to set it up, or sign out) besides these.
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
+    {"admin_needs_mfa", "healthz", "set_language"}
+    | {"privacy_notice_parents", "privacy_notice_pupils"}
+    | PWA_URL_NAMES
+)
+# Kept in the session once the person is seen to have a second factor: most pages cost no
+# query for this gate. A leader's reset of someone's second factor ends their sessions.
+TWO_FACTOR_SESSION_KEY = "two_factor_ok"
+
+
+def two_factor_pending(request: HttpRequest, user: User) -> bool:
+    """Whether ``user``, the request's signed-in adult, must set up two-factor sign-in before
+    this page."""
+    if request.session.get(TWO_FACTOR_SESSION_KEY) or not needs_two_factor(user):
+        return False
+    if has_two_factor(user):
+        request.session[TWO_FACTOR_SESSION_KEY] = True
+        return False
+    return True
+
+
+class TwoFactorMiddleware:
+    """Office staff and leaders (and all staff where the school requires it) use no page of the
+    portal, the admin included, until they have two-factor sign-in: every page leads to the
+    page that says why and links to allauth's set-up."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.role not in (Role.PARENT, Role.PUPIL)
+            and not is_static_request(request)
+            and url_name_of(request) not in TWO_FACTOR_EXEMPT_URL_NAMES
+            and not is_allauth_page(request)
+            and two_factor_pending(request, user)
+        ):
+            return redirect("admin_needs_mfa")
         return self.get_response(request)
 
 

@@ -31,3 +31,4 @@ class AuditAction(models.TextChoices):
     ADMIN_ADDED = "admin_added", _("Added in the admin")
     ADMIN_CHANGED = "admin_changed", _("Changed in the admin")
     ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")

@@ -48,6 +48,7 @@ class SchoolForm(forms.ModelForm):
             "max_recording_minutes",
             "staff_emails_per_day",
             "parents_may_download_media",
+            "staff_two_factor_required",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

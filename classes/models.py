@@ -67,6 +67,14 @@ class School(ConstraintErrorsOnFields, models.Model):
             "staff have a download button."
         ),
     )
+    staff_two_factor_required = models.BooleanField(
+        _("all staff sign in with two-factor"),
+        default=False,
+        help_text=_(
+            "Office staff and leaders always need two-factor sign-in. Tick this to ask it of "
+            "teachers and support staff too, before any page of the portal."
+        ),
+    )
     max_recording_minutes = models.PositiveSmallIntegerField(
         _("longest recording (minutes)"),
         default=3,

@@ -98,20 +98,33 @@ def parent_with_child(school_class: SchoolClass):
     return link.parent, link.pupil
 
 
-def client_for(user: User) -> Client:
+def client_for(user: User, *, two_factor: bool = True) -> Client:
     """A client signed in as ``user``, on a server whose caches are warm (the school, the
     current code of conduct and the current data-processing form are read from the shared cache
     on every page after the first), so query counts measure each page's own work. The caches
     are warmed on the test clock: a test that names its moments calls it inside ``at()``, at
-    the moment the pages are first seen."""
+    the moment the pages are first seen.
+
+    Someone who must have two-factor sign-in (office staff and leaders) is signed in as with
+    it, their TOTP set up if they had none, unless ``two_factor=False``: the client of someone
+    who never set it up."""
+    from accounts.middleware import TWO_FACTOR_SESSION_KEY
     from accounts.models import Role
+    from accounts.permissions.accounts import has_two_factor, needs_two_factor
     from accounts.selectors.conduct import conduct_audience, conduct_current_id
     from consent.selectors.data_processing import dp_form_current_id
     from notifications.permissions import can_have_notifications
     from notifications.selectors import bell_for
+    from tests.factories import with_totp
 
     client = Client()
     client.force_login(user)
+    if two_factor and needs_two_factor(user):
+        if not has_two_factor(user):
+            with_totp(user)
+        session = client.session
+        session[TWO_FACTOR_SESSION_KEY] = True
+        session.save()
     audience = conduct_audience(user)
     if audience:
         conduct_current_id(audience)

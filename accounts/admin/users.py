@@ -34,16 +34,18 @@ from ..http import signed_in_user
 from ..models import ParentLink, Role, Suspension, User
 from ..permissions.accounts import (
     can_manage_account,
+    can_reset_two_factor,
     can_send_password_reset,
     can_set_access,
     grantable_roles,
+    has_two_factor,
     roles_managed_by,
 )
 from ..services.accounts import account_create, account_language_set, account_role_set
 from ..services.invites import pupil_is_current
 from ..services.reasons import check_reason
 from ..services.suspensions import account_reinstate, account_suspend
-from . import password_actions, reprint
+from . import password_actions, reprint, two_factor_actions
 from .decisions import Decision, reason_or_page
 from .managed import accounts_managed
 from .user_forms import ACCESS_FIELDS, ROLE_NOT_YOURS, AccountAddForm, AccountChangeForm
@@ -186,6 +188,11 @@ class UserAdmin(DjangoUserAdmin):
                 self.admin_site.admin_view(self.password_email_view),
                 name="accounts_user_password_email",
             ),
+            path(
+                "<id>/two-factor-reset/",
+                self.admin_site.admin_view(self.two_factor_reset_view),
+                name="accounts_user_two_factor_reset",
+            ),
             *super().get_urls(),
         ]
 
@@ -287,11 +294,17 @@ class UserAdmin(DjangoUserAdmin):
             **(extra_context or {}),
             "may_send_password_email": user is not None
             and can_send_password_reset(request.user, user),
+            "may_reset_two_factor": user is not None
+            and can_reset_two_factor(request.user, user)
+            and has_two_factor(user),
         }
         return super().change_view(request, object_id, form_url, context)
 
     def password_email_view(self, request: HttpRequest, id: str) -> HttpResponse:
         return password_actions.password_email_view(self, request, id)
+
+    def two_factor_reset_view(self, request: HttpRequest, id: str) -> HttpResponse:
+        return two_factor_actions.two_factor_reset_view(self, request, id)
 
     # Bulk actions -----------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from classes.selectors import school_get
+
 from ..models import ADMIN_ROLES, ADULT_ROLES, Role, User
 
 # Whose accounts each role keeps (R1). The office keeps the school's families and classroom
@@ -115,15 +117,38 @@ def can_redeem_invite(user: Any) -> bool:
     return not user.is_authenticated or has_role(user, Role.PARENT)
 
 
-def can_use_admin(user: User | AnonymousUser) -> bool:
-    """The Django admin is for office staff and leaders who have two-factor authentication on."""
+def has_two_factor(user: Any) -> bool:
+    """Whether ``user`` has a second factor (an authenticator app's TOTP) set up; allauth then
+    asks for its code at every sign-in. One query."""
     from allauth.mfa.models import Authenticator
 
-    return (
-        can_manage_accounts(user)
-        and user.is_staff
-        and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    )
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def needs_two_factor(user: Any) -> bool:
+    """Must ``user`` have two-factor sign-in before any page of the portal? Office staff and
+    leaders always (they can act on every family's records: the DfE's cyber security standards
+    for schools ask for it of staff who handle personal data); teachers and support staff when
+    the school requires it of all staff. Parents and pupils never (teachers and parents may
+    turn it on themselves)."""
+    if has_role(user, *ADMIN_ROLES):
+        return True
+    return has_role(user, Role.TEACHER, Role.SUPPORT) and school_get().staff_two_factor_required
+
+
+def can_reset_two_factor(actor: Any, target: User) -> bool:
+    """May ``actor`` remove ``target``'s second factor (a lost phone), so that they set it up
+    again at their next sign-in? Leaders only, for an account they manage, never their own:
+    a reset is how an account is taken over, so it is kept to the few who decide suspensions,
+    recorded in the audit log, and nobody lifts their own second factor this way."""
+    if not (has_role(actor, Role.LEADER) or _is_superuser(actor)):
+        return False
+    return can_manage_account(actor, target) and target.role in ADULT_ROLES
+
+
+def can_use_admin(user: User | AnonymousUser) -> bool:
+    """The Django admin is for office staff and leaders who have two-factor authentication on."""
+    return can_manage_accounts(user) and user.is_staff and has_two_factor(user)
 
 
 Response = TypeVar("Response", bound=HttpResponseBase)

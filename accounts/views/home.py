@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from core.family_home import family_home
 
 from ..http import AuthedRequest
-from ..models import Role, User
+from ..models import STAFF_ROLES, Role, User
 from ..permissions.accounts import can_use_admin, role_required
 from ..selectors.people import children_of
 from ..selectors.pupils import pupil_display_name
@@ -51,6 +51,8 @@ def _parent_home(parent: User) -> dict[str, object]:
 
 
 @require_GET
-@role_required(Role.OFFICE, Role.LEADER)
+@role_required(*STAFF_ROLES)
 def admin_needs_mfa(request: HttpRequest) -> HttpResponse:
+    """Why two-factor sign-in is needed, and the way to set it up (``TwoFactorMiddleware``
+    leads here from every page until it is)."""
     return render(request, "accounts/admin_needs_mfa.html")

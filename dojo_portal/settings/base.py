@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "accounts.middleware.SuspendedAccountMiddleware",
     "accounts.middleware.PupilSessionMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.CodeOfConductMiddleware",
     "consent.middleware.DataProcessingConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

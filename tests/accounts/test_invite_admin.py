@@ -163,7 +163,9 @@ def test_R1_teachers_and_parents_cannot_make_letters(
 def test_R1_office_without_two_factor_cannot_make_letters(
     school, school_class: SchoolClass
 ) -> None:
-    response = letters_for(client_for(OfficeFactory()), [PupilFactory(school_class=school_class)])
+    response = letters_for(
+        client_for(OfficeFactory(), two_factor=False), [PupilFactory(school_class=school_class)]
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("admin_needs_mfa")
     assert not InviteCode.objects.exists()

@@ -167,3 +167,21 @@ def sign_in(page: Page, live_server: Any, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def sign_in_with_two_factor(page: Page, live_server: Any, person: Any) -> None:
+    """Sign in with the password and then a TOTP code (set up for ``person`` here), as office
+    staff and leaders must before any page of the portal."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from tests.factories import PASSWORD, with_totp
+
+    secret = with_totp(person)
+    sign_in(page, live_server, str(person.email), PASSWORD)
+    page.locator("input[name=code]").fill(
+        format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    )
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)

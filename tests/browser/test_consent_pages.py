@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from classes.models import School, SchoolClass, YearGroup
 from consent.models import DataProcessingAgreement, DataProcessingForm, MediaStatus
 from consent.services.media import looked_after_set, media_consent_record
-from tests.browser.conftest import RequestLog, check_page, sign_in
+from tests.browser.conftest import RequestLog, check_page, sign_in, sign_in_with_two_factor
 from tests.factories import (
     PASSWORD,
     OfficeFactory,
@@ -91,8 +91,7 @@ def test_R14_office_prints_every_class_each_on_its_own_page(
             SchoolClassFactory.create(name=name, year_group=YearGroup.YEAR_2), size, granted
         )
 
-    assert office.email
-    sign_in(page, live_server, office.email, PASSWORD)
+    sign_in_with_two_factor(page, live_server, office)
     page.goto(f"{live_server.url}/consent/roster/")
     expect(page.get_by_role("link", name="Oak (Year 2)")).to_be_visible()
     check_page(page, request_log)

@@ -26,7 +26,7 @@ from classes.models import Pupil, School
 from messaging.models import Message, Thread
 from messaging.selectors import ready_replies_changed
 from messaging.services.messages import message_start
-from tests.browser.conftest import RequestLog, check_page, sign_in
+from tests.browser.conftest import RequestLog, check_page, sign_in, sign_in_with_two_factor
 from tests.clock import at
 from tests.factories import (
     PASSWORD,
@@ -97,7 +97,10 @@ def open_page(
 def signed_in(open_page: Callable[[], Page], live_server: Any, user: User) -> Page:
     page = open_page()
     assert user.email
-    sign_in(page, live_server, user.email, PASSWORD)
+    if user.role in ("office", "leader"):  # they sign in with two-factor
+        sign_in_with_two_factor(page, live_server, user)
+    else:
+        sign_in(page, live_server, user.email, PASSWORD)
     return page
 
 

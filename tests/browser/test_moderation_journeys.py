@@ -23,7 +23,7 @@ from classes.models import School
 from messaging.moderation import message_flag, parent_warn
 from messaging.services.messages import message_start
 from notifications.tasks import sweep_notifications
-from tests.browser.conftest import RequestLog, axe_check, sign_in
+from tests.browser.conftest import RequestLog, axe_check, sign_in, sign_in_with_two_factor
 from tests.clock import at
 from tests.factories import (
     PASSWORD,
@@ -82,8 +82,7 @@ def test_R5_R23_a_leader_suspends_a_warned_parent_who_receives_the_email(
     message_flag(acting_user=teacher, message=again)
 
     page = open_page()
-    assert leader.email
-    sign_in(page, live_server, leader.email, PASSWORD)
+    sign_in_with_two_factor(page, live_server, leader)
     page.goto(f"{live_server.url}/messages/moderation/")
     section = page.locator("section").filter(has_text="Still useless")
     section.get_by_label("Reason (the parent reads it with a warning)").fill("A second breach")

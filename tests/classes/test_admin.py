@@ -39,7 +39,7 @@ def office_client(school) -> Client:
 
 
 def test_R1_office_without_two_factor_is_sent_to_set_it_up(school) -> None:
-    response = client_for(OfficeFactory()).get(reverse("admin:index"))
+    response = client_for(OfficeFactory(), two_factor=False).get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin_needs_mfa")
 

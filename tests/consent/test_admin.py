@@ -760,7 +760,7 @@ def test_R14_leader_with_two_factor_records_consent(school_class: SchoolClass) -
 def test_R14_office_without_two_factor_is_sent_to_set_it_up(school_class: SchoolClass) -> None:
     pupil = PupilFactory(school_class=school_class)
 
-    response = client_for(OfficeFactory()).get(change_url(pupil))
+    response = client_for(OfficeFactory(), two_factor=False).get(change_url(pupil))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin_needs_mfa")

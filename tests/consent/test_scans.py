@@ -141,7 +141,7 @@ def test_R14_signed_out_visitor_is_sent_to_sign_in(change: ConsentChange) -> Non
 
 
 def test_R14_office_without_two_factor_is_sent_to_set_it_up(change: ConsentChange) -> None:
-    response = client_for(OfficeFactory()).get(scan_url(change))
+    response = client_for(OfficeFactory(), two_factor=False).get(scan_url(change))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin_needs_mfa")

@@ -175,7 +175,7 @@ def test_R31_nobody_else_sees_or_clears_them(school, factory: Callable[[], User]
 
 
 def test_R31_office_staff_without_two_factor_are_sent_to_set_it_up(school) -> None:
-    response = client_for(OfficeFactory()).get(PROBLEMS)
+    response = client_for(OfficeFactory(), two_factor=False).get(PROBLEMS)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin_needs_mfa")
