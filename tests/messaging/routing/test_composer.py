@@ -204,3 +204,17 @@ def test_R22_R34_a_spanish_message_is_read_through_a_real_engine(school, draft, 
     rough: "My daughter is patient today, has fever")."""
     offer = offer_for(draft, language="es")
     assert (offer.categories[0] if offer else None) == category
+
+
+def test_R22_R32_on_a_right_to_left_page_the_parents_words_keep_their_direction(
+    school, parent_with_child, teacher
+) -> None:
+    parent, maya = parent_with_child
+    parent.preferred_language = "ar"
+    parent.save()
+    OfficePhrase.objects.create(topic=Topic.SICKNESS, phrase="nits")
+    page = text_of(start(client_for(parent), maya, teacher, "Nits again in Oak class"))
+    assert '<html lang="ar" dir="rtl">' in page
+    with translation.override("ar"):
+        label = str(Topic.SICKNESS.label)
+        assert str(WORDS_WHY) % {"words": "\u2068Nits\u2069", "topic": label} in page
