@@ -151,7 +151,7 @@ def test_R32_the_office_prints_the_not_yet_joined_list_and_sends_the_reminder(
     sign_in_with_totp(page, live_server, office)
 
     page.goto(f"{live_server.url}/admin/")
-    page.get_by_role("link", name="Parents not yet joined").first.click()  # 1: the list
+    page.get_by_role("link", name="Parents not yet joined", exact=True).click()  # 1: the list
     check_at_the_desk(page, request_log)
     page.locator("#changelist-filter").get_by_role("link", name="Oak").click()  # 2: one class
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
