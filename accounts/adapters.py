@@ -10,11 +10,13 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from core.bidi import plain_text_directed, subject_directed
 from core.ratelimit import client_ip
 
 from .models import Role
+from .services.tablets import TABLET_COOKIE
 from .sign_in_limits import sign_in_failed, sign_in_refusal, sign_in_succeeded
 
 
@@ -28,6 +30,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """On a classroom tablet, back to the class's monsters for the next child (the pupil
+        sign-in checks the tablet again); anywhere else, the sign-in page."""
+        if request.COOKIES.get(TABLET_COOKIE):
+            return reverse("pupil_start")
+        return str(super().get_logout_redirect_url(request))
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request) or super().get_client_ip(request)

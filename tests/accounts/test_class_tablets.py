@@ -303,3 +303,28 @@ def test_tablet_pages_query_counts_do_not_grow_with_the_class(school, teacher, s
     staff = client_for(teacher)
     tablets_url = reverse("pupil_class_tablets", args=[oak.pk])
     assert _queries(staff, tablets_url) == _queries(staff, tablets_url)
+
+
+def test_a_pupil_signing_out_on_a_tablet_goes_back_to_the_class_monsters(
+    school, school_class, teacher
+):
+    maya = PupilFactory(school_class=school_class, first_name="Maya")
+    give_picture_code(maya)
+    client = tablet_client(set_up(teacher, school_class))
+    client.post(reverse("pupil_tablet_code", args=[maya.pk]), {"entered": "-".join(PICTURE_CODE)})
+    assert int(client.session["_auth_user_id"]) == maya.user_id
+
+    response = client.post(reverse("account_logout"), follow=True)
+
+    assert "_auth_user_id" not in client.session
+    assert [url for url, _status in response.redirect_chain] == [
+        reverse("pupil_start"),
+        reverse("pupil_tablet"),
+    ]
+    assert "Tap your monster" in response.content.decode()
+
+
+def test_signing_out_elsewhere_still_goes_to_the_sign_in_page(school, teacher):
+    response = client_for(teacher).post(reverse("account_logout"))
+
+    assert response["Location"] == reverse("account_login")

@@ -32,12 +32,21 @@ LINES = """el => { const range = document.createRange(); range.selectNodeContent
 
 
 def _skills() -> None:
-    # The flush after transactional tests empties the migration's skills: make two again.
-    for name, icon in (("Resilience", "shield"), ("Cooperation", "puzzle")):
+    """The school's six values (the flush after transactional tests empties the migration's)
+    and two needs-work skills: a real screen's worth of buttons beside the tiles."""
+    values = ["Determination", "Resilience", "Tolerance", "Cooperation", "Creativity", "Curiosity"]
+    icons = ["mountain", "shield", "hands", "puzzle", "palette", "magnifier"]
+    for name, icon in zip(values, icons, strict=True):
         Skill.objects.get_or_create(
             name=name,
             school_class=None,
             defaults={"kind": SkillKind.POSITIVE, "value": 1, "icon": icon},
+        )
+    for name, icon in (("Off task", "clock"), ("Too loud", "volume-down")):
+        Skill.objects.get_or_create(
+            name=name,
+            school_class=None,
+            defaults={"kind": SkillKind.NEEDS_WORK, "value": -1, "icon": icon},
         )
 
 
@@ -96,8 +105,9 @@ def test_R25_teacher_awards_points_without_scrolling_at_1366x768(
 
     # The last pupil is below the fold: the teacher scrolls the tiles, picks with Enter, and
     # the panel with the skills has stayed beside them.
+    page.mouse.move(200, 400)  # over the tiles
     page.mouse.wheel(0, 2000)
-    page.wait_for_function("window.scrollY > 0")
+    expect(page.locator(f"#tile-{valentina.pk}")).to_be_in_viewport()
     last = page.locator(f"#award-pupil-{valentina.pk}")
     last.focus()
     page.keyboard.press("Enter")
@@ -107,7 +117,8 @@ def test_R25_teacher_awards_points_without_scrolling_at_1366x768(
     page.keyboard.press("Enter")
     expect(last).to_be_checked()
     cooperation = page.get_by_role("button", name="Cooperation")
-    assert in_view(cooperation)
+    # every skill of the class is on screen beside the tiles, the last needs-work one too
+    assert in_view(cooperation) and in_view(page.get_by_role("button", name="Too loud"))
     before = scrolled(page)
     cooperation.click()
     expect(confirm).to_have_text("+1 Cooperation for Valentina")

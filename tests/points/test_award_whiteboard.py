@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from classes.models import SchoolClass
 from points.models import Award, Skill
 from tests.conftest import client_for
-from tests.factories import PupilFactory
+from tests.factories import PupilFactory, SchoolClassFactory, assign_teacher
 from tests.points.test_award_screen import HTMX, post_award, screen_url
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,19 @@ def test_R25_undo_with_htmx_sends_the_award_forms_fields_and_takes_back_only_its
 
     assert "Points taken back from 1 pupil." in response.content.decode()
     assert list(Award.objects.values_list("pupil_id", flat=True)) == [amir.pk]
+
+
+@pytest.mark.parametrize("big", ["", "?big=1"], ids=["normal", "big-screen"])
+def test_R25_the_screen_query_count_is_the_same_at_two_class_sizes(
+    school, teacher: User, big: str
+) -> None:
+    def queries(size: int) -> int:
+        school_class = SchoolClassFactory()
+        assign_teacher(teacher, school_class)
+        PupilFactory.create_batch(size, school_class=school_class)
+        client = client_for(teacher)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(screen_url(school_class) + big).status_code == 200
+        return len(captured)
+
+    assert queries(5) == queries(40)
