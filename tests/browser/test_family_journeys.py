@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from accounts.models import ParentLink
 from classes.models import School
 from stories.models import Audience, Post
 from stories.services.media import attachment_process
@@ -96,7 +97,7 @@ def test_a_parent_signs_in_to_the_news_opens_a_photo_and_swipes_to_the_next(
 ) -> None:
     page, log = phone
     post = trip_post()
-    parent = post.school_class.pupils.get().parent_links.get().parent
+    parent = ParentLink.objects.get(pupil__school_class_id=post.school_class_id).parent
 
     assert parent.email
     sign_in(page, live_server, parent.email, PASSWORD)
@@ -146,7 +147,7 @@ def test_a_parent_opens_their_childs_album_and_the_class_album(
 ) -> None:
     page, log = phone
     post = trip_post()
-    parent = post.school_class.pupils.get().parent_links.get().parent
+    parent = ParentLink.objects.get(pupil__school_class_id=post.school_class_id).parent
 
     assert parent.email
     sign_in(page, live_server, parent.email, PASSWORD)
