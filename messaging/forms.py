@@ -88,3 +88,21 @@ class BroadcastForm(BodyForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["school_class"]).queryset = classes
         self.order_fields(["school_class", "body"])
+
+
+FLAG_REASON_NEEDED = _("Please say what is wrong with the message: the leaders read it.")
+FLAG_REASON_MAX = 1000
+
+
+class FlagForm(forms.Form):
+    """Why a teacher flags a parent's message (R23): the leaders read it beside the thread."""
+
+    reason = forms.CharField(
+        label=_("What is wrong with this message?"),
+        help_text=_(
+            "For example: rude, threatening, or about another family. Only leaders read it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=FLAG_REASON_MAX,
+        error_messages={"required": FLAG_REASON_NEEDED},
+    )

@@ -23,4 +23,9 @@ urlpatterns = [
     ),
     path("school/reminders/", reminders.school_reminders, name="stories_school_reminders"),
     path("reminders/<int:reminder_id>/stop/", reminders.stop, name="stories_reminder_stop"),
+    path(
+        "reminders/<int:reminder_id>/undo/",
+        reminders.restart,
+        name="stories_reminder_restart",
+    ),
 ]

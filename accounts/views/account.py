@@ -1,4 +1,5 @@
-"""An adult's account page: the portal's language, and the ways to their other settings (R32)."""
+"""An adult's account page (R32, R28, R31): the portal's language, their children (for a parent),
+notifications, password, two-factor sign-in, and downloading or deleting their data."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from ..forms.language import LanguageForm
 from ..http import AuthedRequest
 from ..languages import portal_languages
 from ..middleware import interface_language
-from ..models import ADULT_ROLES
-from ..permissions.accounts import role_required
+from ..models import ADULT_ROLES, Role
+from ..permissions.accounts import has_two_factor, needs_two_factor, role_required
+from ..selectors.people import children_of
 from ..services.accounts import account_language_set
 
 
@@ -40,5 +42,12 @@ def account_settings(request: AuthedRequest) -> HttpResponse:
             with translation.override(interface_language(chosen) or chosen):
                 messages.success(request, _("Saved: the portal is now in the language you chose."))
             return redirect("account_settings")
-    context = {"form": form, "languages": portal_languages(), "chosen": form["language"].value()}
+    context = {
+        "form": form,
+        "languages": portal_languages(),
+        "chosen": form["language"].value(),
+        "children": children_of(user) if user.role == Role.PARENT else [],
+        "two_factor_on": has_two_factor(user),
+        "two_factor_required": needs_two_factor(user),
+    }
     return render(request, "accounts/account_settings.html", context)

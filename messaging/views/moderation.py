@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
 
+from ..forms import FlagForm
 from ..models import Flag, Message
 from ..moderation import (
+    ALREADY_FLAGGED,
+    can_flag,
     can_moderate,
     flag_dismiss,
     message_flag,
@@ -26,25 +29,35 @@ FLAGGED = _("The message is with the school's leaders. Thank you for telling the
 DECIDED = _("Decided and recorded.")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def flag(request: AuthedRequest, message_id: int) -> HttpResponse:
+    """The teacher says why, and confirms, before a message goes to the leaders (R23); a GET
+    changes nothing. 404 for anyone who may not flag it."""
     message = get_object_or_404(
         Message.objects.filter(thread__in=threads_visible_to(request.user)).select_related(
-            "thread"
+            "thread", "author"
         ),
         pk=message_id,
     )
-    try:
-        message_flag(
-            acting_user=request.user, message=message, reason=request.POST.get("reason", "")
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        flash.error(request, error.messages[0])
-    else:
-        flash.success(request, FLAGGED)
-    return redirect("messaging_thread", thread_id=message.thread_id)
+    if not can_flag(request.user, message) or message.withdrawn_at:
+        raise Http404
+    if message.flags.exists():
+        flash.error(request, ALREADY_FLAGGED)
+        return redirect("messaging_thread", thread_id=message.thread_id)
+    form = FlagForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            message_flag(
+                acting_user=request.user, message=message, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            flash.error(request, error.messages[0])
+        else:
+            flash.success(request, FLAGGED)
+        return redirect("messaging_thread", thread_id=message.thread_id)
+    status = 400 if form.errors else 200
+    context = {"message": message, "form": form}
+    return render(request, "messaging/flag.html", context, status=status)
 
 
 @require_GET

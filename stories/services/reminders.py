@@ -83,6 +83,31 @@ def reminder_stop(*, acting_user: User, reminder: Reminder) -> None:
     Reminder.objects.filter(pk=reminder.pk).update(active=False)
 
 
+@transaction.atomic
+def reminder_restart(*, acting_user: User, reminder: Reminder) -> Reminder:
+    """Its author undoes "stop this reminder": it is posted again from its next weekly time
+    after now (a week missed while it was stopped is not posted late). ``PermissionDenied``
+    for anyone else, or when the author may no longer post there. Restarting a running
+    reminder changes nothing, so a double click restarts it once."""
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("school_class")
+        .get(pk=reminder.pk)
+    )
+    if reminder.author_id != acting_user.pk or not _may_post(
+        acting_user, reminder.audience, reminder.school_class
+    ):
+        raise PermissionDenied
+    if not reminder.active:
+        tz = school_get().tz
+        reminder.active = True
+        reminder.next_at = next_occurrence(
+            reminder.weekday, reminder.time_of_day, tz, after=timezone.now()
+        )
+        reminder.save(update_fields=["active", "next_at"])
+    return reminder
+
+
 def reminders_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     """Post every reminder whose time has come, once per occurrence (a unique key), then move
     it to its next week; after downtime, a missed week is posted once, not many times. An
