@@ -16,8 +16,9 @@ school's new server, or the same one after a disaster). It checks the whole arch
 every member named by the manifest and with its checksum, nothing else, no path that leaves
 the media folder. A damaged, truncated or altered archive is refused before anything is
 changed. It refuses a database with tables or a media folder with files unless ``force`` is
-given; the database is restored in one transaction, and the media folder is filled beside the
-real one and moved into place only when the database is back.
+given; the database is restored in one transaction, and the media files are written into a
+hidden folder inside the media folder and moved into place only when the database is back.
+The media folder itself stays, with its owner, group and mode.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import io
 import json
 import logging
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -296,13 +296,15 @@ def backup_restore(
     media_root = Path(settings.MEDIA_ROOT)
     if not force:
         _refuse_unless_empty(alias, media_root)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-") as work:
+    # The media folder itself is kept, with the owner, group and mode the server gave it (on
+    # Debian the web server's group reads it, nobody else); only what is inside is replaced.
+    media_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=media_root, prefix=".restore-") as work:
         staged = Path(work) / "media"
         dump = Path(work) / DUMPS[vendor]
         count = _unpack(archive, manifest, staged, dump)
         _restore_database(alias, vendor, dump, clean=force)
-        _swap_in(staged, media_root)
+        _swap_in(staged, media_root, Path(work))
     return Restored(vendor, count)
 
 
@@ -357,15 +359,17 @@ def _restore_database(alias: str, vendor: str, dump: Path, *, clean: bool) -> No
     analyze(None, using=alias)  # a dump holds no planner statistics
 
 
-def _swap_in(staged: Path, media_root: Path) -> None:
-    if media_root.exists():
-        old = media_root.with_name(f".{media_root.name}.replaced")
-        shutil.rmtree(old, ignore_errors=True)
-        media_root.rename(old)
-        staged.rename(media_root)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staged.rename(media_root)
+def _swap_in(staged: Path, media_root: Path, work: Path) -> None:
+    """Move what ``media_root`` holds into ``work`` (deleted with it) and the staged files in:
+    renames within one folder, so nothing is copied twice."""
+    replaced = work / "replaced"
+    replaced.mkdir()
+    for entry in media_root.iterdir():
+        if entry != work:
+            entry.rename(replaced / entry.name)
+    if staged.is_dir():
+        for entry in staged.iterdir():
+            entry.rename(media_root / entry.name)
 
 
 # PostgreSQL's tools ------------------------------------------------------------------------

@@ -211,6 +211,7 @@ def wait_until_up(front: FrontEnd, processes: list[tuple[subprocess.Popen[bytes]
 def front_end(tmp_path: Path) -> Iterator[FrontEnd]:
     require_or_skip(Path(NGINX).exists(), "needs nginx (Debian's nginx package)")
     require_or_skip(shutil.which("openssl") is not None, "needs openssl to make a certificate")
+    require_or_skip(shutil.which("curl") is not None, "needs curl to speak HTTP/2 to nginx")
     require_or_skip(
         connection.vendor == "postgresql",
         "needs PostgreSQL: gunicorn's processes cannot share SQLite's in-memory test database",
@@ -345,6 +346,11 @@ def test_nginx_in_front_of_gunicorn_compresses_caches_once_refuses_big_uploads_k
     assert status == 413
     assert "<h1>Too large to send</h1>" in page and "more than 60.0\xa0MB" in page
     assert 'lang="ar" dir="rtl"' in page
+    # Browsers speak HTTP/2 to nginx, where the refused body is checked again as it is
+    # discarded: the same page, not nginx's own.
+    status, page = upload_too_large_http2(front_end, f"/stories/new/class/{oak.pk}/", cookie)
+    assert status == 413
+    assert "<h1>Too large to send</h1>" in page and "more than 60.0\xa0MB" in page
 
     health, health_body = front_end.request("GET", "/healthz")
     assert health.status == 200
@@ -417,3 +423,27 @@ def upload_too_large(front: FrontEnd, path: str, cookie: dict[str, str]) -> tupl
     body = response.read().decode()
     conn.close()
     return response.status, body
+
+
+def upload_too_large_http2(front: FrontEnd, path: str, cookie: dict[str, str]) -> tuple[int, str]:
+    """The same upload over HTTP/2, as a browser sends it (curl: the standard library has no
+    HTTP/2 client)."""
+    body = front.folder / "upload.bin"
+    with body.open("wb") as out:
+        out.truncate(UPLOAD_BYTES)
+    answer = front.folder / "answer.html"
+    done = subprocess.run(
+        [
+            "curl", "--silent", "--http2", "--cacert", str(front.folder / "fullchain.pem"),
+            "--resolve", f"{HOST}:{front.https_port}:127.0.0.1",
+            "--header", "Content-Type: multipart/form-data; boundary=x",
+            "--header", f"Cookie: {cookie['Cookie']}",
+            "--request", "POST", "--upload-file", str(body), "--output", str(answer),
+            "--write-out", "%{http_code} %{http_version}",
+            f"https://{HOST}:{front.https_port}{path}",
+        ],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    status, version = done.stdout.split()
+    assert version == "2", done.stdout  # the point of this request
+    return int(status), answer.read_text()

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 import tarfile
@@ -307,6 +308,26 @@ def test_restore_refuses_a_media_folder_that_has_files(
     assert checksums(folder) == {"kept.jpg": hashlib.sha256(b"kept").hexdigest()}
     counted = run(new_target, script=COUNTS)
     assert json.loads(counted.stdout.strip().splitlines()[-1]) == {}  # the database untouched
+
+
+def test_restore_keeps_the_media_folder_with_its_mode_and_replaces_what_it_holds(
+    small_backup: Path, new_target: dict[str, str]
+) -> None:
+    """On Debian the media folder is the web server's group's to read and nobody else's
+    (README.md, "Without Docker"): a restore must not put a folder of another mode there."""
+    folder = Path(new_target["MEDIA_ROOT"])
+    folder.mkdir()
+    folder.chmod(0o2750)
+    before = folder.stat()
+
+    restored = run(new_target, "restore", str(small_backup))
+
+    assert restored.returncode == 0, restored.stderr
+    after = folder.stat()
+    assert (after.st_ino, after.st_gid) == (before.st_ino, before.st_gid)
+    assert stat.S_IMODE(after.st_mode) == 0o2750
+    assert sorted(path.name for path in folder.iterdir()) == ["exports", "stories"]
+    assert checksums(folder) == checksums(Path(settings.MEDIA_ROOT))
 
 
 def test_keep_deletes_all_but_the_newest_backups(tmp_path: Path) -> None:
