@@ -15,3 +15,10 @@ class MessagingConfig(AppConfig):
 
         today.register()
         home.register()
+
+        from notifications.excerpts import register
+        from notifications.models import Kind
+
+        from .notification_excerpts import message_excerpts
+
+        register(Kind.NEW_MESSAGE, message_excerpts)

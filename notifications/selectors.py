@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .excerpts import excerpts_for
 from .kinds import RULES, settable_kinds, title
 from .models import (
     Channel,
@@ -108,15 +109,31 @@ class NotificationRow:
     notification: Notification
     title: str
     unread: bool
+    # The start of the post or message, and the child it is about ("" when none).
+    excerpt: str = ""
+    child: str = ""
 
 
 def notifications_for(viewer: User, *, now: dt.datetime | None = None) -> list[NotificationRow]:
-    """The viewer's latest delivered notifications, newest first. One query."""
+    """The viewer's latest delivered notifications, newest first, each with its excerpt. One
+    query, and a fixed few more for the excerpts of posts and messages."""
     now = now or timezone.now()
-    rows = Notification.objects.filter(recipient=viewer, deliver_at__lte=now).order_by(
-        "-deliver_at", "-pk"
-    )[:SHOWN]
-    return [NotificationRow(row, title(row), row.read_at is None) for row in rows]
+    rows = list(
+        Notification.objects.filter(recipient=viewer, deliver_at__lte=now).order_by(
+            "-deliver_at", "-pk"
+        )[:SHOWN]
+    )
+    excerpts = excerpts_for(viewer, rows)
+    return [
+        NotificationRow(
+            row,
+            title(row),
+            row.read_at is None,
+            excerpts[row.pk].text if row.pk in excerpts else "",
+            excerpts[row.pk].child if row.pk in excerpts else "",
+        )
+        for row in rows
+    ]
 
 
 def notification_get_for(viewer: User, pk: int) -> Notification:

@@ -112,6 +112,7 @@ def test_every_control_of_the_main_pages_is_44_px_on_a_phone(
         small += _visit(page, live_server.url + path, request_log)
 
     page.context.clear_cookies()
+    assert teacher.email is not None
     sign_in(page, live_server, teacher.email, PASSWORD)
     for path in ("/", f"/points/class/{oak.pk}/", f"/messages/{thread.pk}/", "/stories/"):
         small += _visit(page, live_server.url + path, request_log)

@@ -15,7 +15,7 @@ from points.templatetags.points_text import points_words
 ISOLATES = re.compile("[\u2066-\u2069]")
 
 # language: {count: (times, points)}
-EXPECTED = {
+EXPECTED: dict[str, dict[int, tuple[str | None, str]]] = {
     "en": {1: ("1 time", "1 point"), -1: (None, "-1 point"), 2: ("2 times", "2 points")},
     "pl": {
         1: ("1 raz", "1 punkt"),
