@@ -1,7 +1,8 @@
-"""Two journeys of issue 18 in a real browser, each page checked by axe-core at 320 px and for
+"""Journeys of issues 17 and 18 in a real browser, each page checked by axe-core at 320 px and for
 requests to other hosts: a cover that ends with a parent's question open passes it to the class
 teacher, who answers it, and the parent sees who will answer (R18, R21); a leader cannot reach
-the moderation queue without two-factor sign-in, sets it up, and then can."""
+the moderation queue without two-factor sign-in, sets it up, and then can; a teacher flags a
+message with a reason and undoes stopping a reminder (R23, R29); a parent's account page."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from playwright.sync_api import Page, ViewportSize, expect
 from time_machine import Traveller
 
 from classes.models import School
-from messaging.models import Thread
+from messaging.models import Flag, Thread
 from messaging.services.messages import message_reply, message_start
 from messaging.tasks import sweep_notices
+from stories.models import Audience
+from stories.services.reminders import reminder_create
 from tests.browser.conftest import RequestLog, check_page, sign_in
 from tests.clock import LONDON, at
 from tests.factories import (
@@ -117,4 +120,64 @@ def test_a_leader_cannot_reach_the_moderation_queue_without_two_factor(
     page.goto(f"{live_server.url}/messages/moderation/")
     expect(page).to_have_url(f"{live_server.url}/messages/moderation/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_page(page, request_log)
+
+
+def test_R23_R29_a_teacher_flags_with_a_reason_and_undoes_stopping_a_reminder(
+    page: Page, live_server: Any, request_log: RequestLog, school: School
+) -> None:
+    oak = SchoolClassFactory.create(name="Oak")
+    hughes = assign_teacher(TeacherFactory.create(title="Mrs", last_name="Hughes"), oak)
+    maya = PupilFactory.create(school_class=oak, first_name="Maya", surname="Brightwater")
+    parent = ParentLinkFactory.create(pupil=maya).parent
+    rude = message_start(acting_user=parent, other=hughes, pupil=maya, body="You are useless")
+    reminder_create(
+        acting_user=hughes,
+        audience=Audience.CLASS,
+        school_class=oak,
+        body="PE kit tomorrow",
+        weekday=1,
+        time_of_day=dt.time(15, 30),
+    )
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server, str(hughes.email), PASSWORD)
+    page.goto(f"{live_server.url}/messages/{rude.thread_id}/")
+    page.get_by_role("link", name="Flag as inappropriate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Flag a message")
+    page.get_by_role("button", name="Send to the leaders").click()
+    expect(page.locator(".field-error")).to_contain_text("Please say what is wrong")
+    check_page(page, request_log)
+    page.set_viewport_size(DESK)
+    page.get_by_label("What is wrong with this message?").fill("Insulting")
+    page.get_by_role("button", name="Send to the leaders").click()
+    expect(page.locator("body")).to_contain_text("The message is with the school's leaders.")
+    assert Flag.objects.get().reason == "Insulting"
+
+    page.goto(f"{live_server.url}/stories/class/{oak.pk}/reminders/")
+    page.get_by_role("button", name="Stop this reminder").click()
+    expect(page.locator(".notice[role=status]")).to_contain_text(
+        "You stopped the reminder of Tuesday 15:30."
+    )
+    check_page(page, request_log)
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("body")).to_contain_text("The reminder is back on")
+    expect(page.get_by_role("button", name="Stop this reminder")).to_be_visible()
+
+
+def test_a_parents_account_page_has_every_setting_and_passes_axe(
+    page: Page, live_server: Any, request_log: RequestLog, school: School
+) -> None:
+    maya = PupilFactory.create(
+        school_class=SchoolClassFactory.create(name="Oak"), first_name="Maya"
+    )
+    parent = ParentLinkFactory.create(pupil=maya).parent
+    sign_in(page, live_server, str(parent.email), PASSWORD)
+    page.goto(f"{live_server.url}/account/")
+    expect(page.get_by_role("heading", name="Your children")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Maya")
+    for name in ("Download your data", "Delete your account", "Notification settings"):
+        expect(page.locator("main").get_by_role("link", name=name)).to_be_visible()
+    expect(
+        page.locator("main").get_by_role("link", name="Two-factor authentication")
+    ).to_be_visible()
     check_page(page, request_log)

@@ -160,7 +160,7 @@ def test_nobody_else_runs_or_downloads_exports_in_the_admin(office, teacher) -> 
     untrusted = OfficeFactory()  # no two-factor yet
 
     for user in (teacher, parent, untrusted):
-        client = client_for(user)
+        client = client_for(user, two_factor=user is not untrusted)
         assert run(client, parent, timezone.localdate()).status_code == 302
         download = client.get(reverse("admin:privacy_dataexport_download", args=[export.pk]))
         assert download.status_code == 302
