@@ -98,6 +98,8 @@ class Reply(ConstraintErrorsOnFields, models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
 
+    constraint_fields = {"replied_already": "pupil"}
+
     class Meta:
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
