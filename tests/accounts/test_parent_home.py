@@ -101,7 +101,7 @@ def test_R15_the_home_is_the_news_of_all_the_children_each_marked(family) -> Non
     assert "Willow news" not in page, "R15: another class's post is not theirs"
     # each post says whose it is: its class, or the child's own story
     oak_post = news[: news.index("Oak planted bulbs")]
-    assert re.search(r'class="post-title"[^>]*>\s*Oak\s*</h2>', oak_post)
+    assert re.search(r'class="post-title"[^>]*>\s*Oak\s*</h3>', oak_post)
     assert page.index("home-card") < page.index('id="news-heading"'), "the cards come first"
     assert "Brown" not in page, "R6: children by first name only"
 

@@ -140,7 +140,10 @@ def test_R32_a_parent_joins_and_reads_feed_messages_points_notifications_and_set
     check()
 
     page.goto(f"{live_server.url}/")
-    expect(page.get_by_role("heading", level=2)).to_have_text(["Maja"])
+    # The child's card, then the news (posts are headings within it).
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        ["Maja", in_language(language, "News")]
+    )
     check()
 
     page.goto(f"{live_server.url}/stories/")
