@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('classes', '0008_school_parents_may_download_media'),
-        ('classes', '0008_school_staff_two_factor_required'),
+        ("classes", "0008_school_parents_may_download_media"),
+        ("classes", "0008_school_staff_two_factor_required"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('messaging', '0007_cover_handover'),
-        ('messaging', '0007_office_words_left_to_the_routing_model'),
+        ("messaging", "0007_cover_handover"),
+        ("messaging", "0007_office_words_left_to_the_routing_model"),
     ]
 
-    operations = [
-    ]
+    operations = []
