@@ -15,10 +15,5 @@ class MessagingConfig(AppConfig):
 
         today.register()
         home.register()
-
-        from notifications.excerpts import register
-        from notifications.models import Kind
-
-        from .notification_excerpts import message_excerpts
-
-        register(Kind.NEW_MESSAGE, message_excerpts)
+        # No excerpt for a message's notice: a parent's words are not checked for surnames as a
+        # post's are, and the notice must name the child by display name only (R6).
