@@ -5,8 +5,6 @@ rows the page's filters and search show, not only the page of 100 on screen."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,18 +19,8 @@ from django.utils.text import slugify
 from accounts.admin.base import OfficeOnlyAdmin
 from classes.selectors import school_get
 
-from ..imports.export import safe_cell
+from ..imports.export import csv_text
 from ..permissions import can_manage_consent
-
-
-def csv_text(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
-    """UTF-8 CSV with a BOM (Excel then reads accents), every cell made safe."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in headers])
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return out.getvalue()
 
 
 class OfficeListAdmin(OfficeOnlyAdmin):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from core.bidi import strip_bidi_controls
 
@@ -55,14 +56,23 @@ def safe_cell(value: object) -> str:
 
 def problem_rows_csv(plan: ImportPlan) -> str:
     """The rows with problems, cells as typed (neutralised) and the problems in words, so the
-    office can correct them in the school's records. UTF-8 with a BOM, so Excel reads accents."""
+    office can correct them in the school's records."""
+    rows = [
+        [
+            row.number,
+            *[row.cells.get(field, "") for field, _label in PROBLEM_COLUMNS[1:-1]],
+            " ".join(row.problems),
+        ]
+        for row in plan.problem_rows
+    ]
+    return csv_text([label for _field, label in PROBLEM_COLUMNS], rows)
+
+
+def csv_text(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
+    """UTF-8 CSV with a BOM (Excel then reads accents), every cell made safe."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(label) for _field, label in PROBLEM_COLUMNS])
-    for row in plan.problem_rows:
-        cells = [row.cells.get(field, "") for field, _label in PROBLEM_COLUMNS[1:-1]]
-        writer.writerow(
-            [safe_cell(value) for value in [row.number, *cells, " ".join(row.problems)]]
-        )
+    writer.writerow([safe_cell(h) for h in headers])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
