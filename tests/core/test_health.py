@@ -243,6 +243,17 @@ def test_beat_runs_the_recording_scheduler(tmp_path: Any, db: None) -> None:
     assert last_heartbeat() is None  # sent, not run: that is the worker's part
 
 
+def test_beat_sends_the_heartbeat_as_it_starts_and_the_rest_when_due(tmp_path: Any) -> None:
+    scheduler = RecordingScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
+    try:
+        due = {name: entry.is_due().is_due for name, entry in scheduler.schedule.items()}
+    finally:
+        scheduler.close()
+
+    assert due["heartbeat"] is True
+    assert [name for name, is_due in due.items() if is_due] == ["heartbeat"]
+
+
 class app_not_eager:
     """Tasks as on a server: sent to a worker, not run in the web process."""
 
