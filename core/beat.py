@@ -9,9 +9,11 @@ is green within seconds of a start or a restart instead of after a minute of "do
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from celery.beat import PersistentScheduler, ScheduleEntry
+from celery.schedules import schedule
 
 from .heartbeat import beat_record
 
@@ -29,8 +31,9 @@ class RecordingScheduler(PersistentScheduler):
         super().setup_schedule()
         for name in AT_START:
             entry = self.schedule.get(name)
-            if entry is not None:  # due now: its last run one interval ago
-                entry.last_run_at = entry.default_now() - entry.schedule.run_every
+            if entry is not None and isinstance(entry.schedule, schedule):
+                # due now: its last run one interval ago
+                entry.last_run_at = entry.default_now() - timedelta(seconds=entry.schedule.seconds)
 
     def apply_entry(self, entry: ScheduleEntry, producer: Any = None) -> None:
         super().apply_entry(entry, producer=producer)

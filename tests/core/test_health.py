@@ -246,7 +246,7 @@ def test_beat_runs_the_recording_scheduler(tmp_path: Any, db: None) -> None:
 def test_beat_sends_the_heartbeat_as_it_starts_and_the_rest_when_due(tmp_path: Any) -> None:
     scheduler = RecordingScheduler(app=app, schedule_filename=str(tmp_path / "schedule"))
     try:
-        due = {name: entry.is_due().is_due for name, entry in scheduler.schedule.items()}
+        due = {name: entry.is_due()[0] for name, entry in scheduler.schedule.items()}
     finally:
         scheduler.close()
 
